@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { fail, formatShape } from '@attnlens/core';
+import { atomicWriteFile } from '@attnlens/core/node';
+import { encodeNpy } from '@attnlens/npy';
+import { openInput } from '../input.js';
+
+export function registerExtract(program: Command): void {
+  program
+    .command('extract')
+    .description('write one array (npz entry, HDF5 dataset, TensorProto, event tensor) as a C-order .npy, dtype preserved')
+    .argument('<file>', 'the container to read')
+    .option('--array <name>', 'entry name, dataset path or tag (default: the only one)')
+    .requiredOption('--out <path>', 'the .npy file to write')
+    .option('--json', 'print what was written as JSON')
+    .action(async (file: string, opts: { array?: string; out: string; json?: boolean }) => {
+      const { input, handler } = await openInput(file);
+      if (!handler.extract) fail('UNSUPPORTED', `${handler.name} files hold no arrays to extract`, { file });
+      const t = await handler.extract(input, opts.array);
+      await atomicWriteFile(opts.out, encodeNpy(t));
+      const info = { out: opts.out, dtype: t.dtype, shape: [...t.shape] };
+      process.stdout.write(opts.json ? JSON.stringify(info) + '\n' : `wrote ${opts.out}: ${t.dtype} ${formatShape(t.shape)}\n`);
+    });
+}

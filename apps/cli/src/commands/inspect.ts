@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { isAttnlensError } from '@attnlens/core';
+import { openInput } from '../input.js';
+
+export function registerInspect(program: Command): void {
+  program
+    .command('inspect')
+    .description('say what a file is, by its content: format, arrays, layers, attention layers, records')
+    .argument('<file>', 'any file attnlens reads')
+    .option('--json', 'print a JSON object (field "format" names the format)')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      try {
+        const { input, handler } = await openInput(file);
+        const report = await handler.inspect(input);
+        process.stdout.write((opts.json ? JSON.stringify(report.json, null, 2) : report.text) + '\n');
+      } catch (e) {
+        // `--json` still prints an object a script can read, then the error goes to stderr.
+        if (opts.json && isAttnlensError(e) && e.code === 'UNKNOWN_FORMAT') {
+          process.stdout.write(JSON.stringify({ format: 'unknown', file, ...e.toJSON() }, null, 2) + '\n');
+        }
+        throw e;
+      }
+    });
+}

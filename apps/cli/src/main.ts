@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { isAttnlensError, VERSION } from '@attnlens/core';
+import { registerCommands } from './commands/index.js';
+
+/** Exit codes: 0 done, 1 bad input or failed work, 2 bad usage, 3 done but some items failed, 130 interrupted. */
+export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3, interrupted: 130 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('attnlens')
+    .description('See what your attention layers did: read Keras, NumPy and TensorFlow files, recompute HAN attention, render heatmaps and reports.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    .exitOverride();
+  registerCommands(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are "errors" to commander; they already printed.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (isAttnlensError(e)) {
+      process.stderr.write(`attnlens: ${e.toLine()}\n`);
+      if (debug && e.stack) process.stderr.write(e.stack + '\n');
+      return e.code === 'BAD_ARGUMENT' ? EXIT.usage : e.code === 'INTERRUPTED' ? EXIT.interrupted : EXIT.error;
+    }
+    // A bug in attnlens, not bad input: still one line unless --debug.
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`attnlens: internal error: ${msg} (hint: rerun with --debug and report it)\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    return EXIT.error;
+  }
+}

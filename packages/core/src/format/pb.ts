@@ -1,0 +1,152 @@
+// The .attn.pb stream: Header, then Documents, each length-delimited.
+import protobuf from 'protobufjs';
+import type { AttentionDocument } from '../attention.js';
+import { AttnlensError, fail } from '../errors.js';
+import { documentFromObject, documentToObject } from './convert.js';
+import { FORMAT_VERSION, MAGIC, schema } from './schema.js';
+
+export interface StreamHeader {
+  version: number;
+  generator?: string;
+  meta?: Record<string, string>;
+}
+
+const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: false, arrays: false, objects: false };
+
+export function encodeHeader(h: Partial<StreamHeader> = {}): Uint8Array {
+  const { Header } = schema();
+  return Header.encodeDelimited({ magic: MAGIC, version: FORMAT_VERSION, generator: h.generator ?? '', meta: h.meta ?? {} }).finish();
+}
+
+/** One document, length-delimited, ready to append to an .attn.pb stream. */
+export function encodeDocumentDelimited(d: AttentionDocument): Uint8Array {
+  return schema().Document.encodeDelimited(documentToObject(d)).finish();
+}
+
+/** A whole .attn.pb file in memory. For large batches use encodeHeader + encodeDocumentDelimited. */
+export function encodeStream(docs: Iterable<AttentionDocument>, h: Partial<StreamHeader> = {}): Uint8Array {
+  const parts = [encodeHeader(h)];
+  for (const d of docs) parts.push(encodeDocumentDelimited(d));
+  return concat(parts);
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Does this look like the start of an .attn.pb stream? (varint length, field 1 = "attnlens") */
+export function looksLikeAttnPb(head: Uint8Array): boolean {
+  let i = 0;
+  while (i < head.length && i < 5 && head[i]! & 0x80) i++;
+  i++;
+  return head[i] === 0x0a && head[i + 1] === MAGIC.length && new TextDecoder().decode(head.subarray(i + 2, i + 2 + MAGIC.length)) === MAGIC;
+}
+
+/**
+ * Incremental reader: push bytes as they arrive, get whole documents back. Memory
+ * holds at most one document plus one chunk.
+ */
+export class DocumentStreamDecoder {
+  header: StreamHeader | undefined;
+  private buf: Uint8Array = new Uint8Array(0);
+  private offset = 0; // absolute byte offset of buf[0]
+  private count = 0;
+
+  constructor(private readonly file?: string) {}
+
+  push(chunk: Uint8Array): AttentionDocument[] {
+    this.buf = this.buf.length ? concat([this.buf, chunk]) : chunk;
+    const out: AttentionDocument[] = [];
+    let pos = 0;
+    for (;;) {
+      const v = readVarint(this.buf, pos);
+      if (!v) break;
+      const [len, after] = v;
+      if (len > 0x7fffffff) this.corrupt(`message at byte ${this.offset + pos} claims ${len} bytes`);
+      if (after + len > this.buf.length) break;
+      const body = this.buf.subarray(after, after + len);
+      if (!this.header) this.header = this.decodeHeader(body, this.offset + pos);
+      else out.push(this.decodeDocument(body, this.offset + pos));
+      pos = after + len;
+    }
+    this.offset += pos;
+    this.buf = pos ? this.buf.slice(pos) : this.buf;
+    return out;
+  }
+
+  /** Call at end of input: throws if bytes are left over (a truncated stream). */
+  end(): void {
+    if (!this.header) fail('CORRUPT', 'no attnlens header: this is not an .attn.pb stream', { file: this.file, hint: 'write it with `attnlens convert IN --to OUT.attn.pb`' });
+    if (this.buf.length) {
+      fail('TRUNCATED', `stream ends inside document ${this.count} (byte ${this.offset}, ${this.buf.length} bytes left over)`, {
+        file: this.file,
+        hint: 'the file was cut short; the documents before it were read',
+      });
+    }
+  }
+
+  private decodeHeader(body: Uint8Array, at: number): StreamHeader {
+    let h: { magic?: string; version?: number; generator?: string; meta?: Record<string, string> };
+    try {
+      h = schema().Header.toObject(schema().Header.decode(body), TO_OBJECT) as typeof h;
+    } catch (e) {
+      return this.corrupt(`header at byte ${at} does not decode (${(e as Error).message})`);
+    }
+    if (h.magic !== MAGIC) this.corrupt('no attnlens header: this is not an .attn.pb stream');
+    const version = h.version ?? 0;
+    if (version > FORMAT_VERSION) {
+      fail('VERSION', `written in attnlens format version ${version}; this attnlens reads up to ${FORMAT_VERSION}`, { file: this.file, hint: 'upgrade attnlens' });
+    }
+    return { version, ...(h.generator ? { generator: h.generator } : {}), ...(h.meta && Object.keys(h.meta).length ? { meta: h.meta } : {}) };
+  }
+
+  private decodeDocument(body: Uint8Array, at: number): AttentionDocument {
+    const where = `document ${this.count}`;
+    this.count++;
+    const { Document } = schema();
+    let o: unknown;
+    try {
+      o = Document.toObject(Document.decode(body), TO_OBJECT);
+    } catch (e) {
+      return this.corrupt(`${where} at byte ${at} does not decode (${(e as Error).message})`);
+    }
+    try {
+      return documentFromObject(o, where);
+    } catch (e) {
+      throw e instanceof AttnlensError && this.file ? e.withFile(this.file) : e;
+    }
+  }
+
+  private corrupt(msg: string): never {
+    return fail('CORRUPT', msg, { file: this.file, hint: 'the file is damaged or not an .attn.pb stream' });
+  }
+}
+
+function readVarint(b: Uint8Array, pos: number): [number, number] | undefined {
+  let v = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos + i >= b.length) return undefined;
+    const byte = b[pos + i]!;
+    v += (byte & 0x7f) * mul;
+    mul *= 128;
+    if (!(byte & 0x80)) return [v, pos + i + 1];
+  }
+  return [Number.MAX_SAFE_INTEGER, pos + 10];
+}
+
+/** Decode a whole .attn.pb held in memory. */
+export function decodeStream(bytes: Uint8Array, file?: string): { header: StreamHeader; documents: AttentionDocument[] } {
+  const dec = new DocumentStreamDecoder(file);
+  const documents = dec.push(bytes);
+  dec.end();
+  return { header: dec.header!, documents };
+}

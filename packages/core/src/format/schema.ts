@@ -1,0 +1,17 @@
+import protobuf from 'protobufjs';
+import { PROTO_SOURCE } from './proto-source.js';
+
+export const FORMAT_VERSION = 1;
+export const MAGIC = 'attnlens';
+
+let root: protobuf.Root | undefined;
+/** The parsed schema (lazily, once). */
+export function schema(): { root: protobuf.Root; Header: protobuf.Type; Document: protobuf.Type; AttentionFile: protobuf.Type } {
+  root ??= protobuf.parse(PROTO_SOURCE, { keepCase: false }).root;
+  return {
+    root,
+    Header: root.lookupType('attnlens.v1.Header'),
+    Document: root.lookupType('attnlens.v1.Document'),
+    AttentionFile: root.lookupType('attnlens.v1.AttentionFile'),
+  };
+}

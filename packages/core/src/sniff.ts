@@ -1,0 +1,108 @@
+// Tell formats apart by their first bytes, never by the extension
+// (shared docs FORMATS.md §0). Containers that need a look inside (HDF5: which
+// Keras layout; zip: npz or .keras) are refined by their adapter.
+import { looksLikeAttnPb } from './format/pb.js';
+import { looksLikeAttnJson } from './format/json.js';
+
+export type SniffedFormat =
+  | 'npy' | 'npz' | 'keras-zip' | 'zip' | 'hdf5' | 'tensorproto' | 'tfrecord' | 'tfevents' | 'gzip'
+  | 'attnlens' | 'pytorch' | 'safetensors' | 'empty' | 'unknown';
+
+export const SNIFF_BYTES = 4096;
+
+const HDF5 = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((x, i) => b[at + i] === x);
+
+/**
+ * @param head the first bytes of the file (SNIFF_BYTES is plenty)
+ * @param zipEntries for a zip, the names in its central directory
+ */
+export function sniff(head: Uint8Array, zipEntries?: readonly string[]): SniffedFormat {
+  if (head.length === 0) return 'empty';
+  if (startsWith(head, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy';
+  // HDF5 allows a user block: the signature may sit at 0, 512, 1024, 2048 ...
+  for (let at = 0; at + 8 <= head.length; at = at ? at * 2 : 512) if (startsWith(head, HDF5, at)) return 'hdf5';
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) {
+    const names = zipEntries ?? [];
+    if (names.includes('config.json') && names.includes('metadata.json')) return 'keras-zip';
+    if (names.some((n) => n.endsWith('/data.pkl') || n === 'data.pkl')) return 'pytorch';
+    if (names.length && names.every((n) => n.endsWith('.npy') || n.endsWith('/'))) return 'npz';
+    return 'zip';
+  }
+  if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
+  if (startsWith(head, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19])) return 'pytorch';
+  if (looksLikeAttnPb(head)) return 'attnlens';
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 1024));
+  if (looksLikeAttnJson(text)) return 'attnlens';
+  if (head.length >= 16) {
+    const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const len = Number(dv.getBigUint64(0, true));
+    if (head[8] === 0x7b && len > 0 && len < 100_000_000 && head.length >= 9) return 'safetensors';
+    if (dv.getUint32(8, true) === maskedCrc32c(head.subarray(0, 8))) {
+      const payload = head.subarray(12, 12 + Math.min(len, head.length - 12));
+      return new TextDecoder().decode(payload).includes('brain.Event:') ? 'tfevents' : 'tfrecord';
+    }
+  }
+  // A serialized TensorProto: field 1 (dtype, varint 1..23), then field 2 (shape) or a value field.
+  if (head[0] === 0x08 && head[1]! >= 1 && head[1]! <= 23 && (head[2] === 0x12 || head[2] === 0x22 || head[2] === 0x1a)) return 'tensorproto';
+  return 'unknown';
+}
+
+// CRC-32C (Castagnoli), table driven, as TFRecord framing needs. No well-kept
+// pure-JS package provides the masked variant, and it is twelve lines.
+const CRC_TABLE = /* @__PURE__ */ (() => {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    t[i] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32c(data: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** TFRecord's masked CRC: rotate right by 15 and add 0xa282ead8. */
+export function maskedCrc32c(data: Uint8Array): number {
+  const c = crc32c(data);
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
+}
+
+/**
+ * Entry names from a zip's central directory. `tail` holds the last bytes of the file
+ * (at least the end-of-central-directory record); returns undefined when the
+ * directory lies outside `tail`, with the range to read instead.
+ */
+export function zipCentralDirectory(tail: Uint8Array, fileSize: number): { names: string[] } | { need: [number, number] } | undefined {
+  const dv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (dv.getUint32(i, true) !== 0x06054b50) continue;
+    const count = dv.getUint16(i + 10, true);
+    const size = dv.getUint32(i + 12, true);
+    const offset = dv.getUint32(i + 16, true);
+    const tailStart = fileSize - tail.length;
+    if (offset < tailStart || offset + size > fileSize) return { need: [offset, offset + size] };
+    return { names: readCentralNames(tail.subarray(offset - tailStart, offset - tailStart + size), count) };
+  }
+  return undefined;
+}
+
+export function readCentralNames(cd: Uint8Array, count: number): string[] {
+  const dv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
+  const names: string[] = [];
+  let p = 0;
+  const dec = new TextDecoder();
+  for (let k = 0; k < count && p + 46 <= cd.length; k++) {
+    if (dv.getUint32(p, true) !== 0x02014b50) break;
+    const n = dv.getUint16(p + 28, true);
+    const m = dv.getUint16(p + 30, true);
+    const c = dv.getUint16(p + 32, true);
+    names.push(dec.decode(cd.subarray(p + 46, p + 46 + n)));
+    p += 46 + n + m + c;
+  }
+  return names;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { crc32c, maskedCrc32c, sniff } from '../src/index.js';
+
+const b = (...x: number[]) => Uint8Array.from(x);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('sniff', () => {
+  it('names formats by their first bytes', () => {
+    expect(sniff(new Uint8Array(0))).toBe('empty');
+    expect(sniff(b(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0))).toBe('npy');
+    expect(sniff(b(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a))).toBe('hdf5');
+    const userBlock = new Uint8Array(600);
+    userBlock.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a], 512);
+    expect(sniff(userBlock)).toBe('hdf5');
+    expect(sniff(b(0x50, 0x4b, 3, 4), ['a.npy', 'arr_0.npy'])).toBe('npz');
+    expect(sniff(b(0x50, 0x4b, 3, 4), ['config.json', 'metadata.json', 'model.weights.h5'])).toBe('keras-zip');
+    expect(sniff(b(0x50, 0x4b, 3, 4), ['archive/data.pkl'])).toBe('pytorch');
+    expect(sniff(b(0x50, 0x4b, 3, 4), ['readme.txt'])).toBe('zip');
+    expect(sniff(b(0x1f, 0x8b, 8, 0))).toBe('gzip');
+    expect(sniff(b(0x08, 0x01, 0x12, 0x04, 0x12, 0x02, 0x08, 0x03))).toBe('tensorproto');
+    expect(sniff(enc('hello world, a text file'))).toBe('unknown');
+  });
+  it('recognises TFRecord framing and event files', () => {
+    const rec = (payload: Uint8Array) => {
+      const len = new Uint8Array(8);
+      new DataView(len.buffer).setBigUint64(0, BigInt(payload.length), true);
+      const out = new Uint8Array(16 + payload.length);
+      out.set(len);
+      new DataView(out.buffer).setUint32(8, maskedCrc32c(len), true);
+      out.set(payload, 12);
+      return out;
+    };
+    expect(sniff(rec(enc('some example bytes')))).toBe('tfrecord');
+    expect(sniff(rec(enc('\x09........\x1a\x0dbrain.Event:2')))).toBe('tfevents');
+  });
+  it('computes CRC-32C (RFC 3720 check value)', () => {
+    expect(crc32c(enc('123456789'))).toBe(0xe3069283);
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+  });
+});

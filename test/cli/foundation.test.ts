@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeJson, decodeStream, encodeStream, type AttentionDocument } from '@attnlens/core';
+import { cli, isCleanError } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-'));
+const docs: AttentionDocument[] = [
+  { id: 'r1', trueLabel: 'pos', predictedLabel: 'neg', maps: [{ name: 'word', shape: [3], weights: new Float32Array([0.2, 0.3, 0.5]), colLabels: ['很', 'good', 'שלום'] }] },
+  { id: 'r2', maps: [{ shape: [2, 3], weights: new Float32Array([0.1, 0.2, 0.7, NaN, 0.5, 0.5]), validRows: 1 }] },
+];
+
+describe('attnlens CLI: foundation', () => {
+  it('--help lists every command', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['inspect', 'extract', 'compute', 'convert', 'render', 'report', 'demo']) expect(r.stdout).toContain(c);
+  });
+
+  it('converts .attn.pb to .attn.json and back losslessly', () => {
+    const pb = join(dir, 'a.attn.pb');
+    writeFileSync(pb, encodeStream(docs));
+    const js = join(dir, 'a.attn.json');
+    expect(cli(['convert', pb, '--to', js]).code).toBe(0);
+    const viaJson = decodeJson(readFileSync(js, 'utf8')).documents;
+    expect(viaJson).toEqual(docs);
+    const pb2 = join(dir, 'b.attn.pb');
+    expect(cli(['convert', js, '--to', pb2]).code).toBe(0);
+    expect(decodeStream(readFileSync(pb2)).documents).toEqual(docs);
+  });
+
+  it('inspects a document file', () => {
+    const pb = join(dir, 'c.attn.pb');
+    writeFileSync(pb, encodeStream(docs));
+    const r = cli(['inspect', pb, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ format: 'attnlens', encoding: 'pb', documents: 2, map_shapes: { '3': 1, '2x3': 1 } });
+  });
+
+  it('exits non-zero with one clear line on an empty file, a random file and a missing path', () => {
+    const empty = join(dir, 'empty.bin');
+    writeFileSync(empty, '');
+    const random = join(dir, 'random.bin');
+    writeFileSync(random, Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) % 251)));
+    for (const [f, msg] of [
+      [empty, /empty\.bin: file is empty/],
+      [random, /random\.bin: not a format attnlens reads/],
+      [join(dir, 'nope.npy'), /nope\.npy: no such file/],
+      [dir, /is a directory/],
+    ] as const) {
+      const r = cli(['inspect', f]);
+      expect(r.code).toBe(1);
+      expect(isCleanError(r)).toBe(true);
+      expect(r.stderr).toMatch(msg);
+    }
+    const j = cli(['inspect', random, '--json']);
+    expect(JSON.parse(j.stdout).format).toBe('unknown');
+  });
+
+  it('refuses a bad output name and an unknown option as usage errors', () => {
+    const pb = join(dir, 'd.attn.pb');
+    writeFileSync(pb, encodeStream(docs));
+    const r = cli(['convert', pb, '--to', join(dir, 'out.png')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/name the output \*\.attn\.pb/);
+    expect(cli(['inspect', pb, '--frobnicate']).code).toBe(2);
+  });
+
+  it('reports a truncated document stream clearly', () => {
+    const pb = join(dir, 't.attn.pb');
+    const bytes = encodeStream(docs);
+    writeFileSync(pb, bytes.subarray(0, bytes.length - 5));
+    const r = cli(['convert', pb, '--to', join(dir, 't.attn.json')]);
+    expect(isCleanError(r)).toBe(true);
+    expect(r.stderr).toMatch(/t\.attn\.pb: stream ends inside document 1/);
+  });
+});
