@@ -1,0 +1,41 @@
+// Shared by the benchmarks: timing, peak RSS of this process and of children, and
+// Debian's python3 for the NumPy/matplotlib comparison runs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+export const PY = '/usr/bin/python3';
+
+/** Peak resident set size of this process so far, in MB (VmHWM). */
+export function peakRssMB() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {}
+  return process.memoryUsage().rss / 1048576;
+}
+
+export async function time(fn) {
+  const t0 = process.hrtime.bigint();
+  const r = await fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, result: r };
+}
+
+/** Does Debian's python3 have these modules? */
+export function havePython(...modules) {
+  if (!existsSync(PY)) return false;
+  const r = spawnSync(PY, ['-c', modules.map((m) => `import ${m}`).join(';') || 'pass']);
+  return r.status === 0;
+}
+
+/** Run a python snippet; it must print one JSON line last. Returns it, plus the child's peak RSS in MB. */
+export function runPython(code, args = []) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', PY, '-c', code, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  const rssKb = Number(r.stderr.trim().split('\n').pop());
+  return { ...JSON.parse(lines[lines.length - 1]), peakRssMB: rssKb / 1024 };
+}
+
+export function fmt(n, digits = 1) {
+  return Number(n).toFixed(digits);
+}
