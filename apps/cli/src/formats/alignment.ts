@@ -1,9 +1,21 @@
 // Alignment matrices held in plain arrays (.npy/.npz of a stacked alignment_history):
-// turns an array into one AttentionDocument per batch item. Written by the TF adapter's
-// owner; the NumPy handler's `documents` delegates here.
-import { fail, type AttentionDocument } from '@attnlens/core';
+// one AttentionDocument per batch item. The NumPy handler's `documents` delegates here.
+import type { AttentionDocument } from '@attnlens/core';
+import { loadArray } from '@attnlens/npy/node';
+import { iterateAlignmentDocuments } from '@attnlens/tf';
+import { provenanceOf, readLabelFiles } from '@attnlens/tf/node';
 import type { ConvertOptions, InputFile } from './registry.js';
 
-export async function* alignmentDocumentsFromArrays(input: InputFile, _opts: ConvertOptions): AsyncGenerator<AttentionDocument> {
-  fail('UNSUPPORTED', 'converting alignment arrays is not built yet', { file: input.path });
+export async function* alignmentDocumentsFromArrays(input: InputFile, opts: ConvertOptions): AsyncGenerator<AttentionDocument> {
+  const t = await loadArray(input.path, opts.array, opts.warn ? { warn: opts.warn } : {});
+  const labels = await readLabelFiles(opts);
+  const provenance = await provenanceOf(input.path, input.sniff.format);
+  yield* iterateAlignmentDocuments(t, {
+    ...labels,
+    ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
+    ...(opts.array !== undefined ? { layer: opts.array } : {}),
+    ...(opts.warn ? { warn: opts.warn } : {}),
+    file: input.path,
+    provenance,
+  });
 }
