@@ -1,0 +1,517 @@
+// @attnlens/npy/node: .npy/.npz files on disk. Reads are positioned (FileHandle.read),
+// so a file is never read whole unless the whole array is asked for, and openNpy
+// streams rows of a file of any size in constant memory.
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { AttnlensError, allocate, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Tensor, type TypedArray } from '@attnlens/core';
+import { fileSize, fsError } from '@attnlens/core/node';
+import { arrayError, decodeNpy } from './decode.js';
+import { npyDataBytes } from './encode.js';
+import {
+  checkDataFits, encodeNpyHeader, hasNpyMagic, inspectNpyHeader, npyHeaderSize, NPY_MAGIC, NPY_PREAMBLE_BYTES, type NpyHeader, type NpyHeaderInfo,
+} from './header.js';
+import { entryHeaderInfo, entryLabel, npyEntries, type NpzEntryInfo } from './npz.js';
+import { nativeInPlace, needsSwap, normaliseBool, swapBytes } from './order.js';
+import {
+  entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, PrefixInflater, zip64Record, ZIP_TAIL_BYTES, checkEntry, type ZipEntry,
+} from './zip.js';
+
+export type { NpyHeader, NpyHeaderInfo } from './header.js';
+export type { NpzEntryInfo } from './npz.js';
+
+export interface NpyReader {
+  header: NpyHeader;
+  /** shape[0] */
+  rows: number;
+  rowShape: number[];
+  /** Rows [start, start + count) as a tensor of shape [count, ...rowShape]. */
+  readRows(start: number, count: number): Promise<Tensor>;
+  chunks(rowsPerChunk: number): AsyncGenerator<{ start: number; tensor: Tensor }>;
+  close(): Promise<void>;
+}
+
+export interface NpyWriter {
+  /** Append rows: a tensor of shape [k, ...rowShape] and the writer's dtype. */
+  write(rows: Tensor): Promise<void>;
+  /** Fix shape[0] in the header and rename the file into place. */
+  close(): Promise<void>;
+  /** Give up: remove the temporary file, leave nothing at the path. */
+  abort(): Promise<void>;
+}
+
+export interface NpyArrayInfo {
+  /** "0", "1", ... in the order np.load reads them from one handle. */
+  name: string;
+  /** Byte offset of the array's magic in the file. */
+  offset: number;
+  info: NpyHeaderInfo;
+}
+
+export type NumpyFileInfo =
+  | {
+    format: 'npy';
+    size: number;
+    arrays: NpyArrayInfo[];
+    /** Bytes after the last array that are not another array. */
+    trailingBytes: number;
+    /** False when an array attnlens cannot size (a pickle) stops the scan, so later arrays are unknown. */
+    complete: boolean;
+  }
+  | { format: 'npz'; size: number; entries: NpzEntryInfo[] };
+
+export interface LoadOptions {
+  /** Where warnings go (bytes after the last array); default: stderr. */
+  warn?: (message: string) => void;
+}
+
+const stderrWarn = (m: string) => {
+  process.stderr.write(`attnlens: warning: ${m}\n`);
+};
+
+// Reads and writes go in pieces: a FileHandle call takes at most 2 GiB.
+const IO_CHUNK = 64 << 20;
+
+async function openRead(path: string): Promise<{ fh: FileHandle; size: number }> {
+  const size = await fileSize(path);
+  try {
+    return { fh: await open(path, 'r'), size };
+  } catch (e) {
+    throw fsError(e, path);
+  }
+}
+
+/** Fill `buf` from `position`; returns how many bytes the file had. */
+async function readAt(fh: FileHandle, buf: Uint8Array, position: number, path: string): Promise<number> {
+  let got = 0;
+  try {
+    while (got < buf.length) {
+      const n = Math.min(IO_CHUNK, buf.length - got);
+      const { bytesRead } = await fh.read(buf, got, n, position + got);
+      if (!bytesRead) break;
+      got += bytesRead;
+    }
+  } catch (e) {
+    throw fsError(e, path);
+  }
+  return got;
+}
+
+async function readExactly(fh: FileHandle, buf: Uint8Array, position: number, path: string): Promise<void> {
+  const got = await readAt(fh, buf, position, path);
+  if (got < buf.length) fail('TRUNCATED', `ended at byte ${position + got} while reading up to byte ${position + buf.length} (did it shrink while being read?)`, { file: path, hint: 'read it again once it is written completely' });
+}
+
+async function bytesAt(fh: FileHandle, position: number, length: number, path: string): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  const got = await readAt(fh, buf, position, path);
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+/** The header of the array starting at `offset`, read with at most two small reads. */
+async function headerAt(fh: FileHandle, offset: number, size: number, path: string): Promise<NpyHeaderInfo> {
+  let head = await bytesAt(fh, offset, Math.min(4096, size - offset), path);
+  const { headerBytes } = npyHeaderSize(head, path);
+  if (headerBytes > head.length && size - offset > head.length) head = await bytesAt(fh, offset, Math.min(headerBytes, size - offset), path);
+  return inspectNpyHeader(head, path);
+}
+
+/** What follows an array's data: AMBIGUOUS when another array, CORRUPT otherwise. */
+async function refuseTrailing(fh: FileHandle, end: number, size: number, path: string): Promise<never> {
+  const next = await bytesAt(fh, end, NPY_MAGIC.length, path);
+  if (hasNpyMagic(next)) {
+    fail('AMBIGUOUS', `holds several arrays saved one after another (the next starts at byte ${end})`, {
+      file: path, hint: 'pick one with loadArray(path, "0"|"1"|...) or --array 0|1|...',
+    });
+  }
+  return fail('CORRUPT', `has ${size - end} bytes after the array's data that are not another array`, {
+    file: path, hint: 'the file was damaged or appended to; loadArray reads the array with a warning', details: { dataEnd: end, size },
+  });
+}
+
+/** Read the array whose header is `h`, starting at `offset`, into one typed array. */
+async function readArrayAt(fh: FileHandle, offset: number, h: NpyHeader, path: string): Promise<Tensor> {
+  const size = itemSize(h.dtype);
+  let arr: TypedArray = allocate(h.dtype, h.dataBytes / size);
+  await readExactly(fh, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), offset + h.headerBytes, path);
+  arr = nativeInPlace(h, size, arr);
+  return tensor(h.dtype, h.shape, arr);
+}
+
+/** One .npy array, strictly (as decodeNpy): bytes after it are an error. */
+export async function readNpyFile(path: string): Promise<Tensor> {
+  const { fh, size } = await openRead(path);
+  try {
+    const info = await headerAt(fh, 0, size, path);
+    if (info.unsupported) throw info.unsupported.withFile(path);
+    const h = info.header!;
+    checkDataFits(h, size - h.headerBytes, path);
+    const end = h.headerBytes + h.dataBytes;
+    if (end < size) await refuseTrailing(fh, end, size, path);
+    return await readArrayAt(fh, 0, h, path);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Every array header in an .npy that np.save wrote to one handle several times. */
+async function scanNpy(fh: FileHandle, size: number, path: string): Promise<Extract<NumpyFileInfo, { format: 'npy' }>> {
+  const arrays: NpyArrayInfo[] = [];
+  let off = 0;
+  while (off < size || arrays.length === 0) {
+    const k = arrays.length;
+    if (k > 0) {
+      const head = await bytesAt(fh, off, NPY_MAGIC.length, path);
+      if (!hasNpyMagic(head)) {
+        if (head.length < NPY_MAGIC.length && NPY_MAGIC.subarray(0, head.length).every((b, i) => head[i] === b)) {
+          fail('TRUNCATED', `ends ${head.length} bytes into array ${k} (at byte ${off})`, { file: path, hint: 'the file was cut short; save it again' });
+        }
+        return { format: 'npy', size, arrays, trailingBytes: size - off, complete: true };
+      }
+    }
+    let info: NpyHeaderInfo;
+    try {
+      info = await headerAt(fh, off, size, path);
+      if (info.header) checkDataFits(info.header, size - off - info.headerBytes, path);
+    } catch (e) {
+      throw arrayError(e, k, off, path);
+    }
+    arrays.push({ name: String(k), offset: off, info });
+    if (!info.header) return { format: 'npy', size, arrays, trailingBytes: 0, complete: off + info.headerBytes >= size };
+    off += info.headerBytes + info.header.dataBytes;
+  }
+  return { format: 'npy', size, arrays, trailingBytes: 0, complete: true };
+}
+
+/** The entries of a zip on disk, from its central directory (read by range). */
+async function zipEntriesOf(fh: FileHandle, size: number, path: string): Promise<ZipEntry[]> {
+  const tailLen = Math.min(size, ZIP_TAIL_BYTES);
+  const tail = await bytesAt(fh, size - tailLen, tailLen, path);
+  let cd = locateCentralDirectory(tail, size - tailLen, size, path);
+  if ('need' in cd) cd = zip64Record(await bytesAt(fh, cd.need[0], cd.need[1], path), size, path);
+  return parseCentralDirectory(await bytesAt(fh, cd.offset, cd.size, path), cd.count, path);
+}
+
+async function entryStart(fh: FileHandle, e: ZipEntry, size: number, path: string): Promise<number> {
+  return localDataOffset(await bytesAt(fh, e.localHeaderOffset, LOCAL_HEADER_BYTES, path), e, size, path);
+}
+
+/** The first `want` bytes of an entry's content, inflating only what is needed. */
+async function entryPrefix(fh: FileHandle, e: ZipEntry, start: number, want: number, path: string): Promise<Uint8Array> {
+  want = Math.min(want, e.uncompressedSize);
+  if (e.method === 0) return bytesAt(fh, start, want, path);
+  const inf = new PrefixInflater(want, e.name, path);
+  for (let p = 0; ; p += 65536) {
+    const n = Math.min(65536, e.compressedSize - p);
+    const chunk = await bytesAt(fh, start + p, Math.max(0, n), path);
+    if (inf.push(chunk, p + 65536 >= e.compressedSize)) break;
+  }
+  return inf.bytes.subarray(0, want);
+}
+
+async function npzEntryInfo(fh: FileHandle, e: ZipEntry, size: number, path: string): Promise<NpyHeaderInfo> {
+  checkEntry(e, path);
+  const start = await entryStart(fh, e, size, path);
+  let head = await entryPrefix(fh, e, start, 4096, path);
+  const { headerBytes } = npyHeaderSize(head.subarray(0, NPY_PREAMBLE_BYTES), entryLabel(path, e.name));
+  if (headerBytes > head.length) head = await entryPrefix(fh, e, start, headerBytes, path);
+  return entryHeaderInfo(e, (want) => head.subarray(0, want), path);
+}
+
+type Kind = 'npy' | 'npz';
+async function kindOf(fh: FileHandle, size: number, path: string): Promise<Kind> {
+  const head = await bytesAt(fh, 0, Math.min(size, 6), path);
+  if (hasNpyMagic(head)) return 'npy';
+  if (head[0] === 0x50 && head[1] === 0x4b) return 'npz';
+  if (size === 0) fail('UNKNOWN_FORMAT', 'is empty', { file: path, hint: 'the file was not written completely; save it again' });
+  if (NPY_MAGIC.subarray(0, head.length).every((b, i) => head[i] === b)) fail('TRUNCATED', `ends after ${size} bytes, inside the .npy magic`, { file: path, hint: 'the file was cut short; save it again' });
+  return fail('UNKNOWN_FORMAT', 'is neither a .npy nor an .npz file (its first bytes are not \\x93NUMPY or PK)', { file: path, hint: 'pass a file written by np.save, np.savez or np.savez_compressed' });
+}
+
+/** What an .npy or .npz holds: every array's header, readable or not, without reading data. */
+export async function inspectNumpyFile(path: string): Promise<NumpyFileInfo> {
+  const { fh, size } = await openRead(path);
+  try {
+    if ((await kindOf(fh, size, path)) === 'npy') return await scanNpy(fh, size, path);
+    const entries: NpzEntryInfo[] = [];
+    for (const { key, entry } of npyEntries(await zipEntriesOf(fh, size, path), path)) {
+      entries.push({ name: key, entryName: entry.name, compressed: entry.method === 8, storedBytes: entry.compressedSize, info: await npzEntryInfo(fh, entry, size, path) });
+    }
+    return { format: 'npz', size, entries };
+  } finally {
+    await fh.close();
+  }
+}
+
+const namesList = (names: string[]) => (names.length > 20 ? `${names.slice(0, 20).join(', ')} and ${names.length - 20} more` : names.join(', '));
+
+/**
+ * One array: a .npy (the only array, or `name` = "0", "1", ... when several were
+ * saved one after another), or an entry of an .npz (the only one when `name` is
+ * undefined; otherwise NOT_FOUND listing the names). Only that array is read.
+ */
+export async function loadArray(path: string, name?: string, opts: LoadOptions = {}): Promise<Tensor> {
+  const warn = opts.warn ?? stderrWarn;
+  const { fh, size } = await openRead(path);
+  try {
+    if ((await kindOf(fh, size, path)) === 'npy') {
+      const scan = await scanNpy(fh, size, path);
+      const pick = choose(scan.arrays.map((a) => a.name), name, path, 'arrays saved one after another');
+      const a = scan.arrays[Number(pick)]!;
+      if (a.info.unsupported) throw arrayError(a.info.unsupported.withFile(path), Number(a.name), a.offset, path);
+      if (scan.trailingBytes) warn(`${path}: ${scan.trailingBytes} bytes after the last array (from byte ${size - scan.trailingBytes}) are not another .npy array; ignored them`);
+      return await readArrayAt(fh, a.offset, a.info.header!, path);
+    }
+    const entries = npyEntries(await zipEntriesOf(fh, size, path), path);
+    const key = choose(entries.map((e) => e.key), name, path, 'entries');
+    const e = [...entries].reverse().find((x) => x.key === key)!.entry;
+    checkEntry(e, path);
+    const label = entryLabel(path, e.name);
+    const start = await entryStart(fh, e, size, path);
+    const raw = new Uint8Array(e.compressedSize);
+    await readExactly(fh, raw, start, path);
+    return decodeNpy(entryData(e, raw, label), label);
+  } finally {
+    await fh.close();
+  }
+}
+
+function choose(names: string[], name: string | undefined, path: string, what: string): string {
+  if (name === undefined) {
+    if (names.length === 1) return names[0]!;
+    fail('AMBIGUOUS', `holds ${names.length} ${what} (${namesList(names)}); say which one`, {
+      file: path, hint: 'name one: loadArray(path, name) or --array NAME', details: { names },
+    });
+  }
+  if (!names.includes(name)) {
+    fail('NOT_FOUND', `has no array named ${JSON.stringify(name)}`, { file: path, hint: `it holds ${namesList(names)}`, details: { names } });
+  }
+  return name;
+}
+
+/**
+ * A reader of an .npy's rows, for files of any size: each call reads just the rows
+ * asked for (Fortran-order and big-endian files come back C-order and native too).
+ */
+export async function openNpy(path: string, opts: LoadOptions = {}): Promise<NpyReader> {
+  const warn = opts.warn ?? stderrWarn;
+  const { fh, size } = await openRead(path);
+  let h: NpyHeader;
+  try {
+    const info = await headerAt(fh, 0, size, path);
+    if (info.unsupported) throw info.unsupported.withFile(path);
+    h = info.header!;
+    checkDataFits(h, size - h.headerBytes, path);
+    if (h.shape.length === 0) fail('UNSUPPORTED', 'holds a 0-d array (a single value), which has no rows to stream', { file: path, hint: 'read it whole with readNpyFile' });
+    const end = h.headerBytes + h.dataBytes;
+    if (end < size) {
+      const next = await bytesAt(fh, end, NPY_MAGIC.length, path);
+      warn(hasNpyMagic(next)
+        ? `${path}: holds more arrays after the first; streaming only the first (read the others with loadArray(path, "1") ...)`
+        : `${path}: ${size - end} bytes after the array (from byte ${end}) are not another .npy array; ignored them`);
+    }
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  const header = h;
+  const isz = itemSize(h.dtype);
+  const rows = h.shape[0]!;
+  const rowShape = h.shape.slice(1);
+  const rowSize = shapeSize(rowShape);
+  const swap = needsSwap(h, isz);
+  let closed = false;
+
+  const readRows = async (start: number, count: number): Promise<Tensor> => {
+    if (closed) fail('BAD_ARGUMENT', 'readRows after close', { file: path });
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0 || start + count > rows) {
+      fail('BAD_ARGUMENT', `rows ${start}..${start + count} are outside the array's ${rows} rows`, { file: path, hint: `ask for rows within 0..${rows}` });
+    }
+    const out = allocate(h.dtype, count * rowSize);
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    if (!h.fortranOrder || rowShape.length === 0 || count === 0 || rowSize === 0) {
+      await readExactly(fh, bytes, header.headerBytes + start * rowSize * isz, path);
+      if (swap) swapBytes(bytes, isz);
+      if (h.dtype === 'bool') normaliseBool(bytes);
+      return tensor(h.dtype, [count, ...rowShape], out);
+    }
+    await readFortranRows(fh, header, isz, start, count, out, path, swap);
+    return tensor(h.dtype, [count, ...rowShape], out);
+  };
+
+  return {
+    header,
+    rows,
+    rowShape,
+    readRows,
+    async *chunks(rowsPerChunk: number) {
+      if (!Number.isSafeInteger(rowsPerChunk) || rowsPerChunk < 1) fail('BAD_ARGUMENT', `rowsPerChunk must be a positive integer, not ${rowsPerChunk}`, { file: path });
+      for (let start = 0; start < rows; start += rowsPerChunk) {
+        yield { start, tensor: await readRows(start, Math.min(rowsPerChunk, rows - start)) };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    },
+  };
+}
+
+// Bytes per positioned read when gathering Fortran-order rows.
+const FORTRAN_SPAN = 16 << 20;
+
+/**
+ * Rows [start, start+count) of a Fortran-order array: for each combination of the
+ * other indices the rows are one contiguous run, shape[0] items apart. Neighbouring
+ * runs are read together in spans of at most FORTRAN_SPAN bytes (or one run).
+ */
+async function readFortranRows(fh: FileHandle, h: NpyHeader, isz: number, start: number, count: number, out: TypedArray, path: string, swap: boolean): Promise<void> {
+  const s0 = h.shape[0]!;
+  const rest = h.shape.slice(1);
+  const rowSize = shapeSize(rest);
+  // C strides of the other axes within a row; j walks them in Fortran order (first axis fastest).
+  const cstride: number[] = new Array(rest.length);
+  for (let k = rest.length - 1, s = 1; k >= 0; k--) {
+    cstride[k] = s;
+    s *= rest[k]!;
+  }
+  const idx = new Array<number>(rest.length).fill(0);
+  let c = 0;
+  const per = Math.max(1, Math.floor((FORTRAN_SPAN / isz - count) / s0) + 1);
+  const o = out as unknown as { [i: number]: number | bigint };
+  for (let j0 = 0; j0 < rowSize; j0 += per) {
+    const m = Math.min(per, rowSize - j0);
+    const first = start + s0 * j0;
+    const spanItems = s0 * (m - 1) + count;
+    const span = allocate(h.dtype, spanItems);
+    const sb = new Uint8Array(span.buffer, span.byteOffset, span.byteLength);
+    await readExactly(fh, sb, h.headerBytes + first * isz, path);
+    if (swap) swapBytes(sb, isz);
+    if (h.dtype === 'bool') normaliseBool(sb);
+    const sp = span as unknown as { [i: number]: number | bigint };
+    for (let j = 0; j < m; j++) {
+      const base = j * s0;
+      for (let r = 0; r < count; r++) o[r * rowSize + c] = sp[base + r]!;
+      for (let k = 0; k < rest.length; k++) {
+        idx[k]!++;
+        c += cstride[k]!;
+        if (idx[k]! < rest[k]!) break;
+        c -= cstride[k]! * rest[k]!;
+        idx[k] = 0;
+      }
+    }
+  }
+}
+
+function tmpPath(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+}
+
+async function writeAll(fh: FileHandle, b: Uint8Array, position: number): Promise<void> {
+  for (let p = 0; p < b.length;) {
+    const { bytesWritten } = await fh.write(b, p, Math.min(IO_CHUNK, b.length - p), position + p);
+    p += bytesWritten;
+  }
+}
+
+/**
+ * Write an .npy row block by row block, in constant memory: rows go to a temporary
+ * file beside `path`; close() fixes shape[0] in the header (which NumPy's growth
+ * padding keeps the same length) and renames it into place.
+ */
+export async function createNpyWriter(path: string, dtype: DType, rowShape: number[]): Promise<NpyWriter> {
+  if (!DTYPES.includes(dtype)) fail('BAD_ARGUMENT', `unknown dtype ${String(dtype)}; use one of ${DTYPES.join(', ')}`, { file: path });
+  if (!Array.isArray(rowShape) || !rowShape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    fail('BAD_ARGUMENT', `row shape ${JSON.stringify(rowShape)} must be a list of non-negative integers`, { file: path });
+  }
+  shapeSize(rowShape);
+  const rowShapeC = [...rowShape];
+  const head0 = encodeNpyHeader(dtype, [0, ...rowShapeC]);
+  const tmp = tmpPath(path);
+  let fh: FileHandle;
+  try {
+    fh = await open(tmp, 'w');
+    await writeAll(fh, head0, 0);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw fsError(e, path);
+  }
+  let pos = head0.length;
+  let rows = 0;
+  let state: 'open' | 'closed' | 'failed' = 'open';
+  let queue: Promise<void> = Promise.resolve();
+  const abort = async () => {
+    if (state === 'closed') return;
+    state = 'failed';
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+  };
+  // Writes run one after another in call order, even when not awaited.
+  const serial = (fn: () => Promise<void>): Promise<void> => {
+    const p = queue.then(fn);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+  return {
+    write(t: Tensor) {
+      return serial(async () => {
+        if (state !== 'open') fail('BAD_ARGUMENT', `write after the writer was ${state === 'closed' ? 'closed' : 'aborted'}`, { file: path });
+        if (t.dtype !== dtype) fail('BAD_ARGUMENT', `this writer holds ${dtype}, but the rows are ${t.dtype}`, { file: path, hint: 'convert the rows or create a writer for their dtype' });
+        if (t.shape.length !== rowShapeC.length + 1 || t.shape.slice(1).some((d, i) => d !== rowShapeC[i])) {
+          fail('SHAPE_MISMATCH', `rows of shape ${formatShape(t.shape)} do not fit a writer of rows ${formatShape(rowShapeC)}`, {
+            file: path, hint: `write tensors of shape (k, ${rowShapeC.join(', ')})`, details: { rows: [...t.shape], rowShape: rowShapeC },
+          });
+        }
+        const data = npyDataBytes(t);
+        try {
+          await writeAll(fh, data, pos);
+        } catch (e) {
+          await abort();
+          throw fsError(e, path);
+        }
+        pos += data.length;
+        rows += t.shape[0]!;
+      });
+    },
+    close() {
+      return serial(async () => {
+        if (state === 'closed') return;
+        if (state === 'failed') fail('BAD_ARGUMENT', 'close after the writer was aborted', { file: path });
+        const head = encodeNpyHeader(dtype, [rows, ...rowShapeC]);
+        try {
+          if (head.length !== head0.length) fail('UNSUPPORTED', `${rows} rows do not fit the header written at the start`, { file: path });
+          await writeAll(fh, head, 0);
+          await fh.close();
+          await rename(tmp, path);
+          state = 'closed';
+        } catch (e) {
+          await abort();
+          throw e instanceof AttnlensError ? e : fsError(e, path);
+        }
+      });
+    },
+    abort() {
+      return serial(abort);
+    },
+  };
+}
+
+/** Write a tensor as an .npy, atomically, without copying its data into a second buffer. */
+export async function writeNpyFile(path: string, t: Tensor): Promise<void> {
+  const data = npyDataBytes(t);
+  const head = encodeNpyHeader(t.dtype, t.shape);
+  const tmp = tmpPath(path);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(tmp, 'w');
+    await writeAll(fh, head, 0);
+    await writeAll(fh, data, head.length);
+    await fh.close();
+    fh = undefined;
+    await rename(tmp, path);
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw fsError(e, path);
+  }
+}
+

@@ -1,0 +1,256 @@
+// The zip container of .npz files (FORMATS.md §3 ".npz"). fflate inflates the data,
+// but its unzip works only on a whole in-memory archive and reads every entry; here
+// the directory is parsed by hand so that Node can read one entry of a huge .npz by
+// range, list entries without inflating them, honour ZIP64 (which NumPy forces on
+// every entry's local header) and check each entry's CRC (fflate does not).
+import { fail } from '@attnlens/core';
+import { Inflate, inflateSync } from 'fflate';
+
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflate. */
+  method: number;
+  flags: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+/** Bytes from the end of a zip that always hold its end record (comment up to 65535). */
+export const ZIP_TAIL_BYTES = 22 + 65535 + 20;
+export const LOCAL_HEADER_BYTES = 30;
+
+const u64 = (dv: DataView, at: number, file?: string): number => {
+  const v = dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 2 ** 32;
+  if (!Number.isSafeInteger(v)) fail('CORRUPT', 'zip has a size or offset beyond 2^53', { file, hint: 'the archive is damaged' });
+  return v;
+};
+const dvOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+export interface CentralDirectory {
+  offset: number;
+  size: number;
+  count: number;
+}
+
+/**
+ * Find the central directory from the last bytes of the file (`tail`, which starts
+ * at byte `tailStart`). Returns `need` when the ZIP64 end record lies before `tail`.
+ */
+export function locateCentralDirectory(tail: Uint8Array, tailStart: number, fileSize: number, file?: string): CentralDirectory | { need: [number, number] } {
+  const dv = dvOf(tail);
+  let at = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (dv.getUint32(i, true) === EOCD) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) {
+    fail('TRUNCATED', 'is a zip without its end-of-central-directory record (the archive was cut short or is not a zip)', {
+      file, hint: 'the file was not written completely; save it again',
+    });
+  }
+  let count = dv.getUint16(at + 10, true);
+  let size = dv.getUint32(at + 12, true);
+  let offset = dv.getUint32(at + 16, true);
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+    const loc = at - 20;
+    if (loc >= 0 && dv.getUint32(loc, true) === ZIP64_LOCATOR) {
+      const recAt = u64(dv, loc + 8, file);
+      const rel = recAt - tailStart;
+      if (rel < 0 || rel + 56 > tail.length) {
+        if (recAt + 56 > fileSize) fail('CORRUPT', 'has a ZIP64 end record outside the file', { file, hint: 'the archive is damaged' });
+        return { need: [recAt, 56] };
+      }
+      return zip64Record(tail.subarray(rel, rel + 56), fileSize, file);
+    }
+  }
+  if (offset + size > fileSize) {
+    fail('TRUNCATED', `has a central directory at bytes ${offset}..${offset + size} but is only ${fileSize} bytes long`, { file, hint: 'the file was cut short; save it again' });
+  }
+  return { offset, size, count };
+}
+
+export function zip64Record(rec: Uint8Array, fileSize: number, file?: string): CentralDirectory {
+  const dv = dvOf(rec);
+  if (rec.length < 56 || dv.getUint32(0, true) !== ZIP64_EOCD) fail('CORRUPT', 'has a damaged ZIP64 end record', { file, hint: 'the archive is damaged' });
+  const count = u64(dv, 32, file);
+  const size = u64(dv, 40, file);
+  const offset = u64(dv, 48, file);
+  if (offset + size > fileSize) fail('TRUNCATED', 'has a central directory past the end of the file', { file, hint: 'the file was cut short; save it again' });
+  return { offset, size, count };
+}
+
+export function parseCentralDirectory(cd: Uint8Array, count: number, file?: string): ZipEntry[] {
+  const dv = dvOf(cd);
+  const out: ZipEntry[] = [];
+  const dec = new TextDecoder();
+  let p = 0;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > cd.length || dv.getUint32(p, true) !== CENTRAL) {
+      fail('CORRUPT', `has a damaged zip central directory (entry ${k} of ${count})`, { file, hint: 'the archive is damaged; save it again' });
+    }
+    const n = dv.getUint16(p + 28, true);
+    const m = dv.getUint16(p + 30, true);
+    const c = dv.getUint16(p + 32, true);
+    if (p + 46 + n + m + c > cd.length) fail('CORRUPT', 'has a damaged zip central directory', { file, hint: 'the archive is damaged; save it again' });
+    const e: ZipEntry = {
+      name: dec.decode(cd.subarray(p + 46, p + 46 + n)),
+      flags: dv.getUint16(p + 8, true),
+      method: dv.getUint16(p + 10, true),
+      crc32: dv.getUint32(p + 16, true),
+      compressedSize: dv.getUint32(p + 20, true),
+      uncompressedSize: dv.getUint32(p + 24, true),
+      localHeaderOffset: dv.getUint32(p + 42, true),
+    };
+    // ZIP64 extra field: only the fields that overflowed in the record are present, in this order.
+    let x = p + 46 + n;
+    const xEnd = x + m;
+    while (x + 4 <= xEnd) {
+      const id = dv.getUint16(x, true);
+      const len = dv.getUint16(x + 2, true);
+      if (id === 0x0001) {
+        let q = x + 4;
+        const take = () => {
+          if (q + 8 > x + 4 + len) fail('CORRUPT', `zip entry ${e.name} has a short ZIP64 field`, { file, hint: 'the archive is damaged' });
+          const v = u64(dv, q, file);
+          q += 8;
+          return v;
+        };
+        if (e.uncompressedSize === 0xffffffff) e.uncompressedSize = take();
+        if (e.compressedSize === 0xffffffff) e.compressedSize = take();
+        if (e.localHeaderOffset === 0xffffffff) e.localHeaderOffset = take();
+      }
+      x += 4 + len;
+    }
+    out.push(e);
+    p += 46 + n + m + c;
+  }
+  return out;
+}
+
+/**
+ * Where an entry's data starts, from its local header. NumPy's local headers carry
+ * a ZIP64 extra field the central directory lacks, so the local lengths are used.
+ */
+export function localDataOffset(local: Uint8Array, e: ZipEntry, fileSize: number, file?: string): number {
+  const dv = dvOf(local);
+  if (local.length < LOCAL_HEADER_BYTES || dv.getUint32(0, true) !== LOCAL) {
+    fail('CORRUPT', `zip entry ${e.name} has no local header at byte ${e.localHeaderOffset}`, { file, hint: 'the archive is damaged; save it again' });
+  }
+  const start = e.localHeaderOffset + LOCAL_HEADER_BYTES + dv.getUint16(26, true) + dv.getUint16(28, true);
+  if (start + e.compressedSize > fileSize) {
+    fail('TRUNCATED', `zip entry ${e.name} needs bytes up to ${start + e.compressedSize} but the file is ${fileSize} bytes long`, { file, hint: 'the file was cut short; save it again' });
+  }
+  return start;
+}
+
+/** Refuse entries that cannot be read, before any allocation. */
+export function checkEntry(e: ZipEntry, file?: string): void {
+  if (e.flags & 1) fail('UNSUPPORTED', `zip entry ${e.name} is encrypted`, { file, hint: 'save the arrays again without encryption' });
+  if (e.method !== 0 && e.method !== 8) {
+    fail('UNSUPPORTED', `zip entry ${e.name} uses compression method ${e.method}; .npz files use stored (0) or deflate (8)`, { file, hint: 'save it with np.savez or np.savez_compressed' });
+  }
+  if (e.method === 0 && e.compressedSize !== e.uncompressedSize) fail('CORRUPT', `stored zip entry ${e.name} has different stored and original sizes`, { file, hint: 'the archive is damaged' });
+  // Deflate cannot expand more than ~1032:1; a larger claim is damage (or a zip bomb).
+  if (e.method === 8 && e.uncompressedSize > e.compressedSize * 1032 + 1024) {
+    fail('CORRUPT', `zip entry ${e.name} claims ${e.uncompressedSize} bytes from ${e.compressedSize} compressed bytes, more than deflate can produce`, { file, hint: 'the archive is damaged' });
+  }
+}
+
+/** An entry's bytes from its stored/compressed bytes: inflated, length- and CRC-checked. */
+export function entryData(e: ZipEntry, raw: Uint8Array, file?: string): Uint8Array {
+  checkEntry(e, file);
+  let data: Uint8Array;
+  if (e.method === 0) data = raw;
+  else {
+    // fflate silently truncates to the `out` buffer, so it gets one spare byte to show an overrun.
+    const out = new Uint8Array(e.uncompressedSize + 1);
+    try {
+      data = inflateSync(raw, { out });
+    } catch (err) {
+      fail('CORRUPT', `zip entry ${e.name} does not inflate (${(err as Error).message})`, { file, hint: 'the archive is damaged or was cut short; save it again' });
+    }
+    if (data.length !== e.uncompressedSize) {
+      fail('CORRUPT', `zip entry ${e.name} inflates to ${data.length === out.length ? 'more than' : data.length} bytes, not the ${e.uncompressedSize} its directory says`, { file, hint: 'the archive is damaged; save it again' });
+    }
+  }
+  const crc = crc32(data);
+  if (crc !== e.crc32) {
+    fail('CORRUPT', `zip entry ${e.name} fails its CRC check (the data is damaged)`, { file, hint: 'the archive is damaged; save it again', details: { expected: e.crc32, actual: crc } });
+  }
+  return data;
+}
+
+/**
+ * Inflates just enough of a deflated entry to see its first `want` bytes (an .npy
+ * header) without inflating the rest. Feed compressed chunks until `push` is true.
+ */
+export class PrefixInflater {
+  private parts: Uint8Array[] = [];
+  private have = 0;
+  private readonly inflate: Inflate;
+  constructor(private want: number, private readonly name: string, private readonly file?: string) {
+    this.inflate = new Inflate((d) => {
+      if (this.have < this.want) {
+        this.parts.push(d.slice());
+        this.have += d.length;
+      }
+    });
+  }
+  /** Returns true once at least `want` bytes are out (or the stream ended). */
+  push(chunk: Uint8Array, final: boolean): boolean {
+    try {
+      this.inflate.push(chunk, final);
+    } catch (err) {
+      fail('CORRUPT', `zip entry ${this.name} does not inflate (${(err as Error).message})`, { file: this.file, hint: 'the archive is damaged or was cut short' });
+    }
+    return this.have >= this.want || final;
+  }
+  /** Ask for more (a longer header than first thought). */
+  need(want: number): void {
+    this.want = want;
+  }
+  get bytes(): Uint8Array {
+    const out = new Uint8Array(this.have);
+    let p = 0;
+    for (const x of this.parts) {
+      out.set(x, p);
+      p += x.length;
+    }
+    return out;
+  }
+}
+
+// CRC-32 (IEEE, as zip uses), slicing by 4. fflate keeps its CRC internal.
+const CRC = /* @__PURE__ */ (() => {
+  const t = new Uint32Array(1024);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[i] = c >>> 0;
+  }
+  for (let i = 0; i < 256; i++) {
+    for (let k = 1; k < 4; k++) t[k * 256 + i] = (t[(k - 1) * 256 + i]! >>> 8) ^ t[t[(k - 1) * 256 + i]! & 0xff]!;
+  }
+  return t;
+})();
+
+export function crc32(data: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  let i = 0;
+  const n4 = data.length - (data.length % 4);
+  for (; i < n4; i += 4) {
+    c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    c = CRC[768 + (c & 0xff)]! ^ CRC[512 + ((c >>> 8) & 0xff)]! ^ CRC[256 + ((c >>> 16) & 0xff)]! ^ CRC[c >>> 24]!;
+  }
+  for (; i < data.length; i++) c = CRC[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
