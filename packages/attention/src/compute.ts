@@ -1,0 +1,165 @@
+// Recompute a = normalise(score(X)) for (T,F) or (..., T, F) inputs, in memory.
+// The streamed, multi-threaded version over files is computeFile in node.ts; both run
+// computeBlock below on each block of whole sequences.
+import { AttnlensError, fail, formatShape, isFloat, toFloat32, unravel, type Tensor } from '@attnlens/core';
+import { checkMask, sliceMask, type Mask } from './mask.js';
+import { normaliseScores } from './normalise.js';
+import { JsScorer, type Scorer } from './scores-js.js';
+import { WasmScorer, wasmSimdAvailable } from './scores-wasm.js';
+import { inputAxisOfW, type Kernel } from './variants.js';
+
+export type Backend = 'auto' | 'wasm' | 'js';
+
+export interface ComputeOptions {
+  /** The file X came from, named in errors. */
+  file?: string;
+  /** The file the mask came from, named in mask errors. */
+  maskFile?: string;
+  /** `auto` (default): WebAssembly SIMD where available, else JavaScript. */
+  backend?: Backend;
+}
+
+/** X's layout: `sequences` of `steps` steps of `features` values; leading axes flattened. */
+export interface SequenceLayout {
+  sequences: number;
+  steps: number;
+  features: number;
+}
+
+/** Check X against the kernel and say how it splits into sequences. (T,F) is one sequence. */
+export function sequenceLayout(k: Kernel, xShape: readonly number[], dtype: Tensor['dtype'], file?: string): SequenceLayout {
+  if (!isFloat(dtype)) {
+    fail('UNSUPPORTED', `X ${formatShape(xShape)} has dtype ${dtype}; attention inputs are the float outputs of the layer before the attention layer`, {
+      file,
+      hint: 'token ids go to --ids (with --pad-id), not --inputs',
+    });
+  }
+  if (xShape.length < 2) {
+    fail('SHAPE_MISMATCH', `X is ${formatShape(xShape)} but must be (T, F) or (N, T, F), F = ${k.inputDim} to match W ${formatShape(k.shapes.W)}`, {
+      file,
+      hint: 'pass the per-step outputs of the layer before the attention layer (return_sequences=True)',
+    });
+  }
+  const F = xShape[xShape.length - 1]!;
+  const T = xShape[xShape.length - 2]!;
+  if (F !== k.inputDim) {
+    fail('SHAPE_MISMATCH', `X is ${formatShape(xShape)} but W is ${formatShape(k.shapes.W)}: X's last axis (F = ${F}) must equal ${inputAxisOfW(k)} = ${k.inputDim}`, {
+      file,
+      hint: 'X must be the output of the layer that feeds this attention layer; check --layer, or the variant (awc-tf reads W transposed)',
+      details: { x: xShape, W: k.shapes.W, variant: k.variant },
+    });
+  }
+  let N = 1;
+  for (let i = 0; i < xShape.length - 2; i++) N *= xShape[i]!;
+  return { sequences: N, steps: T, features: F };
+}
+
+const scorers = new WeakMap<Kernel, Map<Backend, Scorer>>();
+
+/** The scorer for a kernel, built once and reused. */
+export function scorerFor(k: Kernel, backend: Backend = 'auto'): Scorer {
+  let byBackend = scorers.get(k);
+  if (!byBackend) scorers.set(k, (byBackend = new Map()));
+  let s = byBackend.get(backend);
+  if (!s) {
+    const useWasm = k.tanh && backend !== 'js' && wasmSimdAvailable();
+    if (backend === 'wasm' && !useWasm) {
+      fail('UNSUPPORTED', k.tanh ? 'this JavaScript engine has no WebAssembly SIMD' : 'the linear variant has no WebAssembly kernel (it is one dot product per step)', { hint: 'use backend auto' });
+    }
+    s = useWasm ? new WasmScorer(k) : new JsScorer(k);
+    byBackend.set(backend, s);
+  }
+  return s;
+}
+
+/** X data as float32 or float64 values (float16 widened exactly). */
+export function floatData(dtype: Tensor['dtype'], data: Tensor['data']): Float32Array | Float64Array {
+  if (dtype === 'float32') return data as Float32Array;
+  if (dtype === 'float64') return data as Float64Array;
+  return toFloat32({ dtype, shape: [data.length], data } as Tensor);
+}
+
+/**
+ * Score and normalise `count` whole sequences starting at sequence `start` of X.
+ * `x` holds exactly those sequences; `mask` is the mask of the whole of X (or undefined).
+ * Errors name positions in X's own shape.
+ */
+export function computeBlock(
+  k: Kernel,
+  x: Float32Array | Float64Array,
+  start: number,
+  count: number,
+  T: number,
+  xShape: readonly number[],
+  mask: Mask | undefined,
+  out: Float32Array,
+  outOffset: number,
+  opts: ComputeOptions = {},
+  scores: Float64Array = new Float64Array(count * T),
+): void {
+  const rows = count * T;
+  const scorer = scorerFor(k, opts.backend);
+  scorer.score(x, rows, scores);
+  for (let r = 0; r < rows; r++) {
+    const s = scores[r]!;
+    if (s - s !== 0) reportNonFinite(k, x, r, start * T, xShape, opts.file);
+  }
+  const where = (n: number, t: number) => `X[${unravel((start + n) * T + t, xShape.slice(0, -1)).join(', ')}, :]`;
+  try {
+    normaliseScores(scores, count, T, k.normalise, mask && sliceMask(mask, start, count, T), out, outOffset, where);
+  } catch (e) {
+    throw opts.file && e instanceof AttnlensError ? e.withFile(opts.file) : e;
+  }
+}
+
+/** A row scored NaN: find the first NaN or Inf in it, or say the sum overflowed. */
+function reportNonFinite(k: Kernel, x: Float32Array | Float64Array, r: number, rowBase: number, xShape: readonly number[], file?: string): never {
+  const F = k.inputDim;
+  for (let f = 0; f < F; f++) {
+    const v = x[r * F + f]!;
+    if (!Number.isFinite(v)) {
+      const at = unravel((rowBase + r) * F + f, xShape);
+      fail('NON_FINITE', `X ${formatShape(xShape)} holds ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'} at [${at.join(', ')}]`, {
+        file,
+        hint: 'the layer before the attention produced non-finite outputs; fix or drop that sample',
+        details: { index: at },
+      });
+    }
+  }
+  const at = unravel(rowBase + r, xShape.slice(0, -1));
+  fail('NON_FINITE', `X[${at.join(', ')}, :] is so large that x·W overflows float64`, {
+    file,
+    hint: 'X should be the outputs of a network layer; values near 1e300 mean the file is not what it seems',
+    details: { index: at },
+  });
+}
+
+/**
+ * The attention weights of X: (T,F) → (1,T) values, (N,T,F) → (N,T), (N,S,T,F) → (N,S,T),
+ * returned flat as float32 (computed in float64). `mask` covers the sequences in order.
+ */
+export function computeAttention(k: Kernel, x: Tensor, mask?: Mask, opts: ComputeOptions = {}): Float32Array {
+  const { sequences: N, steps: T } = sequenceLayout(k, x.shape, x.dtype, opts.file);
+  if (mask) checkMask(mask, N, T, x.shape, opts.maskFile);
+  const out = new Float32Array(N * T);
+  const data = floatData(x.dtype, x.data);
+  // Blocks of sequences bound the float64 score buffer.
+  const per = Math.max(1, Math.floor((1 << 20) / Math.max(1, T)));
+  const scores = new Float64Array(Math.min(N, per) * T);
+  const F = k.inputDim;
+  for (let s = 0; s < N; s += per) {
+    const c = Math.min(per, N - s);
+    computeBlock(k, data.subarray(s * T * F, (s + c) * T * F), s, c, T, x.shape, mask, out, s * T, opts, scores.subarray(0, c * T));
+  }
+  return out;
+}
+
+/** Raw scores (before normalisation) of every step of X, float64, for inspection. */
+export function computeScores(k: Kernel, x: Tensor, opts: ComputeOptions = {}): Float64Array {
+  const { sequences: N, steps: T } = sequenceLayout(k, x.shape, x.dtype, opts.file);
+  const out = new Float64Array(N * T);
+  const data = floatData(x.dtype, x.data);
+  scorerFor(k, opts.backend).score(data, N * T, out);
+  for (let r = 0; r < N * T; r++) if (out[r]! - out[r]! !== 0) reportNonFinite(k, data, r, 0, x.shape, opts.file);
+  return out;
+}

@@ -1,0 +1,120 @@
+// Weights → AttentionDocuments: one document per sequence (flat), or per sample with a
+// sentence-level map whose children hold the word-level maps (hierarchical).
+import { fail, type AttentionDocument, type AttentionMap, type Provenance } from '@attnlens/core';
+import { validExtent, type Mask } from './mask.js';
+import { alignTokens } from './tokens.js';
+import type { Kernel } from './variants.js';
+
+export interface DocumentOptions {
+  /** Tokens of each sequence (see alignTokens for how they meet padding). */
+  tokens?: readonly (readonly string[])[];
+  /** The mask the weights were computed with: sets validCols and places tokens. */
+  mask?: Mask;
+  /** The kernel the weights came from: variant and normalisation go into the map. */
+  kernel?: Kernel;
+  layer?: string;
+  /** Map name; default "attention". */
+  name?: string;
+  provenance?: Provenance;
+  /** Id of sequence i; default String(first + i). */
+  id?: (i: number) => string;
+  /** Index of the first sequence in `weights` (for ids and messages when streaming). Default 0. */
+  first?: number;
+  /** The tokens file, named in errors. */
+  file?: string;
+}
+
+function mapMeta(k: Kernel | undefined): Record<string, string> | undefined {
+  return k ? { normalise: k.normalise } : undefined;
+}
+
+/** One map of T weights for one sequence. */
+function sequenceMap(weights: Float32Array, T: number, n: number, o: DocumentOptions, tokensOf: number, mask: Mask | undefined, name: string, label: string): AttentionMap {
+  const m: AttentionMap = { name, shape: [T], weights };
+  const tok = o.tokens?.[tokensOf];
+  if (tok) m.colLabels = alignTokens(tok, T, mask, n, label, o.file);
+  const { end } = validExtent(mask, n, T);
+  if (end !== T) m.validCols = end;
+  if (o.layer) m.layer = o.layer;
+  if (o.kernel) m.variant = o.kernel.variant;
+  const meta = mapMeta(o.kernel);
+  if (meta) m.meta = meta;
+  return m;
+}
+
+/**
+ * Documents from weights of `count` sequences of T steps (weights[n·T + t]). `mask`, if
+ * given, is the mask of these same sequences (sliced when streaming).
+ */
+export function attentionDocuments(weights: Float32Array, count: number, T: number, o: DocumentOptions = {}): AttentionDocument[] {
+  if (weights.length !== count * T) fail('SHAPE_MISMATCH', `${weights.length} weights for ${count} sequences of ${T} steps`);
+  const first = o.first ?? 0;
+  const docs: AttentionDocument[] = [];
+  for (let n = 0; n < count; n++) {
+    const idx = first + n;
+    if (o.tokens && !o.tokens[idx]) fail('SHAPE_MISMATCH', `tokens cover ${o.tokens.length} samples but X has more (sample ${idx} has none)`, { file: o.file, hint: 'give one line (or JSON array) of tokens per sample of X' });
+    const map = sequenceMap(weights.slice(n * T, (n + 1) * T), T, n, o, idx, o.mask, o.name ?? 'attention', `sample ${idx}`);
+    const d: AttentionDocument = { id: o.id ? o.id(idx) : String(idx), maps: [map] };
+    if (o.provenance) d.provenance = o.provenance;
+    docs.push(d);
+  }
+  return docs;
+}
+
+export interface HierarchicalDocumentOptions {
+  /** Tokens as samples → sentences → words. */
+  tokens?: readonly (readonly (readonly string[])[])[];
+  wordMask?: Mask;
+  sentenceMask?: Mask;
+  wordKernel?: Kernel;
+  sentenceKernel?: Kernel;
+  wordLayer?: string;
+  sentenceLayer?: string;
+  provenance?: Provenance;
+  id?: (i: number) => string;
+  file?: string;
+}
+
+/**
+ * One document per sample: a sentence-level map over S sentences whose children are the
+ * word-level maps of each sentence. `word` is (N·S·T), `sentence` is (N·S).
+ */
+export function hierarchicalDocumentsFromWeights(word: Float32Array, sentence: Float32Array, N: number, S: number, T: number, o: HierarchicalDocumentOptions = {}): AttentionDocument[] {
+  if (word.length !== N * S * T || sentence.length !== N * S) fail('SHAPE_MISMATCH', `weights do not fit ${N} samples of ${S} sentences of ${T} words`);
+  if (o.tokens && o.tokens.length !== N) {
+    fail('SHAPE_MISMATCH', `tokens cover ${o.tokens.length} samples but X has ${N}`, { file: o.file, hint: 'give one block of sentences per sample' });
+  }
+  const docs: AttentionDocument[] = [];
+  for (let n = 0; n < N; n++) {
+    const sents = o.tokens?.[n];
+    if (sents && sents.length > S) fail('SHAPE_MISMATCH', `sample ${n} has ${sents.length} sentences of tokens but X has S = ${S}`, { file: o.file, details: { sentences: sents.length, S } });
+    const children: AttentionMap[] = [];
+    for (let s = 0; s < S; s++) {
+      const seq = n * S + s;
+      const words = sents?.[s] ?? (sents ? [] : undefined);
+      const m: AttentionMap = { name: 'word attention', shape: [T], weights: word.slice(seq * T, (seq + 1) * T) };
+      if (words) m.colLabels = alignTokens(words, T, o.wordMask, seq, `sample ${n} sentence ${s}`, o.file);
+      const { end } = validExtent(o.wordMask, seq, T);
+      if (end !== T) m.validCols = end;
+      if (o.wordLayer) m.layer = o.wordLayer;
+      if (o.wordKernel) {
+        m.variant = o.wordKernel.variant;
+        m.meta = { normalise: o.wordKernel.normalise };
+      }
+      children.push(m);
+    }
+    const top: AttentionMap = { name: 'sentence attention', shape: [S], weights: sentence.slice(n * S, (n + 1) * S), children };
+    const { end } = validExtent(o.sentenceMask, n, S);
+    if (end !== S) top.validCols = end;
+    if (sents) top.colLabels = Array.from({ length: S }, (_, s) => (s < sents.length ? `sentence ${s + 1}` : ''));
+    if (o.sentenceLayer) top.layer = o.sentenceLayer;
+    if (o.sentenceKernel) {
+      top.variant = o.sentenceKernel.variant;
+      top.meta = { normalise: o.sentenceKernel.normalise };
+    }
+    const d: AttentionDocument = { id: o.id ? o.id(n) : String(n), maps: [top] };
+    if (o.provenance) d.provenance = o.provenance;
+    docs.push(d);
+  }
+  return docs;
+}

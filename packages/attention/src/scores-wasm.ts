@@ -1,0 +1,282 @@
+// The score kernel s = tanh(X·M + b)·u as WebAssembly SIMD (f64x2), generated at run
+// time by wasm-assembler.ts. Float64 accumulation (each float32 product is exact in
+// float64), register-blocked: RB rows of X times 2·CB attention units per pass over
+// F, with M packed in panels of 2·CB contiguous columns so every load is sequential.
+// tanh is computed in the kernel from exp (Cody-Waite range reduction and a degree-12
+// Taylor polynomial, absolute error < 1e-15), because calling Math.tanh per unit costs
+// more than the matrix product.
+import type { Kernel } from './variants.js';
+import { assembleModule, FunctionBuilder, I32, OP, V128 } from './wasm-assembler.js';
+
+export interface BlockShape {
+  /** Rows of X per register block. */
+  rows: number;
+  /** f64x2 vectors of attention units per register block (2·cols units). */
+  cols: number;
+  /** Steps of F per loop iteration. */
+  unroll: number;
+}
+/** Chosen by measurement (bench/attention.bench.mjs): 4 rows x 4 units keeps 8 accumulators, 2 weight vectors and the x splat in registers. */
+export const DEFAULT_BLOCK: BlockShape = { rows: 2, cols: 4, unroll: 4 };
+
+const MAGIC = 6755399441055744; // 1.5·2^52: adding it rounds to an integer held in the low mantissa bits
+const LOG2E = 1.4426950408889634;
+const LN2_HI = 0.6931471803691238; // ln 2 split so that k·LN2_HI is exact for |k| < 2^11
+const LN2_LO = 1.9082149292705877e-10;
+const CLAMP = 40; // tanh(20) = 1 in float64, and 2^(40·log2 e) stays normal
+
+type XType = 'f32' | 'f64';
+
+/**
+ * H[i][a] = Σ_f x[i][f]·M[f][a] + b[a] for a row block, stored to `scratch`
+ * (rows x Ap doubles). Parameters: x, rows (a multiple of `rb`), F, wp, P (panels), b, scratch.
+ * Called per row block by the scoring function below; kept separate so that tanh
+ * appears once in the module.
+ */
+function buildScores(xt: XType, rb: number, cb: number, F: number, un: number): FunctionBuilder {
+  const isz = xt === 'f32' ? 4 : 8;
+  // params: x rows F wp P b u out scratch
+  const fn = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [X, ROWS, FF, WP, P, B, U, OUT, SCR] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const r = fn.local(I32);
+  const rowStride = fn.local(I32);
+  const fend = fn.local(I32);
+  const fo = fn.local(I32);
+  const wptr = fn.local(I32);
+  const bptr = fn.local(I32);
+  const sptr = fn.local(I32);
+  const p = fn.local(I32);
+  const xr0 = fn.local(I32);
+  const n = fn.local(I32);
+  const acc: number[][] = [];
+  for (let i = 0; i < rb; i++) acc.push(Array.from({ length: cb }, () => fn.local(V128)));
+  const wv = Array.from({ length: cb }, () => fn.local(V128));
+  const xv = fn.local(V128);
+  const h = fn.local(V128);
+  const s = fn.local(V128);
+  const y = fn.local(V128);
+  const kd = fn.local(V128);
+  const k = fn.local(V128);
+  const rr = fn.local(V128);
+  const e = fn.local(V128);
+  const ap = fn.local(I32); // bytes per scratch row = P·cb·16
+  const rowEnd = fn.local(I32);
+  const cw = cb * 16; // bytes of one panel row of M
+
+  fn.i32(F * isz).set(rowStride);
+  void FF;
+  fn.get(P).i32(cw).op(OP.i32Mul).set(ap);
+  fn.i32(0).set(r);
+  fn.block(); // $exit
+  fn.loop(); // $rows
+  fn.get(r).get(ROWS).op(0x4f /* i32.ge_u */).brIf(1);
+  // xr0 = x + r·rowStride
+  fn.get(X).get(r).get(rowStride).op(OP.i32Mul).op(OP.i32Add).set(xr0);
+  // --- matrix product into scratch, panel by panel
+  fn.get(WP).set(wptr);
+  fn.get(B).set(bptr);
+  fn.get(SCR).set(sptr);
+  fn.i32(0).set(p);
+  fn.loop(); // $panels
+  for (let i = 0; i < rb; i++) for (let c = 0; c < cb; c++) fn.f64x2Const(0).set(acc[i]![c]!);
+  // fo walks along row 0 of the block; row i is at the static offset i·F·isz, and the
+  // loop is unrolled `un` times with static offsets too.
+  const step = (j: number) => {
+    for (let c = 0; c < cb; c++) fn.get(wptr).simdMem('v128.load', 4, j * cw + c * 16).set(wv[c]!);
+    for (let i = 0; i < rb; i++) {
+      fn.get(fo);
+      if (xt === 'f32') fn.simdMem('v128.load32_splat', 2, i * F * isz + j * isz).simd('f64x2.promote_low_f32x4');
+      else fn.simdMem('v128.load64_splat', 3, i * F * isz + j * isz);
+      fn.set(xv);
+      for (let c = 0; c < cb; c++) fn.get(acc[i]![c]!).get(xv).get(wv[c]!).simd('f64x2.mul').simd('f64x2.add').set(acc[i]![c]!);
+    }
+  };
+  const full = Math.floor(F / un);
+  fn.get(xr0).set(fo);
+  if (full > 0) {
+    fn.get(xr0).i32(full * un * isz).op(OP.i32Add).set(fend);
+    fn.loop(); // $f
+    for (let j = 0; j < un; j++) step(j);
+    fn.get(wptr).i32(un * cw).op(OP.i32Add).set(wptr);
+    fn.get(fo).i32(un * isz).op(OP.i32Add).tee(fo).get(fend).op(OP.i32Ne).brIf(0);
+    fn.end(); // $f
+  }
+  for (let j = 0; j < F - full * un; j++) step(j);
+  if (F - full * un) fn.get(wptr).i32((F - full * un) * cw).op(OP.i32Add).set(wptr);
+  // + b, store to scratch[i][panel]
+  for (let c = 0; c < cb; c++) fn.get(bptr).simdMem('v128.load', 4, c * 16).set(wv[c]!);
+  for (let i = 0; i < rb; i++) {
+    for (let c = 0; c < cb; c++) {
+      fn.get(sptr);
+      if (i > 0) fn.get(ap).i32(i).op(OP.i32Mul).op(OP.i32Add);
+      fn.get(acc[i]![c]!).get(wv[c]!).simd('f64x2.add').simdMem('v128.store', 4, c * 16);
+    }
+  }
+  fn.get(bptr).i32(cw).op(OP.i32Add).set(bptr);
+  fn.get(sptr).i32(cw).op(OP.i32Add).set(sptr);
+  fn.get(p).i32(1).op(OP.i32Add).tee(p).get(P).op(OP.i32Ne).brIf(0);
+  fn.end(); // $panels
+  // --- scores: for each row of the block, s = Σ tanh(h)·u + (h − h); the last term is
+  // +0 when h is finite and NaN otherwise, so a NaN or Inf in X can't hide behind tanh(±Inf) = ±1.
+  fn.i32(0).set(n);
+  fn.loop(); // $blockrows
+  fn.get(SCR).get(n).get(ap).op(OP.i32Mul).op(OP.i32Add).tee(sptr).get(ap).op(OP.i32Add).set(rowEnd);
+  fn.get(U).set(bptr);
+  fn.f64x2Const(0).set(s);
+  fn.loop(); // $units
+  fn.get(sptr).simdMem('v128.load', 4).set(h);
+  // y = clamp(2h); NaN propagates through min/max.
+  fn.get(h).f64x2Const(2).simd('f64x2.mul').f64x2Const(-CLAMP).simd('f64x2.max').f64x2Const(CLAMP).simd('f64x2.min').set(y);
+  fn.get(y).f64x2Const(LOG2E).simd('f64x2.mul').f64x2Const(MAGIC).simd('f64x2.add').set(kd);
+  fn.get(kd).f64x2Const(MAGIC).simd('f64x2.sub').set(k);
+  fn.get(y).get(k).f64x2Const(LN2_HI).simd('f64x2.mul').simd('f64x2.sub').get(k).f64x2Const(LN2_LO).simd('f64x2.mul').simd('f64x2.sub').set(rr);
+  // e^r by Horner, degree 12
+  fn.f64x2Const(1 / 479001600);
+  for (let d = 11; d >= 0; d--) {
+    let fact = 1;
+    for (let j = 2; j <= d; j++) fact *= j;
+    fn.get(rr).simd('f64x2.mul').f64x2Const(1 / fact).simd('f64x2.add');
+  }
+  // · 2^k, built from kd's low bits: (bits(kd) + 1023) << 52
+  fn.get(kd).i64x2Const(1023).simd('i64x2.add').i32(52).simd('i64x2.shl').simd('f64x2.mul').set(e);
+  // tanh = 1 − 2/(e^{2h} + 1)
+  fn.f64x2Const(1).f64x2Const(2).get(e).f64x2Const(1).simd('f64x2.add').simd('f64x2.div').simd('f64x2.sub');
+  fn.get(bptr).simdMem('v128.load', 4).simd('f64x2.mul');
+  fn.get(s).simd('f64x2.add');
+  fn.get(h).get(h).simd('f64x2.sub').simd('f64x2.add').set(s);
+  fn.get(bptr).i32(16).op(OP.i32Add).set(bptr);
+  fn.get(sptr).i32(16).op(OP.i32Add).tee(sptr).get(rowEnd).op(OP.i32Ne).brIf(0);
+  fn.end(); // $units
+  // out[r + n] = lane 0 + lane 1
+  fn.get(OUT).get(r).get(n).op(OP.i32Add).i32(8).op(OP.i32Mul).op(OP.i32Add);
+  fn.get(s).simd('f64x2.extract_lane', 0).get(s).simd('f64x2.extract_lane', 1).op(OP.f64Add);
+  fn.mem(OP.f64Store, 3);
+  fn.get(n).i32(1).op(OP.i32Add).tee(n).i32(rb).op(OP.i32Ne).brIf(0);
+  fn.end(); // $blockrows
+  fn.get(r).i32(rb).op(OP.i32Add).set(r);
+  fn.br(0);
+  fn.end(); // $rows
+  fn.end(); // $exit
+  return fn;
+}
+
+let simdSupported: boolean | undefined;
+
+/** Whether this engine runs WebAssembly SIMD (Node ≥ 16.4, every current browser). */
+export function wasmSimdAvailable(): boolean {
+  if (simdSupported === undefined) {
+    try {
+      const bytes = assembleModule([{ name: 'f', fn: buildScores('f32', 1, 1, 1, 1) }], 1);
+      simdSupported = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+    } catch {
+      simdSupported = false;
+    }
+  }
+  return simdSupported;
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  f32: (...a: number[]) => void;
+  f64: (...a: number[]) => void;
+  f32_1: (...a: number[]) => void;
+  f64_1: (...a: number[]) => void;
+}
+
+const modules = new Map<string, WebAssembly.Module>();
+
+function moduleFor(block: BlockShape, F: number): WebAssembly.Module {
+  const key = `${block.rows}x${block.cols}x${block.unroll}/${F}`;
+  let m = modules.get(key);
+  if (!m) {
+    const bytes = assembleModule(
+      [
+        { name: 'f32', fn: buildScores('f32', block.rows, block.cols, F, block.unroll) },
+        { name: 'f64', fn: buildScores('f64', block.rows, block.cols, F, block.unroll) },
+        { name: 'f32_1', fn: buildScores('f32', 1, block.cols, F, block.unroll) },
+        { name: 'f64_1', fn: buildScores('f64', 1, block.cols, F, block.unroll) },
+      ],
+      1,
+    );
+    m = new WebAssembly.Module(bytes);
+    modules.set(key, m);
+  }
+  return m;
+}
+
+/** Scores tanh variants with the SIMD kernel; one instance per kernel (it holds the packed weights). */
+export class WasmScorer {
+  private readonly ex: Exports;
+  private readonly F: number;
+  private readonly panels: number;
+  private readonly ap: number; // padded units
+  private readonly wpOff = 0;
+  private readonly bOff: number;
+  private readonly uOff: number;
+  private readonly scratchOff: number;
+  private readonly dataOff: number;
+
+  constructor(k: Kernel, readonly block: BlockShape = DEFAULT_BLOCK) {
+    if (!k.tanh) throw new Error('WasmScorer: only tanh variants');
+    const inst = new WebAssembly.Instance(moduleFor(block, k.inputDim), {});
+    this.ex = inst.exports as unknown as Exports;
+    const F = (this.F = k.inputDim);
+    const A = k.attentionDim;
+    const cw = 2 * block.cols;
+    this.panels = Math.ceil(A / cw);
+    const ap = (this.ap = this.panels * cw);
+    this.bOff = ap * F * 8;
+    this.uOff = this.bOff + ap * 8;
+    this.scratchOff = this.uOff + ap * 8;
+    this.dataOff = align16(this.scratchOff + block.rows * ap * 8);
+    this.ensure(this.dataOff);
+    const mem = new Float64Array(this.ex.memory.buffer);
+    // Panels of cw units: wp[((p·F) + f)·cw + c] = w[(p·cw + c)·F + f]; padding units have
+    // w = b = u = 0 and add tanh(0)·0 = 0.
+    for (let p = 0; p < this.panels; p++) {
+      for (let f = 0; f < F; f++) {
+        for (let c = 0; c < cw; c++) {
+          const a = p * cw + c;
+          mem[(this.wpOff >> 3) + (p * F + f) * cw + c] = a < A ? k.w[a * F + f]! : 0;
+        }
+      }
+    }
+    for (let a = 0; a < ap; a++) {
+      mem[(this.bOff >> 3) + a] = a < A ? k.b[a]! : 0;
+      mem[(this.uOff >> 3) + a] = a < A ? k.u[a]! : 0;
+    }
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.ex.memory.buffer.byteLength;
+    if (bytes > have) this.ex.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+
+  /** Rows of x (row-major, F per row) → out[0..rows). x is float32 or float64. */
+  score(x: Float32Array | Float64Array, rows: number, out: Float64Array): void {
+    const F = this.F;
+    const isz = x.BYTES_PER_ELEMENT;
+    // Work in slices so the memory stays small whatever the input size.
+    const rb = this.block.rows;
+    const step = Math.max(rb, Math.floor((4 << 20) / (F * isz) / rb) * rb);
+    const outOff = this.dataOff;
+    const xOff = align16(outOff + step * 8);
+    this.ensure(xOff + step * F * isz);
+    const full = isz === 4 ? this.ex.f32 : this.ex.f64;
+    const one = isz === 4 ? this.ex.f32_1 : this.ex.f64_1;
+    for (let r0 = 0; r0 < rows; r0 += step) {
+      const n = Math.min(step, rows - r0);
+      const buf = this.ex.memory.buffer;
+      const dst = isz === 4 ? new Float32Array(buf, xOff, n * F) : new Float64Array(buf, xOff, n * F);
+      dst.set(x.subarray(r0 * F, (r0 + n) * F));
+      const nb = n - (n % rb);
+      if (nb) full(xOff, nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff, this.scratchOff);
+      if (n > nb) one(xOff + nb * F * isz, n - nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff + nb * 8, this.scratchOff);
+      out.set(new Float64Array(this.ex.memory.buffer, outOff, n), r0);
+    }
+  }
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}

@@ -1,0 +1,80 @@
+// A direct float64 port of ../shared/reference/han_ref.py for property tests: written
+// plainly (no blocking, no SIMD, Math.tanh), independent of the engine's code.
+import type { Variant } from '../src/index.js';
+
+export interface RefCase {
+  variant: Variant;
+  /** As stored: (F,F) for awc, (F,A) for attlayer, (F,) for linear. */
+  W: Float64Array;
+  F: number;
+  A: number;
+  b?: Float64Array;
+  u?: Float64Array;
+  normalise?: 'eps' | 'softmax';
+}
+
+export function refScores(c: RefCase, x: ArrayLike<number>, rows: number): Float64Array {
+  const { F, A } = c;
+  const s = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    if (c.variant === 'linear') {
+      let e = 0;
+      for (let f = 0; f < F; f++) e += x[r * F + f]! * c.W[f]!;
+      s[r] = e + (c.b ? c.b[0]! : 0);
+      continue;
+    }
+    let sum = 0;
+    for (let a = 0; a < A; a++) {
+      let h = 0;
+      for (let f = 0; f < F; f++) {
+        const w = c.variant === 'awc-tf' ? c.W[a * F + f]! : c.W[f * A + a]!;
+        h += x[r * F + f]! * w;
+      }
+      if (c.b) h += c.b[a]!;
+      sum += Math.tanh(h) * c.u![a]!;
+    }
+    s[r] = sum;
+  }
+  return s;
+}
+
+/** han_ref's _masked_normalise and _softmax, one sequence at a time. */
+export function refAttention(c: RefCase, x: ArrayLike<number>, N: number, T: number, lengths?: ArrayLike<number>): Float64Array {
+  const s = refScores(c, x, N * T);
+  const mode = c.normalise ?? (c.variant === 'linear' ? 'softmax' : 'eps');
+  const out = new Float64Array(N * T);
+  for (let n = 0; n < N; n++) {
+    const m = (t: number) => (lengths ? (t < lengths[n]! ? 1 : 0) : 1);
+    if (mode === 'eps') {
+      let z = 0;
+      for (let t = 0; t < T; t++) z += Math.exp(s[n * T + t]!) * m(t);
+      for (let t = 0; t < T; t++) out[n * T + t] = (Math.exp(s[n * T + t]!) * m(t)) / (z + 1e-7);
+    } else {
+      let mx = -Infinity;
+      for (let t = 0; t < T; t++) if (m(t) && s[n * T + t]! > mx) mx = s[n * T + t]!;
+      if (!Number.isFinite(mx)) mx = 0;
+      let z = 0;
+      for (let t = 0; t < T; t++) z += m(t) ? Math.exp(s[n * T + t]! - mx) : 0;
+      for (let t = 0; t < T; t++) out[n * T + t] = z > 0 && m(t) ? Math.exp(s[n * T + t]! - mx) / z : 0;
+    }
+  }
+  return out;
+}
+
+/** A small deterministic PRNG (mulberry32) for test data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomF32(n: number, r: () => number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
+  return out;
+}
