@@ -60,6 +60,7 @@ const DAMAGE_HINT = 'the header was not written by NumPy or is damaged; save the
  * fewer than NPY_PREAMBLE_BYTES (or 10 for v1) bytes are given.
  */
 export function npyHeaderSize(bytes: Uint8Array, file?: string): { version: [number, number]; headerBytes: number } {
+  if (bytes.length === 0) fail('TRUNCATED', 'is empty', { file, hint: CUT_HINT });
   if (!hasNpyMagic(bytes)) {
     if (bytes.length < NPY_MAGIC.length && NPY_MAGIC.subarray(0, bytes.length).every((b, i) => bytes[i] === b)) {
       fail('TRUNCATED', `ends after ${bytes.length} bytes, inside the .npy magic`, { file, hint: CUT_HINT });

@@ -357,7 +357,7 @@ export async function openNpy(path: string, opts: LoadOptions = {}): Promise<Npy
 }
 
 // Bytes per positioned read when gathering Fortran-order rows.
-const FORTRAN_SPAN = 16 << 20;
+const FORTRAN_SPAN = 4 << 20;
 
 /**
  * Rows [start, start+count) of a Fortran-order array: for each combination of the
