@@ -1,0 +1,137 @@
+// Node only: take model.weights.h5 out of a Keras 3 `.keras` zip (FORMATS.md §1.8) into a
+// temporary file, since h5wasm reads files, not byte ranges. The archive is streamed
+// through fflate's Unzip in 1 MiB chunks, so memory stays flat whatever its size.
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { AttnlensError, fail } from '@attnlens/core';
+import { fsError } from '@attnlens/core/node';
+import { parsePythonJson } from './python-json.js';
+
+export const WEIGHTS_ENTRY = 'model.weights.h5';
+/** config.json and metadata.json larger than this are not a Keras archive's. */
+const MAX_JSON_BYTES = 64 << 20;
+
+export interface ExtractedKeras {
+  weightsPath: string;
+  config?: unknown;
+  kerasVersion?: string;
+  /** Removes the temporary copy. */
+  cleanup(): void;
+}
+
+const liveDirs = new Set<string>();
+let exitHook = false;
+function track(dir: string): () => void {
+  liveDirs.add(dir);
+  if (!exitHook) {
+    exitHook = true;
+    // A caller that never closes the file still leaves no temporary copy behind.
+    process.once('exit', () => {
+      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return () => {
+    liveDirs.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** Check the entry list (from the central directory) before reading anything. */
+export function checkKerasEntries(file: string, entries: readonly string[]): void {
+  if (entries.includes(WEIGHTS_ENTRY)) return;
+  if (entries.includes('model.weights.npz')) {
+    fail('UNSUPPORTED', 'is a .keras archive whose weights are in model.weights.npz (saved with weights_format="npz"), which attnlens does not read yet', {
+      file,
+      hint: 'save the model with the default weights format, or unzip the archive and inspect model.weights.npz with attnlens',
+    });
+  }
+  if (entries.some((e) => e.endsWith('.weights.json'))) {
+    fail('UNSUPPORTED', 'is a .keras archive with sharded weights (a *.weights.json index), which attnlens does not read yet', {
+      file,
+      hint: 'save the model without max_shard_size',
+    });
+  }
+  fail('NOT_FOUND', `is a .keras archive without weights: it holds ${entries.join(', ') || 'no entries'} but no ${WEIGHTS_ENTRY}`, {
+    file,
+    hint: 'the model was saved without weights or the archive was repacked; save it again with model.save("model.keras")',
+    details: { entries: [...entries] },
+  });
+}
+
+export async function extractKerasZip(file: string): Promise<ExtractedKeras> {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlens-keras-'));
+  const cleanup = track(dir);
+  const weightsPath = join(dir, WEIGHTS_ENTRY);
+  let fd: number | undefined = openSync(weightsPath, 'w');
+  const json: Record<string, Uint8Array[]> = { 'config.json': [], 'metadata.json': [] };
+  const jsonSize: Record<string, number> = { 'config.json': 0, 'metadata.json': 0 };
+  let written = 0;
+  let expected: number | undefined;
+  let weightsDone = false;
+  let failure: Error | undefined;
+  const unzip = new Unzip();
+  unzip.register(UnzipInflate);
+  unzip.onfile = (f: UnzipFile) => {
+    if (f.name === WEIGHTS_ENTRY) {
+      expected = f.originalSize;
+      f.ondata = (err, dat, final) => {
+        if (err) failure ??= err;
+        else if (dat.length) {
+          writeSync(fd!, dat);
+          written += dat.length;
+        }
+        if (final) weightsDone = true;
+      };
+    } else if (f.name in json) {
+      f.ondata = (err, dat) => {
+        if (err) failure ??= err;
+        else if ((jsonSize[f.name]! += dat.length) <= MAX_JSON_BYTES) json[f.name]!.push(dat);
+      };
+    } else {
+      f.ondata = () => {}; // started anyway, or fflate keeps its bytes
+    }
+    f.start();
+  };
+  try {
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        unzip.push(chunk as Uint8Array);
+        if (failure) break;
+      }
+      if (!failure) unzip.push(new Uint8Array(0), true);
+    } catch (e) {
+      if (e instanceof AttnlensError) throw e;
+      if ((e as NodeJS.ErrnoException).code) throw fsError(e, file);
+      failure ??= e as Error;
+    }
+    closeSync(fd);
+    fd = undefined;
+    if (failure || !weightsDone || (expected !== undefined && written !== expected)) {
+      const why = failure ? failure.message : !weightsDone ? `${WEIGHTS_ENTRY} ends before its data does` : `${WEIGHTS_ENTRY} holds ${written} bytes, its header says ${expected}`;
+      fail(!failure && weightsDone ? 'TRUNCATED' : 'CORRUPT', `is a damaged .keras archive: ${why}`, {
+        file,
+        hint: 'copy or save the model again',
+      });
+    }
+    const text = (name: string) => {
+      if (jsonSize[name]! > MAX_JSON_BYTES) fail('CORRUPT', `has a ${name} of ${jsonSize[name]} bytes, too large for a Keras archive`, { file });
+      return json[name]!.length ? Buffer.concat(json[name]!).toString('utf8') : undefined;
+    };
+    const configText = text('config.json');
+    const metaText = text('metadata.json');
+    const meta = metaText !== undefined ? parsePythonJson(metaText, 'metadata.json', file) : undefined;
+    const kerasVersion = typeof meta === 'object' && meta !== null && typeof (meta as Record<string, unknown>).keras_version === 'string' ? ((meta as Record<string, unknown>).keras_version as string) : undefined;
+    return {
+      weightsPath,
+      ...(configText !== undefined ? { config: parsePythonJson(configText, 'config.json', file) } : {}),
+      ...(kerasVersion !== undefined ? { kerasVersion } : {}),
+      cleanup,
+    };
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    cleanup();
+    throw e;
+  }
+}

@@ -1,0 +1,46 @@
+// Node entry: open Keras files from disk. h5wasm/node reads the real file system, so an
+// HDF5 file is read lazily from disk; a .keras zip's model.weights.h5 is first copied
+// out to a temporary file (removed by close()).
+import { resolve } from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { fail } from '@attnlens/core';
+import { sniffFile } from '@attnlens/core/node';
+import { openKerasHdf5 } from './keras-file.js';
+import { checkKerasEntries, extractKerasZip } from './keras-zip.js';
+import type { KerasFile } from './types.js';
+
+export type { KerasFile, KerasLayer, KerasWeight, KerasLayout, AttentionLayerInfo, UnrecognisedAttention, Variant } from './types.js';
+
+/** Open a Keras file by its content (never its extension): legacy HDF5, Keras 3 .weights.h5, or a .keras zip. */
+export async function openKeras(path: string): Promise<KerasFile> {
+  const { format, zipEntries } = await sniffFile(path);
+  if (format === 'hdf5') {
+    const module = await h5wasm.ready;
+    return openKerasHdf5(module, resolve(path), { file: path });
+  }
+  if (format === 'keras-zip') {
+    checkKerasEntries(path, zipEntries ?? []);
+    const x = await extractKerasZip(path);
+    const module = await h5wasm.ready;
+    return openKerasHdf5(module, x.weightsPath, {
+      file: path,
+      zip: {
+        ...(x.config !== undefined ? { config: x.config } : {}),
+        ...(x.kerasVersion !== undefined ? { kerasVersion: x.kerasVersion } : {}),
+        detail: 'Keras 3 .keras archive (config.json, metadata.json, model.weights.h5)',
+      },
+      onClose: x.cleanup,
+    });
+  }
+  if (format === 'empty') return fail('UNKNOWN_FORMAT', 'file is empty', { file: path, hint: 'the file was not written completely; save it again' });
+  if (format === 'zip') {
+    return zipEntries
+      ? fail('UNKNOWN_FORMAT', `is a zip archive but not a Keras .keras file (it has no config.json and metadata.json; entries: ${zipEntries.slice(0, 8).join(', ')})`, { file: path, hint: 'a .keras archive holds config.json, metadata.json and model.weights.h5' })
+      : fail('TRUNCATED', 'is a zip archive without its central directory (the end of the file is missing)', { file: path, hint: 'the copy or download did not finish; copy the file again' });
+  }
+  return fail('UNKNOWN_FORMAT', `is ${format === 'unknown' ? 'not a format attnlens knows' : `a ${format} file`}, not a Keras file`, {
+    file: path,
+    hint: 'Keras files are HDF5 (.h5, .hdf5, .weights.h5) or .keras zips',
+    details: { sniffed: format },
+  });
+}
