@@ -3,7 +3,7 @@ import { NAN_COLOR, NAN_HATCH, PAD_COLOR, type Colorizer } from './colorizer.js'
 import { rgbHex } from './colormap.js';
 import { heatmapSvg } from './heatmap-svg.js';
 import { buildHighlight, type AlignedBlock, type HierarchicalBlock, type HighlightModel, type HighlightOptions, type TokenCell } from './highlight-model.js';
-import { formatTick, niceTicks } from './scale.js';
+import { formatBound } from './scale.js';
 import { directionRuns, escapeHtml as esc, FONT_FAMILY, type Direction } from './text.js';
 
 /**
@@ -12,7 +12,7 @@ import { directionRuns, escapeHtml as esc, FONT_FAMILY, type Direction } from '.
  */
 export function highlightCss(fontFamily: string = FONT_FAMILY): string {
   return `
-.al-doc{font-family:${fontFamily};font-size:15px;line-height:1.45;color:#1a1a1a;margin:0 0 28px;padding:14px 16px;border:1px solid #e2e2e2;border-radius:6px;background:#fff;max-width:1100px}
+.al-doc{--al-h:24px;font-family:${fontFamily};font-size:15px;line-height:1.45;color:#1a1a1a;margin:0 0 28px;padding:14px 16px;border:1px solid #e2e2e2;border-radius:6px;background:#fff;max-width:1100px}
 .al-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin-bottom:10px}
 .al-title{font-size:16px;font-weight:600;margin:0}
 .al-label{font-size:13px;color:#444;border:1px solid #ccc;border-radius:10px;padding:0 8px}
@@ -24,17 +24,17 @@ export function highlightCss(fontFamily: string = FONT_FAMILY): string {
 .al-tokens{line-height:1}
 .al-col{display:inline-flex;flex-direction:column;gap:2px;vertical-align:top;margin:0 2px 6px 0}
 .al-names{display:inline-flex;flex-direction:column;gap:2px;vertical-align:top;margin:0 8px 6px 0;font-size:12px;color:#555;text-align:end}
-.al-names span{height:1.55em;line-height:1.55em;white-space:nowrap}
+.al-names span{height:var(--al-h);line-height:var(--al-h);white-space:nowrap}
 .al-run{unicode-bidi:isolate}
-.al-tok{position:relative;display:block;padding:0 4px;height:1.55em;line-height:1.55em;border-radius:3px;white-space:pre;text-align:center;cursor:default}
+.al-tok{position:relative;display:block;padding:0 4px;height:var(--al-h);line-height:var(--al-h);border-radius:3px;white-space:pre;text-align:center;cursor:default}
 .al-tok.al-none{visibility:hidden}
 .al-tok.al-nan{background:repeating-linear-gradient(45deg,${NAN_COLOR} 0 3px,${NAN_HATCH} 3px 4px)!important;color:#000}
 .al-tok.al-pad{background:${PAD_COLOR};color:#444;font-style:italic}
 .al-tok[data-tip]:hover::after{content:attr(data-tip);position:absolute;left:50%;top:100%;transform:translateX(-50%);margin-top:3px;background:#222;color:#fff;font-size:12px;font-style:normal;line-height:1.4;padding:2px 7px;border-radius:3px;white-space:nowrap;z-index:10;pointer-events:none;direction:ltr;unicode-bidi:isolate}
 .al-sent{display:flex;align-items:flex-start;gap:8px;margin:0 0 6px}
-.al-sbar{flex:0 0 64px;height:1.55em;background:#f1f1f1;border-radius:3px;position:relative;overflow:hidden}
+.al-sbar{flex:0 0 64px;height:var(--al-h);background:#f1f1f1;border-radius:3px;position:relative;overflow:hidden}
 .al-sfill{position:absolute;left:0;top:0;bottom:0}
-.al-sval{flex:0 0 3.6em;font-size:12px;color:#444;line-height:1.55em;font-variant-numeric:tabular-nums}
+.al-sval{flex:0 0 3.6em;font-size:12px;color:#444;line-height:var(--al-h);font-variant-numeric:tabular-nums}
 .al-words{flex:1 1 auto;min-width:0}
 .al-words .al-col{margin-bottom:4px}
 .al-legend{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;font-size:12px;color:#444;margin-top:6px}
@@ -93,9 +93,8 @@ function gradient(c: Colorizer): string {
 function legend(m: HighlightModel): string {
   const items = m.legend.map((e) => {
     const { min, max } = e.colorizer.scale;
-    const ticks = niceTicks(min, max, 4);
-    return `<span class="al-lg"><span>${esc(e.label)}</span><span>${esc(formatTick(min, ticks))}</span>` +
-      `<span class="al-lg-bar" style="background:${gradient(e.colorizer)}"></span><span>${esc(formatTick(max, ticks))}</span></span>`;
+    return `<span class="al-lg"><span>${esc(e.label)}</span><span class="al-lg-min">${esc(formatBound(min))}</span>` +
+      `<span class="al-lg-bar" style="background:${gradient(e.colorizer)}"></span><span class="al-lg-max">${esc(formatBound(max))}</span></span>`;
   });
   if (m.hasNaN) items.push('<span class="al-lg"><span class="al-sw al-nan"></span>NaN/Inf</span>');
   if (m.hasPad) items.push('<span class="al-lg"><span class="al-sw al-pad"></span>padding</span>');

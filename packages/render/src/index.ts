@@ -5,7 +5,7 @@ export { COLORMAPS, colorScale, checkColormap, rgbHex, luminance, textColorFor }
 export type { Rgb } from './colormap.js';
 export { createColorizer, NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js';
 export type { Colorizer, ColorizerOptions } from './colorizer.js';
-export { resolveScale, scaleFromRange, scalePosition, finiteRange, niceTicks, formatTick, formatWeight, checkScaleSpec } from './scale.js';
+export { resolveScale, scaleFromRange, scalePosition, finiteRange, niceTicks, formatTick, formatWeight, formatBound, checkScaleSpec } from './scale.js';
 export type { Scale, ScaleSpec } from './scale.js';
 export { FONT_FAMILY, fontSpec, textDirection, hasRtl, resolveDirections, directionRuns, visualOrder, displayToken, graphemes, ellipsize, estimateTextWidth, escapeHtml } from './text.js';
 export type { Direction } from './text.js';
@@ -18,3 +18,5 @@ export { buildHighlight } from './highlight-model.js';
 export type { HighlightOptions, HighlightModel, Block, AlignedBlock, HierarchicalBlock, MatrixBlock, Sentence, TokenCell, CellKind, LegendEntry } from './highlight-model.js';
 export { highlightHtml, highlightPage, highlightCss } from './highlight-html.js';
 export type { PageOptions } from './highlight-html.js';
+export { layoutHighlight, measureHighlight, drawHighlight } from './highlight-canvas.js';
+export type { HighlightCanvasOptions, HighlightLayout, DrawItem, TokenBox } from './highlight-canvas.js';

@@ -1,13 +1,15 @@
 // Node-only side of @attnlens/render: @napi-rs/canvas canvases, the bundled Noto
 // fonts, PNG encoding. The drawing itself lives in the browser-safe main entry.
 import { createCanvas, GlobalFonts, type Canvas, type ImageMetadata, type SKRSContext2D } from '@napi-rs/canvas';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fail, type AttentionDocument, type AttentionMap } from '@attnlens/core';
 import type { Canvas2D } from './canvas-api.js';
 import { drawHeatmap, measureHeatmap } from './heatmap-canvas.js';
 import type { HeatmapLayout, HeatmapOptions } from './heatmap-layout.js';
+import { drawHighlight, measureHighlight, type HighlightCanvasOptions, type HighlightLayout } from './highlight-canvas.js';
+import { highlightPage, type PageOptions } from './highlight-html.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,15 +22,91 @@ export const BUNDLED_FONTS: readonly { pkg: string; family: string; weights: rea
   { pkg: '@fontsource/noto-emoji', family: 'Noto Emoji', weights: [400] },
 ];
 
-/** The woff2 files of one bundled family at one weight (fontsource splits each into unicode-range subsets). */
-export function fontFiles(pkg: string, weight: number): { file: string; subset: string }[] {
-  const dir = join(dirname(require.resolve(`${pkg}/package.json`)), 'files');
-  const re = new RegExp(`^.+?-(.+)-${weight}-normal\\.woff2$`);
-  const out: { file: string; subset: string }[] = [];
-  for (const f of readdirSync(dir)) {
-    const m = re.exec(f);
-    if (m) out.push({ file: join(dir, f), subset: m[1]! });
+interface FontPackage {
+  dir: string;
+  id: string;
+  /** unicode-range per subset name. */
+  ranges: Record<string, string>;
+}
+const packages = new Map<string, FontPackage>();
+function fontPackage(pkg: string): FontPackage {
+  let p = packages.get(pkg);
+  if (!p) {
+    const root = dirname(require.resolve(`${pkg}/package.json`));
+    const meta = JSON.parse(readFileSync(join(root, 'metadata.json'), 'utf8')) as { id: string };
+    const raw = JSON.parse(readFileSync(join(root, 'unicode.json'), 'utf8')) as Record<string, string>;
+    const ranges: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) ranges[k.replace(/^\[(.*)\]$/, '$1')] = v;
+    p = { dir: join(root, 'files'), id: meta.id, ranges };
+    packages.set(pkg, p);
   }
+  return p;
+}
+
+/** The woff2 files of one bundled family at one weight (fontsource splits each into unicode-range subsets). */
+export function fontFiles(pkg: string, weight: number): { file: string; subset: string; range?: string }[] {
+  const p = fontPackage(pkg);
+  const prefix = `${p.id}-`;
+  const suffix = `-${weight}-normal.woff2`;
+  const out: { file: string; subset: string; range?: string }[] = [];
+  for (const f of readdirSync(p.dir)) {
+    if (!f.startsWith(prefix) || !f.endsWith(suffix)) continue;
+    const subset = f.slice(prefix.length, -suffix.length);
+    const range = p.ranges[subset];
+    out.push({ file: join(p.dir, f), subset, ...(range ? { range } : {}) });
+  }
+  return out;
+}
+
+function parseRanges(r: string): [number, number][] {
+  return r.split(',').map((part) => {
+    const [a, b] = part.trim().replace(/^U\+/i, '').split('-');
+    const lo = parseInt(a!, 16);
+    return [lo, b ? parseInt(b, 16) : lo] as [number, number];
+  });
+}
+
+/**
+ * @font-face rules embedding (as data: URLs) the bundled font subsets that the
+ * given texts need, for self-contained HTML that shows CJK, Arabic, Hebrew and
+ * emoji on machines without those fonts. Only subsets covering a character of
+ * the texts are embedded (a Chinese document pulls in some of Noto Sans SC's
+ * ~35 KB subsets, not all 3.5 MB).
+ */
+export function fontFaceCss(texts: Iterable<string>): string {
+  const used = new Set<number>();
+  for (const t of texts) for (const ch of t) used.add(ch.codePointAt(0)!);
+  const rules: string[] = [];
+  for (const f of BUNDLED_FONTS) {
+    for (const w of f.weights) {
+      for (const { file, range } of fontFiles(f.pkg, w)) {
+        if (!range) continue;
+        const spans = parseRanges(range);
+        let hit = false;
+        for (const cp of used) if (spans.some(([a, b]) => cp >= a && cp <= b)) { hit = true; break; }
+        if (!hit) continue;
+        const b64 = readFileSync(file).toString('base64');
+        rules.push(`@font-face{font-family:"${f.family}";font-style:normal;font-weight:${w};font-display:block;src:url(data:font/woff2;base64,${b64}) format("woff2");unicode-range:${range}}`);
+      }
+    }
+  }
+  return rules.join('\n');
+}
+
+/** Every token, label and title of the documents: what `fontFaceCss` needs to cover. */
+export function documentTexts(docs: readonly AttentionDocument[]): string[] {
+  const out: string[] = [];
+  const visit = (m: AttentionMap) => {
+    if (m.name) out.push(m.name);
+    for (const l of m.colLabels ?? []) out.push(String(l));
+    for (const l of m.rowLabels ?? []) out.push(String(l));
+    for (const c of m.children ?? []) visit(c);
+  };
+  for (const d of docs) {
+    out.push(d.id, d.trueLabel ?? '', d.predictedLabel ?? '');
+    d.maps.forEach(visit);
+  }
+  out.push('0123456789.-·:✗✓∅¶ abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
   return out;
 }
 
@@ -110,4 +188,23 @@ function encodePng(canvas: Canvas, meta: ImageMetadata = PNG_META): Buffer {
   return canvas.encodeSync('png', meta);
 }
 
-export type { AttentionDocument };
+
+/** A highlighted document as PNG bytes, drawn by the same code as a browser canvas would. */
+export function renderHighlightPng(doc: AttentionDocument, opts: HighlightCanvasOptions & PngOptions = {}): Buffer {
+  return renderHighlight(doc, opts).png;
+}
+
+/** The PNG and the layout it was drawn from (token boxes, sentence bars). */
+export function renderHighlight(doc: AttentionDocument, opts: HighlightCanvasOptions & PngOptions = {}): { png: Buffer; layout: HighlightLayout; pixelRatio: number } {
+  const r = ratio(opts);
+  const layout = measureHighlight(measuringContext(), doc, opts);
+  const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
+  drawHighlight(ctx, doc, opts, layout);
+  return { png: encodePng(canvas), layout, pixelRatio: r };
+}
+
+/** A self-contained HTML page with the bundled fonts the documents need embedded (see fontFaceCss). */
+export function highlightPageWithFonts(docs: readonly AttentionDocument[], opts: PageOptions = {}): string {
+  const css = fontFaceCss(documentTexts(docs));
+  return highlightPage(docs, { ...opts, headCss: opts.headCss ? `${css}\n${opts.headCss}` : css });
+}

@@ -144,3 +144,9 @@ export function formatWeight(w: number, digits = 4): string {
   if (w !== 0 && Math.abs(w) < 10 ** -digits) return w.toExponential(1);
   return w.toFixed(digits);
 }
+
+/** A scale end for legends: up to 3 significant digits, no trailing zeros (0.41, not 0.4). */
+export function formatBound(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return String(Number(v.toPrecision(3)));
+}
