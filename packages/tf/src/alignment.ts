@@ -45,6 +45,10 @@ export function layoutAxes(shape: readonly number[], layout?: string, file?: str
   return { layout: name, t: letters.indexOf('t'), e: letters.indexOf('e'), ...(letters.includes('b') ? { b: letters.indexOf('b') } : {}) };
 }
 
+/** Every 3-D layout, the ones TF users produce first (stack(), batch-major, Tacotron). */
+const LAYOUTS_3D = ['tbe', 'bte', 'bet', 'teb', 'ebt', 'etb'];
+const COMMON = ['tbe', 'bte', 'bet', 'te', 'et'];
+
 const axisWord = (c: string) => (c === 't' ? 'decoder steps' : c === 'e' ? 'encoder steps' : 'batch');
 
 /**
@@ -210,7 +214,12 @@ function checkLabels(t: Tensor, axes: Axes, opts: AlignmentOptions): void {
 
 /** A layout of this rank under which all the given tokens and lengths fit, as a hint. */
 function suggestLayout(t: Tensor, opts: AlignmentOptions, current: string): string | undefined {
-  const candidates = t.shape.length === 3 ? ['tbe', 'bte', 'bet', 'teb', 'ebt', 'etb'] : t.shape.length === 2 ? ['te', 'et'] : [];
+  // Layouts whose encoder axis holds distributions first: they are the likelier reading.
+  const sums = distributionAxes(t);
+  const candidates = (t.shape.length === 3 ? LAYOUTS_3D : t.shape.length === 2 ? ['te', 'et'] : [])
+    .map((l, i) => ({ l, rank: (sums[l.indexOf('e')] ? 0 : 10) + i }))
+    .sort((a, b) => a.rank - b.rank)
+    .map((c) => c.l);
   for (const l of candidates) {
     if (l === current) continue;
     const ax = layoutAxes(t.shape, l);
@@ -238,7 +247,9 @@ function checkDistribution(t: Tensor, axes: Axes, opts: AlignmentOptions): void 
   if (others.length !== 1) return;
   const e = others[0]!;
   const rank = t.shape.length;
-  const fitting = (rank === 3 ? ['tbe', 'bte', 'bet', 'teb', 'ebt', 'etb'] : ['te', 'et']).filter((l) => l.indexOf('e') === e);
+  const all = (rank === 3 ? LAYOUTS_3D : ['te', 'et']).filter((l) => l.indexOf('e') === e);
+  const common = all.filter((l) => COMMON.includes(l));
+  const fitting = common.length ? common : all;
   const msg = `the rows along axis ${axes.e} (the encoder axis of layout ${axes.layout}) do not sum to 1, but the rows along axis ${e} do: the array looks like layout ${fitting.join(' or ')}`;
   if (opts.layout) {
     opts.warn?.(`${opts.file ? `${opts.file}: ` : ''}${msg}; using --layout ${axes.layout} as asked`);

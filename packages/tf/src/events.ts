@@ -89,6 +89,15 @@ function tensorShapeOf(t: TensorProtoMessage): number[] {
   return (t.tensorShape?.dim ?? []).map((d) => longToNumber(d.size));
 }
 
+/** "HxW" (and "k images") of a TF2 image summary tensor [width, height, png...]. */
+function tf2ImageSize(t: TensorProtoMessage): string {
+  const v = t.stringVal ?? [];
+  const dec = new TextDecoder();
+  const w = dec.decode(v[0] ?? new Uint8Array(0));
+  const h = dec.decode(v[1] ?? new Uint8Array(0));
+  return `${h}x${w}${v.length > 3 ? ` (${v.length - 2} images)` : ''}`;
+}
+
 /** What kind of summary a value is, given the plugin its tag was first written with. */
 export function summaryKind(v: SummaryValue, plugin?: string): SummaryKind {
   if (v.simpleValue !== undefined) return 'scalar';
@@ -180,6 +189,7 @@ export class EventIndex {
       else if (!info.stepSet.has(e.step)) info.stepsTruncated = true;
       if (info.shapeSet.size < MAX_SHAPES) {
         if (v.image) info.shapeSet.add(`${v.image.height}x${v.image.width}`);
+        else if (v.tensor && kind === 'image') info.shapeSet.add(tf2ImageSize(v.tensor));
         else if (v.tensor && kind !== 'scalar') {
           info.dtype ??= tfDtypeName(v.tensor.dtype ?? 0);
           info.shapeSet.add(formatShape(tensorShapeOf(v.tensor)));
