@@ -56,7 +56,8 @@ function namedRoles(ws: KerasWeight[], layerShort: string): Partial<Record<Role,
 function positionalRoles(ws: KerasWeight[]): Partial<Record<Role, KerasWeight>> | undefined {
   const [a, b, c] = ws;
   if (ws.length === 1) return { W: a };
-  if (ws.length === 2) return a!.shape.length === 2 && a!.shape[1] === 1 && shapeSize(b!.shape) === 1 ? { W: a, b } : { W: a, u: b };
+  // kernel (H,1) + bias (1,) is a Dense(1); a (1,1) second weight is AttLayer's u with A = 1
+  if (ws.length === 2) return a!.shape.length === 2 && a!.shape[1] === 1 && b!.shape.length <= 1 && shapeSize(b!.shape) === 1 ? { W: a, b } : { W: a, u: b };
   if (ws.length === 3) return { W: a, b, u: c };
   return undefined;
 }

@@ -238,7 +238,7 @@ export class Hdf5File {
 
   /** Run a module call; an HDF5 error becomes CORRUPT naming what was being done. */
   private call<T>(fn: () => T, what: string): T {
-    if (this.closed) fail('BAD_ARGUMENT', 'the file is closed', { file: this.file });
+    if (this.closed) fail('BAD_ARGUMENT', 'the file is closed', { file: this.file, hint: 'open it again; close() ends all reading' });
     try {
       return fn();
     } catch (e) {

@@ -25,11 +25,12 @@ export interface OpenHdf5Options {
  */
 export function openKerasHdf5(module: H5Module, fsPath: string, opts: OpenHdf5Options = {}): KerasFile {
   const file = opts.file ?? fsPath;
-  const h5 = new Hdf5File(module, fsPath, file);
+  let h5: Hdf5File | undefined;
   try {
+    h5 = new Hdf5File(module, fsPath, file);
     return describe(h5, file, opts);
   } catch (e) {
-    h5.close();
+    h5?.close();
     opts.onClose?.();
     throw e instanceof AttnlensError ? e.withFile(file) : e;
   }
