@@ -81,7 +81,7 @@ export function floatData(dtype: Tensor['dtype'], data: Tensor['data']): Float32
 
 /**
  * Score and normalise `count` whole sequences starting at sequence `start` of X.
- * `x` holds exactly those sequences; `mask` is the mask of the whole of X (or undefined).
+ * `x` holds exactly those sequences and `blockMask` their mask (sliceMask of X's mask).
  * Errors name positions in X's own shape.
  */
 export function computeBlock(
@@ -91,7 +91,7 @@ export function computeBlock(
   count: number,
   T: number,
   xShape: readonly number[],
-  mask: Mask | undefined,
+  blockMask: Mask | undefined,
   out: Float32Array,
   outOffset: number,
   opts: ComputeOptions = {},
@@ -106,7 +106,7 @@ export function computeBlock(
   }
   const where = (n: number, t: number) => `X[${unravel((start + n) * T + t, xShape.slice(0, -1)).join(', ')}, :]`;
   try {
-    normaliseScores(scores, count, T, k.normalise, mask && sliceMask(mask, start, count, T), out, outOffset, where);
+    normaliseScores(scores, count, T, k.normalise, blockMask, out, outOffset, where);
   } catch (e) {
     throw opts.file && e instanceof AttnlensError ? e.withFile(opts.file) : e;
   }
@@ -149,7 +149,7 @@ export function computeAttention(k: Kernel, x: Tensor, mask?: Mask, opts: Comput
   const F = k.inputDim;
   for (let s = 0; s < N; s += per) {
     const c = Math.min(per, N - s);
-    computeBlock(k, data.subarray(s * T * F, (s + c) * T * F), s, c, T, x.shape, mask, out, s * T, opts, scores.subarray(0, c * T));
+    computeBlock(k, data.subarray(s * T * F, (s + c) * T * F), s, c, T, x.shape, mask && sliceMask(mask, s, c, T), out, s * T, opts, scores.subarray(0, c * T));
   }
   return out;
 }

@@ -1,0 +1,191 @@
+// @attnlens/attention/node: attention over .npy/.npz files of any size. X is streamed in
+// blocks of whole sequences from @attnlens/npy's openNpy, scored on worker threads, and
+// handed back in order, so memory stays constant whatever N is.
+import { availableParallelism } from 'node:os';
+import { fail, itemSize, shapeSize, tensor, type DType, type Tensor } from '@attnlens/core';
+import { sniffFile } from '@attnlens/core/node';
+import { createNpyWriter, loadArray, openNpy, type NpyReader } from '@attnlens/npy/node';
+import { computeBlock, floatData, sequenceLayout, type Backend } from './compute.js';
+import { checkMask, sliceMask, type Mask } from './mask.js';
+import type { Kernel } from './variants.js';
+import { WorkerPool } from './worker-pool.js';
+
+export interface ComputeFileOptions {
+  kernel: Kernel;
+  /** X: an .npy (streamed) or an .npz (loaded whole), shape (T, F), (N, T, F) or (N, S, T, F). */
+  inputs: string;
+  /** The array to use in an .npz, or in an .npy holding several arrays. */
+  array?: string;
+  /** Over X's sequences in order. */
+  mask?: Mask;
+  maskFile?: string;
+  /** Worker threads; 0 computes on the calling thread. Default: one per core, or 0 for small inputs. */
+  workers?: number;
+  /** Bytes of X per block sent to a worker; default 4 MiB. */
+  chunkBytes?: number;
+  backend?: Backend;
+  warn?: (message: string) => void;
+}
+
+/** The weights of sequences [start, start + count), which are X's rows [row, row + rows). */
+export interface AttentionChunk {
+  start: number;
+  count: number;
+  row: number;
+  rows: number;
+  /** count·T weights. */
+  weights: Float32Array;
+}
+
+export interface AttentionStream {
+  inputShape: number[];
+  inputDtype: DType;
+  /** The weights' shape: X's without F, and (1, T) for a (T, F) input as han_ref.py gives. */
+  outputShape: number[];
+  sequences: number;
+  steps: number;
+  /** Worker threads used (0: the calling thread). */
+  workers: number;
+  /** The weights block by block, in order. Iterate once. */
+  chunks(): AsyncGenerator<AttentionChunk, void, undefined>;
+  /** Release the file and the workers (also done when chunks() ends or throws). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CHUNK = 4 << 20;
+/** Below this much X, starting threads costs more than it saves. */
+const SMALL_INPUT = 4 << 20;
+
+interface Source {
+  shape: number[];
+  dtype: DType;
+  rows: number;
+  read(start: number, count: number): Promise<Tensor>;
+  close(): Promise<void>;
+}
+
+async function openSource(path: string, array: string | undefined, warn?: (m: string) => void): Promise<Source> {
+  const { format } = await sniffFile(path);
+  if (format === 'npy' && array === undefined) {
+    const r: NpyReader = await openNpy(path, warn ? { warn } : {});
+    const shape = [...r.header.shape];
+    return { shape, dtype: r.header.dtype, rows: r.rows, read: (s, c) => r.readRows(s, c), close: () => r.close() };
+  }
+  if (format !== 'npy' && format !== 'npz') {
+    fail('UNKNOWN_FORMAT', `is ${format === 'unknown' ? 'not a format attnlens knows' : `a ${format} file`}, not a NumPy .npy or .npz`, { file: path, hint: 'save X with numpy.save' });
+  }
+  const t = await loadArray(path, array, warn ? { warn } : {});
+  const shape = [...t.shape];
+  const per = shape.length ? shapeSize(shape.slice(1)) : 1;
+  return {
+    shape,
+    dtype: t.dtype,
+    rows: shape[0] ?? 1,
+    read: async (s, c) => ({ dtype: t.dtype, shape: [c, ...shape.slice(1)], data: t.data.subarray(s * per, (s + c) * per) }) as Tensor,
+    close: async () => undefined,
+  };
+}
+
+/** Open X and prepare the computation; the work happens as chunks() is iterated. */
+export async function computeFile(opts: ComputeFileOptions): Promise<AttentionStream> {
+  const { kernel: k, inputs: file } = opts;
+  const src = await openSource(file, opts.array, opts.warn);
+  let pool: WorkerPool | undefined;
+  try {
+    const { sequences: N, steps: T, features: F } = sequenceLayout(k, src.shape, src.dtype, file);
+    if (opts.mask) checkMask(opts.mask, N, T, src.shape, opts.maskFile);
+    const twoD = src.shape.length === 2;
+    // Sequences per row of the file, and rows per block.
+    const seqPerRow = twoD ? 1 : shapeSize(src.shape.slice(1, -2));
+    const rowBytes = twoD ? src.rows * F * itemSize(src.dtype) : seqPerRow * T * F * itemSize(src.dtype);
+    const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK;
+    if (!(chunkBytes > 0)) fail('BAD_ARGUMENT', `chunkBytes must be positive, not ${chunkBytes}`);
+    const outerRows = twoD ? 1 : src.rows;
+    const rowsPerChunk = twoD ? 1 : Math.max(1, Math.floor(chunkBytes / Math.max(1, rowBytes)));
+    const total = N * T * F * itemSize(src.dtype);
+    const workers = opts.workers ?? (total < SMALL_INPUT ? 0 : Math.max(1, availableParallelism()));
+    if (!Number.isInteger(workers) || workers < 0) fail('BAD_ARGUMENT', `workers must be a whole number ≥ 0, not ${workers}`, { hint: '0 computes on the calling thread' });
+    if (workers > 0) pool = new WorkerPool(Math.min(workers, Math.max(1, Math.ceil(outerRows / rowsPerChunk))), k, opts.backend ?? 'auto', file);
+    const outputShape = twoD ? [1, T] : src.shape.slice(0, -1);
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.all([src.close(), pool?.close()]);
+    };
+    const xShape = src.shape;
+
+    async function* chunks(): AsyncGenerator<AttentionChunk, void, undefined> {
+      const inFlight: { head: AttentionChunkHead; weights: Promise<Float32Array> }[] = [];
+      const limit = pool ? 2 * pool.size : 1;
+      let row = 0;
+      try {
+        for (;;) {
+          while (row < outerRows && inFlight.length < limit) {
+            const rows = Math.min(rowsPerChunk, outerRows - row);
+            const x = twoD ? await src.read(0, src.rows) : await src.read(row, rows);
+            const start = row * seqPerRow;
+            const count = twoD ? 1 : rows * seqPerRow;
+            const mask = opts.mask && sliceMask(opts.mask, start, count, T);
+            const head = { start, count, row, rows };
+            let weights: Promise<Float32Array>;
+            if (pool) {
+              weights = pool.run({ dtype: x.dtype, data: x.data as Float32Array, start, count, T, xShape, mask });
+            } else {
+              const out = new Float32Array(count * T);
+              try {
+                computeBlock(k, floatData(x.dtype, x.data), start, count, T, xShape, mask, out, 0, { file, backend: opts.backend });
+                weights = Promise.resolve(out);
+              } catch (e) {
+                weights = Promise.reject(e);
+              }
+            }
+            weights.catch(() => undefined); // awaited in order below
+            inFlight.push({ head, weights });
+            row += rows;
+          }
+          const next = inFlight.shift();
+          if (!next) return;
+          // In order: an error surfaces at the first block that has one, so it names the first bad place.
+          yield { ...next.head, weights: await next.weights };
+        }
+      } finally {
+        await close();
+      }
+    }
+
+    return { inputShape: [...src.shape], inputDtype: src.dtype, outputShape, sequences: N, steps: T, workers: pool?.size ?? 0, chunks, close };
+  } catch (e) {
+    await Promise.all([src.close(), pool?.close()]);
+    throw e;
+  }
+}
+
+type AttentionChunkHead = Omit<AttentionChunk, 'weights'>;
+
+/** Compute X's weights into an .npy of float32, shape `outputShape`, streamed. */
+export async function computeFileToNpy(opts: ComputeFileOptions & { out: string }): Promise<{ shape: number[]; workers: number }> {
+  const s = await computeFile(opts);
+  const rowShape = s.outputShape.slice(1);
+  const writer = await createNpyWriter(opts.out, 'float32', rowShape).catch(async (e) => {
+    await s.close();
+    throw e;
+  });
+  try {
+    for await (const c of s.chunks()) await writer.write(tensor('float32', [c.rows, ...rowShape], c.weights));
+    await writer.close();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+  return { shape: s.outputShape, workers: s.workers };
+}
+
+/** All of X's weights in memory (for documents), computed as computeFile does. */
+export async function computeFileAll(opts: ComputeFileOptions): Promise<{ weights: Float32Array; shape: number[]; sequences: number; steps: number }> {
+  const s = await computeFile(opts);
+  const out = new Float32Array(s.sequences * s.steps);
+  for await (const c of s.chunks()) out.set(c.weights, c.start * s.steps);
+  return { weights: out, shape: s.outputShape, sequences: s.sequences, steps: s.steps };
+}
+
