@@ -175,7 +175,7 @@ async function scanNpy(fh: FileHandle, size: number, path: string): Promise<Extr
       throw arrayError(e, k, off, path);
     }
     arrays.push({ name: String(k), offset: off, info });
-    if (!info.header) return { format: 'npy', size, arrays, trailingBytes: 0, complete: off + info.headerBytes >= size };
+    if (!info.header) return { format: 'npy', size, arrays, trailingBytes: 0, complete: false };
     off += info.headerBytes + info.header.dataBytes;
   }
   return { format: 'npy', size, arrays, trailingBytes: 0, complete: true };
