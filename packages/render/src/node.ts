@@ -76,18 +76,22 @@ function parseRanges(r: string): [number, number][] {
 export function fontFaceCss(texts: Iterable<string>): string {
   const used = new Set<number>();
   for (const t of texts) for (const ch of t) used.add(ch.codePointAt(0)!);
+  // like a browser's fallback: a character is drawn by the first family of the
+  // list that covers it, so only that family's subset is needed
+  const subsets = BUNDLED_FONTS.flatMap((f) => f.weights.map((w) => ({ f, w, files: fontFiles(f.pkg, w).filter((x) => x.range).map((x) => ({ ...x, spans: parseRanges(x.range!) })) })));
+  const needed = new Set<string>();
+  for (const cp of used) {
+    const covering = <T extends { spans: [number, number][] }>(files: T[]): T[] => files.filter((x) => x.spans.some(([a, b]) => cp >= a && cp <= b));
+    const firstFamily = BUNDLED_FONTS.find((f) => subsets.some((s) => s.f === f && covering(s.files).length));
+    if (!firstFamily) continue;
+    for (const s of subsets) if (s.f === firstFamily) for (const x of covering(s.files)) needed.add(x.file);
+  }
   const rules: string[] = [];
-  for (const f of BUNDLED_FONTS) {
-    for (const w of f.weights) {
-      for (const { file, range } of fontFiles(f.pkg, w)) {
-        if (!range) continue;
-        const spans = parseRanges(range);
-        let hit = false;
-        for (const cp of used) if (spans.some(([a, b]) => cp >= a && cp <= b)) { hit = true; break; }
-        if (!hit) continue;
-        const b64 = readFileSync(file).toString('base64');
-        rules.push(`@font-face{font-family:"${f.family}";font-style:normal;font-weight:${w};font-display:block;src:url(data:font/woff2;base64,${b64}) format("woff2");unicode-range:${range}}`);
-      }
+  for (const s of subsets) {
+    for (const x of s.files) {
+      if (!needed.has(x.file)) continue;
+      const b64 = readFileSync(x.file).toString('base64');
+      rules.push(`@font-face{font-family:"${s.f.family}";font-style:normal;font-weight:${s.w};font-display:block;src:url(data:font/woff2;base64,${b64}) format("woff2");unicode-range:${x.range}}`);
     }
   }
   return rules.join('\n');
