@@ -1,0 +1,160 @@
+// Every Keras file of ../shared/fixtures/real, inspected with @attnlens/keras. Values
+// are spot-checked against numbers h5py 3.7 read from the same files (written down
+// here), and the two files with W/b/u are classified exactly as
+// ../shared/fixtures/expected/*/case.json says, their weights equal to its .npy files.
+import { readFileSync } from 'node:fs';
+import { afterAll, expect, it } from 'vitest';
+import { toFloat64 } from '@attnlens/core';
+import { openKeras, type KerasFile } from '@attnlens/keras/node';
+import { loadArray } from '@attnlens/npy/node';
+import { describeReal, expected, real } from '../helpers/shared.js';
+
+const opened: KerasFile[] = [];
+async function open(...p: string[]): Promise<KerasFile> {
+  const k = await openKeras(real(...p));
+  opened.push(k);
+  return k;
+}
+afterAll(() => opened.forEach((k) => k.close()));
+
+/** h5py's dtype, shape, first values and float64 sum of one dataset. */
+interface Spot { path: string; shape: number[]; first: number[]; sum: number }
+function expectSpot(k: KerasFile, s: Spot): void {
+  const t = k.readWeight(s.path);
+  expect([...t.shape], s.path).toEqual(s.shape);
+  const v = toFloat64(t);
+  expect([...v.subarray(0, s.first.length)], s.path).toEqual(s.first);
+  const sum = v.reduce((a, b) => a + b, 0);
+  expect(Math.abs(sum - s.sum), `${s.path} sum ${sum} vs h5py ${s.sum}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(s.sum)));
+}
+
+const layerNames = (k: KerasFile) => k.layers.map((l) => l.name);
+const weightCount = (k: KerasFile) => k.layers.reduce((n, l) => n + l.weights.length, 0);
+
+describeReal('Keras conformance: the real files', () => {
+  it('flamingjay HAN (Keras 2.2.4): AttLayer with W/b/u named Variable:0.., classified as case.json says', async () => {
+    const k = await open('flamingjay-han-ids', 'one_layer_best_model.hdf5');
+    expect(k).toMatchObject({ layout: 'keras-h5', detail: 'legacy full save (model_weights/)', kerasVersion: '2.2.4', backend: 'tensorflow' });
+    expect(layerNames(k)).toEqual(['input_1', 'bidirectional_1', 'dropout_1', 'bidirectional_2', 'dropout_2', 'att_layer_1', 'dense_1', 'dense_2']);
+    expect(k.layer('att_layer_1').className).toBe('AttLayer');
+    expect(weightCount(k)).toBe(19);
+    const c = JSON.parse(readFileSync(expected('flamingjay-attlayer', 'case.json'), 'utf8'));
+    expect(k.attentionLayers).toHaveLength(1);
+    const a = k.attentionLayers[0]!;
+    expect(a).toMatchObject({ layer: 'att_layer_1', variant: c.variant, inputDim: 24, attentionDim: 10 });
+    expect([a.weights.W, a.weights.b, a.weights.u]).toEqual(c.weights_in_order.map((n: string) => `${c.layer_group}/${n}`));
+    expect(k.layer('att_layer_1').weights.map((w) => w.path)).toEqual(c.weights_in_order.map((n: string) => `${c.layer_group}/${n}`));
+    expect(k.unrecognisedAttention).toEqual([]);
+    for (const role of ['W', 'b', 'u'] as const) {
+      const ours = k.readWeight(a.weights[role]!);
+      const theirs = await loadArray(expected('flamingjay-attlayer', `${role}.npy`));
+      expect([...ours.shape]).toEqual([...theirs.shape]);
+      expect(ours.data).toEqual(theirs.data);
+    }
+    expectSpot(k, { path: 'model_weights/att_layer_1/att_layer_1/Variable:0', shape: [24, 10], first: [0.04608320817351341, 0.10750523954629898, 0.0136231929063797], sum: 0.13377529932768084 });
+    expectSpot(k, { path: 'model_weights/att_layer_1/att_layer_1/Variable_2:0', shape: [10, 1], first: [-0.043065156787633896, -0.005175890401005745, -0.014331777580082417], sum: 0.03346382241579704 });
+    expectSpot(k, { path: 'model_weights/bidirectional_1/bidirectional_1/backward_gru_1/kernel:0', shape: [196, 96], first: [0.10142351686954498, -0.0694684311747551, -0.12143352627754211], sum: -114.07346539753053 });
+  });
+
+  it('eindH AT-Conv-LSTM (Keras 2.3.1): AttentionWithContext → awc-tf as case.json says; the att_weight0/1/2 layer unrecognised', async () => {
+    const k = await open('eindh-at-conv-lstm', 'model_0025-0.0035.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.3.1', backend: 'tensorflow' });
+    expect(k.layers).toHaveLength(19);
+    expect(layerNames(k).slice(0, 7)).toEqual(['main_input', 'time_distributed_1', 'time_distributed_2', 'time_distributed_3', 'dense_1', 'lstm_1', 'attention_with_context_1']);
+    const c = JSON.parse(readFileSync(expected('eindh-awc', 'case.json'), 'utf8'));
+    expect(k.attentionLayers).toHaveLength(1);
+    const a = k.attentionLayers[0]!;
+    expect(a).toMatchObject({ layer: 'attention_with_context_1', className: 'AttentionWithContext', variant: c.variant, inputDim: 15, attentionDim: 15, backend: 'tensorflow' });
+    expect(a.reason).toMatch(/tensorflow backend.*x·Wᵀ/);
+    expect([a.weights.W, a.weights.b, a.weights.u]).toEqual(c.weights_in_order.map((n: string) => `${c.layer_group}/${n}`));
+    for (const role of ['W', 'b', 'u'] as const) {
+      const ours = k.readWeight(a.weights[role]!);
+      const theirs = await loadArray(expected('eindh-awc', `${role}.npy`));
+      expect([...ours.shape]).toEqual([...theirs.shape]);
+      expect(ours.data).toEqual(theirs.data);
+    }
+    expect(k.unrecognisedAttention).toEqual([{ layer: 'attention_layer_1', reason: expect.stringMatching(/AttentionLayer layer has weights att_weight0:0 \(15, 15\), att_weight1:0 \(15, 15\), att_weight2:0 \(15, 15\), which match none/) }]);
+    expectSpot(k, { path: 'model_weights/attention_with_context_1/attention_with_context_1/attention_with_context_1_W:0', shape: [15, 15], first: [-0.09310414642095566, -0.27678030729293823, 0.4913504421710968], sum: 10.757050302345306 });
+    expectSpot(k, { path: 'model_weights/attention_layer_1/attention_layer_1/att_weight2:0', shape: [15, 15], first: [-0.037047915160655975, -0.012009475380182266, -0.09839564561843872], sum: -0.23469599780219141 });
+    expectSpot(k, { path: 'model_weights/time_distributed_1/time_distributed_1/kernel:0', shape: [3, 1, 15], first: [-0.3309307396411896, -0.038362324237823486, 0.08746428042650223], sum: 0.4557317914441228 });
+  });
+
+  it('suprobe AT-Conv-LSTM (Keras 2.2.4): no attention to recompute, the att_weight layer reported unrecognised', async () => {
+    const k = await open('suprobe-at-conv-lstm', 'model_0002-0.1149.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.2.4', backend: 'tensorflow' });
+    expect(k.layers).toHaveLength(18);
+    expect(k.attentionLayers).toEqual([]);
+    expect(k.unrecognisedAttention.map((u) => u.layer)).toEqual(['attention_layer_1']);
+    expectSpot(k, { path: 'model_weights/attention_layer_1/attention_layer_1/att_weight0:0', shape: [15, 15], first: [-0.022819219157099724, 0.02117798663675785, 0.07572939246892929], sum: 0.00677699844527524 });
+    expectSpot(k, { path: 'model_weights/main_output/main_output/kernel:0', shape: [10, 1], first: [0.12431169301271439, -5.7875200582202524e-05, -8.692310802871361e-05], sum: 0.28215898301277775 });
+  });
+
+  it('praveena Keras 3.10 legacy .h5 and .keras: the same weights, the Dense(1) scorer found as linear in both', async () => {
+    const h = await open('praveena-lstm-attention', 'final_model.h5');
+    const z = await open('praveena-lstm-attention', 'final_model.keras');
+    expect(h).toMatchObject({ layout: 'keras-h5', kerasVersion: '3.10.0', backend: 'tensorflow' });
+    expect(z).toMatchObject({ layout: 'keras-zip', kerasVersion: '3.10.0' });
+    for (const k of [h, z]) {
+      expect(layerNames(k)).toEqual(['input_layer_5', 'expand_dims_layer_4', 'lstm_4', 'attention_layer_4', 'dense_12']);
+      expect(k.layers.map((l) => l.className)).toEqual(['InputLayer', 'ExpandDimsLayer', 'LSTM', 'AttentionLayer', 'Dense']);
+      expect(k.attentionLayers).toEqual([expect.objectContaining({ layer: 'attention_layer_4', className: 'AttentionLayer', variant: 'linear', inputDim: 64, attentionDim: 1 })]);
+      expect(k.unrecognisedAttention).toEqual([]);
+    }
+    expect(h.attentionLayers[0]!.weights).toEqual({ W: 'model_weights/attention_layer_4/attention_layer_4/dense_11/kernel', b: 'model_weights/attention_layer_4/attention_layer_4/dense_11/bias' });
+    expect(z.attentionLayers[0]!.weights).toEqual({ W: 'layers/attention_layer/score_dense/vars/0', b: 'layers/attention_layer/score_dense/vars/1' });
+    expect(h.layer('lstm_4').weights.map((w) => w.name)).toEqual(['lstm_4/lstm_cell/kernel', 'lstm_4/lstm_cell/recurrent_kernel', 'lstm_4/lstm_cell/bias']);
+    expect(z.layer('lstm_4').weights.map((w) => w.path)).toEqual(['layers/lstm/cell/vars/0', 'layers/lstm/cell/vars/1', 'layers/lstm/cell/vars/2']);
+    const kernel = { shape: [64, 1], first: [-0.16962675750255585, -0.34158360958099365, -0.3606271743774414], sum: -2.7362963596824557 };
+    const bias = { shape: [1], first: [9.480737935518846e-05], sum: 9.480737935518846e-05 };
+    const rec = { shape: [64, 256], first: [0.05949723720550537, -0.04824407771229744, 0.01327521726489067], sum: -32.9289902971359 };
+    expectSpot(h, { path: h.attentionLayers[0]!.weights.W, ...kernel });
+    expectSpot(h, { path: h.attentionLayers[0]!.weights.b!, ...bias });
+    expectSpot(h, { path: 'model_weights/lstm_4/lstm_4/lstm_cell/recurrent_kernel', ...rec });
+    expectSpot(z, { path: z.attentionLayers[0]!.weights.W, ...kernel });
+    expectSpot(z, { path: z.attentionLayers[0]!.weights.b!, ...bias });
+    expectSpot(z, { path: 'layers/lstm/cell/vars/1', ...rec });
+  });
+
+  it('dobiasd lstm.h5 (Keras 2.2.5) and temp_stateful.h5 (tf.keras 2.2.4-tf): many RNNs, no attention', async () => {
+    const l = await open('dobiasd-frugally-deep', 'lstm.h5');
+    expect(l).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.2.5', backend: 'tensorflow' });
+    expect(l.layers).toHaveLength(20);
+    expect(weightCount(l)).toBe(63);
+    expect(l.attentionLayers).toEqual([]);
+    expect(l.unrecognisedAttention).toEqual([]);
+    expect(l.layer('bidirectional_6').weights.map((w) => w.name)).toEqual(['forward', 'backward'].flatMap((d) => ['kernel', 'recurrent_kernel', 'bias'].map((x) => `bidirectional_6/${d}_lstm_14/${x}:0`)));
+    expectSpot(l, { path: 'model_weights/lstm_15/lstm_15/kernel:0', shape: [4, 48], first: [-0.12604759633541107, -0.06114865094423294, 0.0792495384812355], sum: 2.4387121708132327 });
+    expectSpot(l, { path: 'model_weights/bidirectional_6/bidirectional_6/backward_lstm_14/bias:0', shape: [12], first: [-0.014212867245078087, -0.015020623803138733, -0.015041138045489788], sum: 2.95862038154155 });
+    const s = await open('dobiasd-frugally-deep', 'temp_stateful.h5');
+    expect(s).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.2.4-tf', backend: 'tensorflow' });
+    expect(layerNames(s)).toEqual(['input_1', 'input_2', 'gru_1']);
+    expect(s.layer('gru_1').weights.map((w) => w.name)).toEqual(['gru_1/kernel:0', 'gru_1/recurrent_kernel:0']);
+    expectSpot(s, { path: 'model_weights/gru_1/gru_1/kernel:0', shape: [1, 3], first: [1, -2, 3], sum: 2 });
+    expectSpot(s, { path: 'model_weights/gru_1/gru_1/recurrent_kernel:0', shape: [1, 3], first: [-0.5, 2, -1.100000023841858], sum: 0.3999999761581421 });
+  });
+
+  it('aslaskin model.keras (Keras 3.4.1 Sequential): layer names from config.json, InputLayer left out as Keras does', async () => {
+    const k = await open('aslaskin-digit', 'model.keras');
+    expect(k).toMatchObject({ layout: 'keras-zip', kerasVersion: '3.4.1' });
+    expect(k.layers.map((l) => [l.name, l.className, l.group])).toEqual([
+      ['conv2d_8', 'Conv2D', 'layers/conv2d'], ['max_pooling2d_8', 'MaxPooling2D', 'layers/max_pooling2d'],
+      ['conv2d_9', 'Conv2D', 'layers/conv2d_1'], ['max_pooling2d_9', 'MaxPooling2D', 'layers/max_pooling2d_1'],
+      ['flatten_4', 'Flatten', 'layers/flatten'], ['dropout_4', 'Dropout', 'layers/dropout'], ['dense_4', 'Dense', 'layers/dense'],
+    ]);
+    expect(k.attentionLayers).toEqual([]);
+    expectSpot(k, { path: 'layers/dense/vars/0', shape: [1600, 10], first: [0.12576067447662354, -0.0453234538435936, 0.031337227672338486], sum: -399.01568339087135 });
+    expectSpot(k, { path: 'layers/conv2d_1/vars/1', shape: [64], first: [-0.05882030725479126, -0.07074079662561417, -0.005618236027657986], sum: -3.1475866849068552 });
+  });
+
+  it('sh2222222 model.weights.h5 (Keras 3, no root attributes): layers from the vars name attributes, optimizer left out', async () => {
+    const k = await open('sh2222222-mt', 'model.weights.h5');
+    expect(k).toMatchObject({ layout: 'keras-weights-h5', detail: 'Keras 3 weights (layers/<name>/vars/<i>)' });
+    expect(k.kerasVersion).toBeUndefined();
+    expect(layerNames(k)).toEqual(['dense', 'embedding', 'embedding_1', 'input_layer', 'input_layer_1', 'lstm', 'lstm_1']);
+    expect(k.layer('lstm_1').weights.map((w) => [w.name, w.shape])).toEqual([['cell/vars/0', [64, 512]], ['cell/vars/1', [128, 512]], ['cell/vars/2', [512]]]);
+    expect(k.attentionLayers).toEqual([]);
+    expectSpot(k, { path: 'layers/lstm_1/cell/vars/2', shape: [512], first: [0.29924532771110535, 0.10907507687807083, 0.2710130512714386], sum: 201.79957257467322 });
+    expectSpot(k, { path: 'layers/embedding_1/vars/0', shape: [357, 64], first: [0.029003266245126724, -0.03345710039138794, 0.033583346754312515], sum: -35.825952696076456 });
+    expect(k.readWeight('optimizer/vars/0')).toMatchObject({ dtype: 'int64', shape: [], data: new BigInt64Array([21550n]) });
+  });
+});
