@@ -1,0 +1,140 @@
+// The highlighted HTML and the SVG heatmap in a real headless Chromium: hostile
+// tokens stay text, no script runs, hover titles and the CSS tooltip hold the
+// weight, RTL runs carry dir="rtl". Fails (never skips) under CI without Chromium.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { AttentionDocument } from '@attnlens/core';
+import { heatmapSvg, highlightHtml, highlightPage } from '@attnlens/render';
+import { highlightPageWithFonts } from '@attnlens/render/node';
+
+const CHROMIUM = '/usr/bin/chromium';
+const have = existsSync(CHROMIUM);
+if (!have && process.env.CI) throw new Error(`CI is set but Chromium is missing at ${CHROMIUM} (apt-get install chromium)`);
+const describeBrowser = have ? describe : describe.skip;
+
+const HOSTILE = [
+  '<script>window.__pwned = "script"</script>',
+  '" onmouseover="window.__pwned=\'attr\'" x="',
+  "<img src=x onerror=\"window.__pwned='img'\">",
+  "' autofocus onfocus='window.__pwned=1",
+  '<svg onload="window.__pwned=\'svg\'">',
+  '</span></div><script>alert(1)</script>',
+];
+
+const doc: AttentionDocument = {
+  id: '<b onclick="window.__pwned=1">hostile</b>',
+  trueLabel: '<i>neg</i>',
+  predictedLabel: 'pos',
+  maps: [
+    { name: 'model "A"', shape: [9], weights: new Float32Array([0.1, 0.2, 0.05, 0.05, 0.1, 0.1, 0.15, 0.15, 0.1]), colLabels: [...HOSTILE, 'שלום', 'עולם', 'tennis'] },
+    { name: 'model B', shape: [9], weights: new Float32Array([0.3, 0.1, 0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1]), colLabels: [...HOSTILE, 'שלום', 'עולם', 'tennis'] },
+  ],
+};
+
+describeBrowser('rendered HTML in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  // The fragment is loaded WITHOUT the page's CSP, so only the escaping stands between a token and script.
+  const fragmentPage = (body: string) => `<!doctype html><html><head><meta charset="utf-8"><style>.al-tok{display:inline-block}</style></head><body>${body}</body></html>`;
+
+  it('runs no script from hostile tokens, and shows them as typed', async () => {
+    await page.setContent(fragmentPage(highlightHtml(doc)));
+    // hover and focus everything, the usual triggers of injected handlers
+    for (const el of await page.$$('.al-tok')) await el.hover();
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(50);
+    const r = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      scripts: document.querySelectorAll('script').length,
+      imgs: document.querySelectorAll('img').length,
+      svgs: document.querySelectorAll('svg').length,
+      handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => a.name)),
+      tokens: [...document.querySelectorAll('.al-col')].map((c) => c.querySelector('.al-tok')!.textContent),
+      title: document.querySelector('.al-title')!.textContent,
+      labels: [...document.querySelectorAll('.al-label b')].map((b) => b.textContent),
+    }));
+    expect(dialogs).toEqual([]);
+    expect(r.pwned).toBeUndefined();
+    expect([r.scripts, r.imgs, r.svgs]).toEqual([0, 0, 0]);
+    expect(r.handlers).toEqual([]);
+    expect(r.tokens).toEqual([...HOSTILE, 'שלום', 'עולם', 'tennis']);
+    expect(r.title).toBe('<b onclick="window.__pwned=1">hostile</b>');
+    expect(r.labels).toEqual(['<i>neg</i>', 'pos']);
+  });
+
+  it('holds the weight in the hover title and the CSS tooltip', async () => {
+    await page.setContent(highlightPage([doc]));
+    const tok = page.locator('.al-col').nth(8).locator('.al-tok').first();
+    expect(await tok.getAttribute('title')).toBe('tennis · model "A": 0.1000');
+    await tok.hover();
+    const tip = await tok.evaluate((e) => getComputedStyle(e, '::after').content);
+    expect(tip).toBe('"model \\"A\\": 0.1000"');
+    const second = page.locator('.al-col').nth(0).locator('.al-tok').nth(1);
+    expect(await second.getAttribute('title')).toBe(`${HOSTILE[0]} · model B: 0.3000`);
+  });
+
+  it('puts RTL runs in dir="rtl" and the browser lays them out right to left', async () => {
+    await page.setContent(highlightPage([doc]));
+    const r = await page.evaluate(() => {
+      const runs = [...document.querySelectorAll('.al-run')];
+      const cols = runs[0] ? [...runs[0].querySelectorAll('.al-col')].map((c) => ({ text: c.textContent, x: c.getBoundingClientRect().x })) : [];
+      return { dirs: runs.map((e) => e.getAttribute('dir')), computed: runs.map((e) => getComputedStyle(e).direction), cols };
+    });
+    expect(r.dirs).toEqual(['rtl']);
+    expect(r.computed).toEqual(['rtl']);
+    expect(r.cols.map((c) => c.text)).toEqual(['שלוםשלום', 'עולםעולם']);
+    // the first word of the run is on the right
+    expect(r.cols[0]!.x).toBeGreaterThan(r.cols[1]!.x);
+  });
+
+  it('loads the self-contained page with no network request', async () => {
+    const requests: string[] = [];
+    const p = await browser.newPage();
+    p.on('request', (req) => {
+      if (!req.url().startsWith('data:') && req.url() !== 'about:blank') requests.push(req.url());
+    });
+    await p.setContent(highlightPageWithFonts([doc], { pageTitle: 'x' }));
+    await p.waitForLoadState('networkidle');
+    expect(requests).toEqual([]);
+    // the embedded Hebrew subset is the font actually used
+    const loaded = await p.evaluate(async () => {
+      await document.fonts.ready;
+      return document.fonts.check('15px "Noto Sans Hebrew"', 'שלום');
+    });
+    expect(loaded).toBe(true);
+    await p.close();
+  });
+
+  it('parses the SVG heatmap, with hostile labels as text and titles on cells', async () => {
+    const svg = heatmapSvg({ name: '<x>', shape: [2, 9], weights: new Float32Array(18).fill(0.1), rowLabels: ['a', 'שלום'], colLabels: doc.maps[0]!.colLabels! });
+    const r = await page.evaluate((src) => {
+      const d = new DOMParser().parseFromString(src, 'image/svg+xml');
+      return {
+        error: d.querySelector('parsererror')?.textContent ?? null,
+        scripts: d.querySelectorAll('script').length,
+        labels: [...d.querySelectorAll('.col-label')].map((t) => t.querySelector('title')?.textContent ?? t.textContent),
+        cellTitles: d.querySelectorAll('.cells title').length,
+      };
+    }, svg);
+    expect(r.error).toBeNull();
+    expect(r.scripts).toBe(0);
+    expect(r.labels).toEqual(doc.maps[0]!.colLabels);
+    expect(r.cellTitles).toBe(18);
+  });
+});
