@@ -344,8 +344,17 @@ export async function openNpy(path: string, opts: LoadOptions = {}): Promise<Npy
     readRows,
     async *chunks(rowsPerChunk: number) {
       if (!Number.isSafeInteger(rowsPerChunk) || rowsPerChunk < 1) fail('BAD_ARGUMENT', `rowsPerChunk must be a positive integer, not ${rowsPerChunk}`, { file: path });
+      // Read one chunk ahead, so the disk works while the caller computes (two chunks in memory at most).
+      const read = (start: number) => {
+        const p = readRows(start, Math.min(rowsPerChunk, rows - start));
+        p.catch(() => undefined); // awaited below; a caller that stops early must not see an unhandled rejection
+        return p;
+      };
+      let next = rows > 0 ? read(0) : undefined;
       for (let start = 0; start < rows; start += rowsPerChunk) {
-        yield { start, tensor: await readRows(start, Math.min(rowsPerChunk, rows - start)) };
+        const tensor = await next!;
+        next = start + rowsPerChunk < rows ? read(start + rowsPerChunk) : undefined;
+        yield { start, tensor };
       }
     },
     async close() {

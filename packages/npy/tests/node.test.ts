@@ -82,6 +82,8 @@ describe('openNpy on a file of a few MB', () => {
       }
       expect(seen).toEqual([0, 1000, 2000, 3000]);
       expect(total).toBe(3001);
+      // stopping early leaves the read-ahead to finish quietly
+      for await (const { start } of r.chunks(10)) if (start === 20) break;
     } finally {
       await r.close();
     }
@@ -222,6 +224,11 @@ describe('writeNpyFile and the readers agree', () => {
     truncateSync(path, 20000);
     const e = await asyncErrorOf(() => r.readRows(900, 100));
     expect(e.code).toBe('TRUNCATED');
+    // chunks() reads one ahead: the error surfaces at the chunk it belongs to
+    const starts: number[] = [];
+    const e2 = await asyncErrorOf(async () => { for await (const { start } of r.chunks(100)) starts.push(start); });
+    expect(e2.code).toBe('TRUNCATED');
+    expect(starts).toEqual([0, 100, 200, 300]);
     await r.close();
   });
 });
