@@ -6,7 +6,7 @@
 // attnlens and NumPy alike. `NPY_BENCH_GB=0.25 pnpm bench npy` for a quicker run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, havePython, peakRssMB, runPython } from './util.mjs';
@@ -62,7 +62,10 @@ const { bavail, bsize } = statfsSync(dir);
 const freeGB = (bavail * bsize) / 2 ** 30;
 // The 1 GiB file, its NumPy copy and the 4 GiB file exist one after another, never all at once.
 const need4 = GB * 4 + 0.5;
-console.log(`temp dir ${dir}: ${fmt(freeGB)} GiB free; files of ${GB} GiB (${rows1} x ${COLS} float32) and ${GB * 4} GiB`);
+console.log(`temp dir ${dir}: ${fmt(freeGB)} GiB free; files of ${GB} GiB (${rows1} x ${COLS} float32) and ${GB * 4} GiB; load average ${fmt(loadavg()[0])}`);
+// NumPy asks for transparent huge pages on big arrays (madvise); a JS ArrayBuffer gets 4 KiB
+// pages, so filling a fresh 1 GiB buffer costs more page faults. Streamed reads fault in one chunk at a time.
+
 
 function run(kind, path, rows) {
   const r = spawnSync(process.execPath, [here, '--case', kind, path, String(rows)], { encoding: 'utf8' });
