@@ -60,11 +60,34 @@ export function checkKerasEntries(file: string, entries: readonly string[]): voi
   });
 }
 
+/** The temporary copy could not be made: say where, and what to do. */
+function tempError(e: unknown, file: string): AttnlensError {
+  const code = (e as NodeJS.ErrnoException).code ?? String(e);
+  return new AttnlensError({
+    code: 'IO', file, cause: e,
+    message: code === 'ENOSPC'
+      ? `no space left in ${tmpdir()} to copy ${WEIGHTS_ENTRY} out of the archive`
+      : `cannot write a temporary copy of ${WEIGHTS_ENTRY} in ${tmpdir()} (${code})`,
+    hint: 'free some space or point TMPDIR at a writable directory with room for the weights; or unzip the archive and open model.weights.h5',
+  });
+}
+
 export async function extractKerasZip(file: string): Promise<ExtractedKeras> {
-  const dir = mkdtempSync(join(tmpdir(), 'attnlens-keras-'));
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'attnlens-keras-'));
+  } catch (e) {
+    throw tempError(e, file);
+  }
   const cleanup = track(dir);
   const weightsPath = join(dir, WEIGHTS_ENTRY);
-  let fd: number | undefined = openSync(weightsPath, 'w');
+  let fd: number | undefined;
+  try {
+    fd = openSync(weightsPath, 'w');
+  } catch (e) {
+    cleanup();
+    throw tempError(e, file);
+  }
   const json: Record<string, Uint8Array[]> = { 'config.json': [], 'metadata.json': [] };
   const jsonSize: Record<string, number> = { 'config.json': 0, 'metadata.json': 0 };
   let written = 0;
@@ -79,7 +102,11 @@ export async function extractKerasZip(file: string): Promise<ExtractedKeras> {
       f.ondata = (err, dat, final) => {
         if (err) failure ??= err;
         else if (dat.length) {
-          writeSync(fd!, dat);
+          try {
+            writeSync(fd!, dat);
+          } catch (e) {
+            throw tempError(e, file);
+          }
           written += dat.length;
         }
         if (final) weightsDone = true;

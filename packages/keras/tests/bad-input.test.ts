@@ -147,6 +147,17 @@ describe('bad .keras archives', () => {
     expect(kerasTemps().length).toBe(before);
   });
 
+  it('nowhere to put the temporary copy: an IO error naming the directory', async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, 'no-such-dir');
+    try {
+      await rejects(openKeras(fx('keras3.keras')), 'IO', /keras3\.keras: cannot write a temporary copy of model\.weights\.h5 in .*no-such-dir \(ENOENT\)/);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('a zip that is not a .keras archive', async () => {
     const npz = fx('npz-weights.keras');
     const p = join(dir, 'other.zip');
