@@ -1,9 +1,318 @@
+// `attnlens compute`: recompute attention from a saved layer (a Keras file, or bare
+// W/b/u arrays) and the saved outputs X of the layer before it. Only wiring: the
+// maths is @attnlens/attention, files are @attnlens/npy and @attnlens/keras.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { fail } from '@attnlens/core';
+import { fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
+import { fsError, sha256File, writeDocuments } from '@attnlens/core/node';
+import { loadArray } from '@attnlens/npy/node';
+import { openKeras, type AttentionLayerInfo, type KerasFile } from '@attnlens/keras/node';
+import {
+  VARIANTS, attentionDocuments, hierarchicalDocuments, isVariant, maskFromArray, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel, sliceMask,
+  type Kernel, type Mask, type Normalisation, type Variant,
+} from '@attnlens/attention';
+import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
+
+interface ComputeOpts {
+  model?: string;
+  layer?: string;
+  weights?: string;
+  inputs: string;
+  lengths?: string;
+  mask?: string;
+  ids?: string;
+  padId?: string;
+  variant?: string;
+  normalise?: string;
+  tokens?: string;
+  out: string;
+  sentenceLayer?: string;
+  sentenceWeights?: string;
+  sentenceInputs?: string;
+  sentenceVariant?: string;
+  sentenceLengths?: string;
+}
+
+type OutKind = 'npy' | 'pb' | 'json';
+
+function outKind(out: string): OutKind {
+  if (/\.npy$/i.test(out)) return 'npy';
+  if (/\.attn\.pb$/i.test(out)) return 'pb';
+  if (/\.attn\.json$/i.test(out)) return 'json';
+  return fail('BAD_ARGUMENT', `cannot tell what to write from the name ${basename(out)}`, {
+    file: out,
+    hint: 'name the output *.npy (float32 weights), *.attn.pb or *.attn.json (documents with tokens and provenance)',
+  });
+}
+
+function usage(message: string, hint?: string): never {
+  return fail('BAD_ARGUMENT', message, hint ? { hint } : {});
+}
 
 export function registerCompute(program: Command): void {
   program
     .command('compute')
-    .description('(not built yet)')
-    .action(() => fail('UNSUPPORTED', '`attnlens compute` is not built yet'));
+    .description('recompute attention weights from a saved attention layer and the saved outputs X of the layer before it')
+    .option('--model <file>', 'Keras file holding the attention layer (.h5, .hdf5, .keras, .weights.h5)')
+    .option('--layer <name>', 'the attention layer (default: the only one attnlens can recompute)')
+    .option('--weights <W,b,u>', 'instead of --model: the layer\'s arrays as .npy files, in the order W,b,u (leave a slot empty when missing: W.npy,,u.npy)')
+    .requiredOption('--inputs <X>', 'X: .npy or .npz of shape (T, F), (N, T, F) or (N, S, T, F)')
+    .option('--lengths <L>', 'valid length of each sample (.npy)')
+    .option('--mask <M>', '0/1 or bool mask, one entry per sample and step (.npy)')
+    .option('--ids <IDS>', 'token ids fed to the Embedding (.npy); steps holding --pad-id are masked')
+    .option('--pad-id <id>', 'the padding token id in --ids (default 0)')
+    .option('--variant <v>', `how the layer computes (${VARIANTS.join(', ')}); default: what the model file says`)
+    .option('--normalise <n>', 'eps (the layers\' own exp/(Σ+1e-7); default for Keras layers) or softmax (default for linear)')
+    .option('--tokens <file>', 'tokens: one sample per line separated by spaces, or a JSON array of arrays of strings (hierarchical: one sentence per line, a blank line between samples, or nested JSON)')
+    .requiredOption('--out <file>', 'OUT.npy (float32 weights, X\'s shape without F), OUT.attn.pb or OUT.attn.json (documents)')
+    .option('--sentence-layer <name>', 'hierarchical attention: the sentence-level attention layer of --model')
+    .option('--sentence-weights <W,b,u>', 'hierarchical attention: the sentence-level arrays, instead of --sentence-layer')
+    .option('--sentence-inputs <S>', 'hierarchical attention: the sentence encodings (N, S, F) fed to the sentence-level layer; X is then (N, S, T, F) or (N·S, T, F)')
+    .option('--sentence-variant <v>', 'hierarchical attention: the sentence-level variant')
+    .option('--sentence-lengths <L>', 'hierarchical attention: the number of valid sentences of each sample (.npy)')
+    .addHelpText('after', '\nWith neither --layer nor --variant, the model file says which layer and how it computes. Hierarchical attention (--sentence-inputs) writes one document per sample: a sentence-level map whose children are the word-level maps.')
+    .action(async (opts: ComputeOpts) => {
+      await runCompute(opts);
+    });
+}
+
+async function runCompute(o: ComputeOpts): Promise<void> {
+  const kind = outKind(o.out);
+  if (!!o.model === !!o.weights) usage(o.model ? 'give either --model or --weights, not both' : 'say where the attention layer is: --model FILE or --weights W.npy,b.npy,u.npy');
+  const maskSources = [o.lengths && '--lengths', o.mask && '--mask', o.ids && '--ids'].filter(Boolean);
+  if (maskSources.length > 1) usage(`give one of ${maskSources.join(', ')}: they all say which steps count`);
+  if (o.padId !== undefined && !o.ids) usage('--pad-id needs --ids (the token ids to look for it in)');
+  const hier = o.sentenceInputs !== undefined;
+  if (!hier && (o.sentenceLayer || o.sentenceWeights || o.sentenceVariant || o.sentenceLengths)) usage('the --sentence-* options need --sentence-inputs (the sentence encodings) for hierarchical attention');
+  if (hier && kind === 'npy') usage('hierarchical attention writes documents (word and sentence levels together)', 'name the output *.attn.pb or *.attn.json');
+  if (hier && o.sentenceLayer && !o.model) usage('--sentence-layer names a layer of --model; with bare arrays use --sentence-weights');
+  if (hier && o.sentenceWeights && o.model) usage('give either --sentence-layer (with --model) or --sentence-weights, not --sentence-weights with --model');
+  if (o.tokens && kind === 'npy') usage('tokens label documents, and an .npy holds only the weights', 'name the output *.attn.pb or *.attn.json to keep the tokens');
+  const variant = checkVariant(o.variant, '--variant');
+  const sentenceVariant = checkVariant(o.sentenceVariant, '--sentence-variant');
+  const normalise = checkNormalise(o.normalise);
+  let padId = 0;
+  if (o.padId !== undefined) {
+    padId = Number(o.padId);
+    if (!/^-?\d+$/.test(o.padId.trim()) || !Number.isSafeInteger(padId)) usage(`--pad-id must be an integer token id, not ${JSON.stringify(o.padId)}`, 'Keras pads with 0');
+  }
+
+  let kf: KerasFile | undefined;
+  try {
+    let word: { kernel: Kernel; layer?: string; provenance: Provenance };
+    let sentence: { kernel: Kernel; layer?: string } | undefined;
+    if (o.model) {
+      kf = await openKeras(o.model);
+      const infos = pickLayers(kf, o.layer, hier ? o.sentenceLayer : undefined, hier);
+      word = { kernel: kernelFromModel(kf, infos.word, variant, normalise), layer: infos.word.layer, provenance: await modelProvenance(kf, o.model, infos.word, o.inputs) };
+      if (hier) {
+        sentence = { kernel: kernelFromModel(kf, infos.sentence!, sentenceVariant, normalise), layer: infos.sentence!.layer };
+      }
+    } else {
+      const k = await kernelFromArrays(o.weights!, variant, normalise, '--weights');
+      word = { kernel: k.kernel, provenance: await arraysProvenance(k.files, k.kernel, o.inputs) };
+      if (hier) {
+        if (!o.sentenceWeights) usage('hierarchical attention from bare arrays needs --sentence-weights W.npy,b.npy,u.npy');
+        sentence = { kernel: (await kernelFromArrays(o.sentenceWeights, sentenceVariant, normalise, '--sentence-weights')).kernel };
+      }
+    }
+    const mask = await readMask(o, padId);
+    const maskFile = o.lengths ?? o.mask ?? o.ids;
+
+    if (hier) {
+      await runHierarchical(o, word, sentence!, mask, maskFile);
+      return;
+    }
+    if (kind === 'npy') {
+      const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out });
+      process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)} (${describe(word.kernel, word.layer)})\n`);
+      return;
+    }
+    const tokens = o.tokens ? parseTokens(await readText(o.tokens), o.tokens) : undefined;
+    const s = await computeFile({ kernel: word.kernel, inputs: o.inputs, mask, maskFile });
+    if (tokens && tokens.length !== s.sequences) {
+      await s.close();
+      fail('SHAPE_MISMATCH', `has tokens for ${tokens.length} sample${tokens.length === 1 ? '' : 's'} but X ${formatShape(s.inputShape)} has ${s.sequences}`, {
+        file: o.tokens,
+        hint: 'give one line (or JSON array) of tokens per sample of X, in the same order',
+      });
+    }
+    const T = s.steps;
+    async function* docs(): AsyncGenerator<AttentionDocument> {
+      for await (const c of s.chunks()) {
+        yield* attentionDocuments(c.weights, c.count, T, {
+          tokens,
+          mask: mask && sliceMask(mask, c.start, c.count, T),
+          kernel: word.kernel,
+          layer: word.layer,
+          provenance: word.provenance,
+          first: c.start,
+          file: o.tokens,
+        });
+      }
+    }
+    const n = await writeDocuments(o.out, docs());
+    process.stdout.write(`wrote ${o.out}: ${n} document${n === 1 ? '' : 's'} of ${T} steps (${describe(word.kernel, word.layer)})\n`);
+  } finally {
+    kf?.close();
+  }
+}
+
+async function runHierarchical(o: ComputeOpts, word: { kernel: Kernel; layer?: string; provenance: Provenance }, sentence: { kernel: Kernel; layer?: string }, mask: Mask | undefined, maskFile: string | undefined): Promise<void> {
+  // Both levels in memory: documents hold every weight anyway.
+  const xw = await loadArray(o.inputs);
+  const xs = await loadArray(o.sentenceInputs!);
+  const sentenceMask = o.sentenceLengths ? maskFromLengths(await loadArray(o.sentenceLengths), o.sentenceLengths) : undefined;
+  const tokens = o.tokens ? parseSentenceTokens(await readText(o.tokens), o.tokens) : undefined;
+  const docs = hierarchicalDocuments(
+    { kernel: word.kernel, x: xw, mask, layer: word.layer, file: o.inputs, maskFile },
+    { kernel: sentence.kernel, x: xs, mask: sentenceMask, layer: sentence.layer, file: o.sentenceInputs, maskFile: o.sentenceLengths },
+    { tokens, tokensFile: o.tokens, provenance: word.provenance },
+  );
+  const n = await writeDocuments(o.out, docs);
+  process.stdout.write(`wrote ${o.out}: ${n} hierarchical document${n === 1 ? '' : 's'} (words: ${describe(word.kernel, word.layer)}; sentences: ${describe(sentence.kernel, sentence.layer)})\n`);
+}
+
+function describe(k: Kernel, layer?: string): string {
+  return `${layer ? `layer ${layer}, ` : ''}${k.variant}, ${k.normalise} normalisation`;
+}
+
+function checkVariant(v: string | undefined, flag: string): Variant | undefined {
+  if (v === undefined) return undefined;
+  if (!isVariant(v)) usage(`${flag} ${JSON.stringify(v)} is not a variant attnlens knows`, `use one of ${VARIANTS.join(', ')}`);
+  return v as Variant;
+}
+
+function checkNormalise(n: string | undefined): Normalisation | undefined {
+  if (n === undefined) return undefined;
+  if (n !== 'eps' && n !== 'softmax') usage(`--normalise ${JSON.stringify(n)} is neither eps nor softmax`, 'eps is the layers\' own exp/(Σ+1e-7); softmax subtracts the max first');
+  return n as Normalisation;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw fsError(e, path);
+  }
+}
+
+function layerList(infos: AttentionLayerInfo[]): string {
+  return infos.map((i) => `${i.layer} (${i.variant}, W ${i.inputDim}×${i.attentionDim})`).join(', ');
+}
+
+/** The attention layer(s) to use: named, or the only one; otherwise the candidates, and stop. */
+function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: string | undefined, hier: boolean): { word: AttentionLayerInfo; sentence?: AttentionLayerInfo } {
+  const all = kf.attentionLayers;
+  const find = (name: string, flag: string): AttentionLayerInfo => {
+    const hit = all.find((i) => i.layer === name);
+    if (hit) return hit;
+    const un = kf.unrecognisedAttention.find((u) => u.layer === name);
+    if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: 'attnlens recomputes AttentionWithContext, AttLayer and Dense(1) score layers' });
+    kf.layer(name); // NOT_FOUND listing the layer names when there is no such layer
+    return fail('NOT_FOUND', `layer ${name} (${flag}) is not an attention layer attnlens can recompute`, {
+      file: kf.path,
+      hint: all.length ? `attention layers: ${layerList(all)}` : 'this file has no attention layer with W, b, u weights',
+      details: { layer: name, candidates: all.map((i) => i.layer) },
+    });
+  };
+  const none = (): never => {
+    const why = kf.unrecognisedAttention.map((u) => `${u.layer}: ${u.reason}`).join('; ');
+    return fail('NOT_FOUND', `has no attention layer attnlens can recompute${why ? ` (${why})` : ''}`, {
+      file: kf.path,
+      hint: why ? 'attnlens recomputes AttentionWithContext, AttLayer and Dense(1) score layers' : `it has layers ${kf.layers.map((l) => l.name).join(', ')}; pass bare arrays with --weights if the attention layer is one of them`,
+    });
+  };
+  const ambiguous = (flag: string, candidates: AttentionLayerInfo[]): never =>
+    fail('AMBIGUOUS', `has ${candidates.length} attention layers: ${layerList(candidates)}`, {
+      file: kf.path,
+      hint: `choose one with ${flag} NAME`,
+      details: { candidates: candidates.map((i) => ({ layer: i.layer, variant: i.variant, inputDim: i.inputDim, attentionDim: i.attentionDim })) },
+    });
+  if (!hier) {
+    if (layer) return { word: find(layer, '--layer') };
+    if (all.length === 0) none();
+    if (all.length > 1) ambiguous('--layer', all);
+    return { word: all[0]! };
+  }
+  const sentence = sentenceLayer ? find(sentenceLayer, '--sentence-layer') : undefined;
+  const wordInfo = layer ? find(layer, '--layer') : undefined;
+  const rest = (exclude?: AttentionLayerInfo) => all.filter((i) => i !== exclude);
+  const w = wordInfo ?? (() => {
+    const c = rest(sentence);
+    if (c.length === 1 && sentence) return c[0]!;
+    if (!c.length) return none();
+    return ambiguous('--layer (the word level)', c);
+  })();
+  const s = sentence ?? (() => {
+    const c = rest(w);
+    if (c.length === 1) return c[0]!;
+    if (!c.length) return fail('NOT_FOUND', `has no second attention layer for the sentence level (the word level is ${w.layer})`, { file: kf.path, hint: 'give the sentence-level arrays with --sentence-weights, or check the file' });
+    return ambiguous('--sentence-layer', c);
+  })();
+  if (w === s) usage(`--layer and --sentence-layer both name ${w.layer}`, 'the word and sentence levels are two different attention layers');
+  return { word: w, sentence: s };
+}
+
+function kernelFromModel(kf: KerasFile, info: AttentionLayerInfo, variant: Variant | undefined, normalise: Normalisation | undefined): Kernel {
+  const W = kf.readWeight(info.weights.W);
+  const b = info.weights.b ? kf.readWeight(info.weights.b) : undefined;
+  const u = info.weights.u ? kf.readWeight(info.weights.u) : undefined;
+  return prepareKernel({ variant: variant ?? info.variant, W, b, u, normalise }, kf.path);
+}
+
+/** W,b,u from .npy files; the variant from --variant or, when unambiguous, from the shapes. */
+async function kernelFromArrays(spec: string, variant: Variant | undefined, normalise: Normalisation | undefined, flag: string): Promise<{ kernel: Kernel; files: string[] }> {
+  const parts = spec.split(',').map((s) => s.trim());
+  if (parts.length > 3 || !parts[0]) usage(`${flag} takes up to three .npy files in the order W,b,u (an empty slot for a missing one), not ${JSON.stringify(spec)}`, 'e.g. W.npy,b.npy,u.npy or W.npy,,u.npy');
+  const [wf, bf, uf] = [parts[0]!, parts[1] || undefined, parts[2] || undefined];
+  const W = await loadArray(wf);
+  const b = bf ? await loadArray(bf) : undefined;
+  const u = uf ? await loadArray(uf) : undefined;
+  const v = variant ?? guessVariant(W, u, wf, flag);
+  return { kernel: prepareKernel({ variant: v, W, b, u, normalise }, wf), files: [wf, bf, uf].filter((f): f is string => !!f) };
+}
+
+function guessVariant(W: Tensor, u: Tensor | undefined, file: string, flag: string): Variant {
+  if (!u) return 'linear';
+  if (W.shape.length === 2 && W.shape[0] !== W.shape[1]) return 'attlayer';
+  if (W.shape.length === 2) {
+    // A square W with a context vector is AttentionWithContext, and nearly every saved
+    // one was trained on TensorFlow (x·Wᵀ, FORMATS.md §2.1); say so rather than guess silently.
+    const vflag = flag === '--weights' ? '--variant' : '--sentence-variant';
+    process.stderr.write(`attnlens: warning: ${file}: W is square ${formatShape(W.shape)}: taking it as AttentionWithContext trained on TensorFlow (awc-tf, x·Wᵀ); pass ${vflag} awc-th or attlayer if the layer computed x·W\n`);
+    return 'awc-tf';
+  }
+  return fail('SHAPE_MISMATCH', `W is ${formatShape(W.shape)}, but a layer with a context vector u needs a 2-D W (F, A)`, { file, hint: 'check the order: W,b,u' });
+}
+
+async function readMask(o: ComputeOpts, padId: number): Promise<Mask | undefined> {
+  if (o.lengths) return maskFromLengths(await loadArray(o.lengths), o.lengths);
+  if (o.mask) return maskFromArray(await loadArray(o.mask), o.mask);
+  if (o.ids) return masksFromIds(await loadArray(o.ids), padId, o.ids);
+  return undefined;
+}
+
+async function modelProvenance(kf: KerasFile, model: string, info: AttentionLayerInfo, inputs: string): Promise<Provenance> {
+  const p: Provenance = {
+    sourceFormat: kf.layout,
+    fileName: basename(model),
+    sha256: await sha256File(model),
+    framework: 'keras',
+    generator: GENERATOR,
+    note: `attention of layer ${info.layer} recomputed from ${basename(inputs)} (${info.reason})`,
+  };
+  if (kf.kerasVersion) p.frameworkVersion = kf.kerasVersion;
+  return p;
+}
+
+async function arraysProvenance(files: string[], k: Kernel, inputs: string): Promise<Provenance> {
+  return {
+    sourceFormat: 'npy',
+    fileName: files.map((f) => basename(f)).join(','),
+    sha256: await sha256File(files[0]!),
+    generator: GENERATOR,
+    note: `recomputed from ${basename(inputs)} with ${k.variant} (${k.normalise} normalisation); sha256 is W's`,
+  };
 }

@@ -1,9 +1,57 @@
 import type { Command } from 'commander';
 import { fail } from '@attnlens/core';
+import { addConvertOptions, readConvertOptions } from './convert-options.js';
+import { buildReport } from '../batch/report.js';
+import { interruptSignal } from '../batch/interrupt.js';
+import { readLabels } from '../batch/labels.js';
+import { parseHeatmaps, parseScale, parseWorkers, checkCmap } from './render-options.js';
 
 export function registerReport(program: Command): void {
-  program
-    .command('report')
-    .description('(not built yet)')
-    .action(() => fail('UNSUPPORTED', '`attnlens report` is not built yet'));
+  addConvertOptions(
+    program
+      .command('report')
+      .description('build a browsable, self-contained HTML report (index.html + heatmaps) from attention documents or dumps; several inputs with the same sample ids become side-by-side columns')
+      .argument('<in...>', '.attn.pb/.attn.json documents, or any file `convert` takes')
+      .requiredOption('--out <dir>', 'the report folder (created; a rerun finishes or refreshes it)')
+      .option('--cmap <name>', 'colour map (viridis, magma, Blues, Reds, ...; _r reverses)', 'Reds')
+      .option('--reverse', 'reverse the colour map')
+      .option('--scale <mode>', 'shared: one colour range for every figure (compare models); per-map: each its own', 'per-map')
+      .option('--heatmaps <n>', 'draw heatmap PNGs for the first N samples (all, none, or a number)', 'all')
+      .option('--labels <file>', 'id<TAB>true<TAB>predicted per line, for documents without labels')
+      .option('--title <text>', 'report title', 'attnlens report')
+      .option('--workers <n>', 'worker threads for drawing (default: one per core)')
+      .option('--force', 'redraw heatmaps that already exist')
+      .option('--quiet', 'no progress output'),
+  ).action(async (inputs: string[], raw: Record<string, unknown>) => {
+    const convert = readConvertOptions(raw);
+    checkCmap(raw.cmap as string);
+    const transform = raw.labels ? await readLabels(raw.labels as string) : undefined;
+    const stop = interruptSignal(Boolean(raw.quiet));
+    try {
+      const s = await buildReport({
+        inputs,
+        out: raw.out as string,
+        cmap: raw.cmap as string,
+        reverse: Boolean(raw.reverse),
+        scale: parseScale(raw.scale),
+        heatmaps: parseHeatmaps(raw.heatmaps),
+        workers: parseWorkers(raw.workers),
+        force: Boolean(raw.force),
+        quiet: Boolean(raw.quiet),
+        title: raw.title as string,
+        convert,
+        ...(transform ? { transform } : {}),
+        signal: stop.signal,
+      });
+      if (s.aborted) fail('INTERRUPTED', `interrupted after ${s.heatmaps.drawn} heatmaps; nothing half-written is left`, { hint: 'run the same command again to finish' });
+      for (const f of s.failed) process.stderr.write(`attnlens: sample ${JSON.stringify(f.id)}: ${f.error}\n`);
+      process.stderr.write(
+        `report: ${s.samples} samples, ${s.heatmaps.drawn} heatmaps drawn, ${s.heatmaps.skipped} already there${s.failed.length ? `, ${s.failed.length} failed` : ''}\n`,
+      );
+      process.stdout.write(s.index + '\n');
+      if (s.failed.length) process.exitCode = 3;
+    } finally {
+      stop.dispose();
+    }
+  });
 }

@@ -1,0 +1,15 @@
+import { fail, type AttentionDocument } from '@attnlens/core';
+import { openInput } from '../input.js';
+import type { ConvertOptions } from '../formats/index.js';
+
+/** Documents from any file `convert` takes: .attn.pb/.attn.json as they are, dumps converted on the fly. */
+export async function* documentsFrom(path: string, opts: ConvertOptions): AsyncGenerator<AttentionDocument> {
+  const { input, handler } = await openInput(path);
+  if (!handler.documents) {
+    fail('UNSUPPORTED', `${handler.name} files hold no attention maps`, {
+      file: path,
+      hint: 'recompute them first: `attnlens compute --model MODEL --inputs X.npy --out OUT.attn.pb`',
+    });
+  }
+  yield* handler.documents(input, opts);
+}

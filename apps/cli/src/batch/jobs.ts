@@ -1,0 +1,20 @@
+// What the main thread sends a render worker, and what comes back.
+import type { AttentionDocument, AttentionMap } from '@attnlens/core';
+
+export type RenderFormat = 'png' | 'svg' | 'html';
+
+export interface RenderStyle {
+  cmap: string;
+  reverse?: boolean;
+  /** A fixed colour range shared by every figure; per-figure when absent. */
+  range?: [number, number];
+  title?: string;
+}
+
+export type RenderJob =
+  /** One document to `path` in `format` (attnlens render). */
+  | { kind: 'document'; id: string; doc: AttentionDocument; path: string; format: RenderFormat; style: RenderStyle; force: boolean }
+  /** One map as a heatmap PNG (attnlens report). */
+  | { kind: 'heatmap'; id: string; map: AttentionMap; path: string; style: RenderStyle; force: boolean };
+
+export type RenderResult = { id: string; path: string; ok: true; skipped: boolean } | { id: string; path: string; ok: false; error: string };

@@ -1,0 +1,106 @@
+// attnlens render: one file per document and format, drawn on all cores, streamed
+// from the input (a million documents never sit in memory), atomic, resumable.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { weightRange, type AttentionDocument } from '@attnlens/core';
+import type { ConvertOptions } from '../formats/index.js';
+import { documentsFrom } from './inputs.js';
+import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.js';
+import { SafeNames } from './names.js';
+import { runPool } from './pool.js';
+import { progress } from './progress.js';
+import { problem } from './report.js';
+
+export interface RenderFilesOptions {
+  input: string;
+  out: string;
+  formats: RenderFormat[];
+  cmap: string;
+  reverse?: boolean;
+  scale: 'shared' | 'per-map';
+  select?: Set<string>;
+  limit?: number;
+  workers?: number;
+  force?: boolean;
+  quiet?: boolean;
+  convert: ConvertOptions;
+  signal?: AbortSignal;
+}
+
+export interface RenderFilesSummary {
+  documents: number;
+  written: number;
+  skipped: number;
+  failed: { id: string; error: string }[];
+  aborted: boolean;
+}
+
+async function* selected(o: RenderFilesOptions): AsyncGenerator<AttentionDocument> {
+  let n = 0;
+  for await (const d of documentsFrom(o.input, o.convert)) {
+    if (o.select && !o.select.has(d.id)) continue;
+    if (o.limit !== undefined && n >= o.limit) return;
+    n++;
+    yield d;
+  }
+}
+
+export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSummary> {
+  await mkdir(o.out, { recursive: true });
+  let range: [number, number] | undefined;
+  let total = 0;
+  // A first pass: the shared range, and a total for the progress bar.
+  let lo = 0;
+  let hi = -Infinity;
+  for await (const d of selected(o)) {
+    total++;
+    if (o.scale === 'shared' && !problem(d)) for (const m of d.maps) {
+      const [a, b] = weightRange(m);
+      lo = Math.min(lo, a);
+      hi = Math.max(hi, b);
+    }
+  }
+  if (o.scale === 'shared') range = [lo, hi > lo ? hi : lo + 1];
+  const style: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}), ...(range ? { range } : {}) };
+  const names = new SafeNames();
+  const failed: { id: string; error: string }[] = [];
+  const seen = new Set<string>();
+  const summary = { documents: 0, written: 0, skipped: 0 };
+  const bar = progress('render', total * o.formats.length, { quiet: o.quiet });
+
+  async function* jobs(): AsyncGenerator<RenderJob> {
+    for await (const d of selected(o)) {
+      summary.documents++;
+      if (seen.has(d.id)) {
+        failed.push({ id: d.id, error: 'duplicate sample id: only the first document with it is rendered' });
+        bar.fail(o.formats.length);
+        continue;
+      }
+      seen.add(d.id);
+      const err = problem(d);
+      if (err) {
+        failed.push({ id: d.id, error: err });
+        bar.fail(o.formats.length);
+        continue;
+      }
+      const base = join(o.out, names.get(d.id));
+      for (const format of o.formats) yield { kind: 'document', id: d.id, doc: d, path: `${base}.${format}`, format, style: { ...style, title: d.id }, force: Boolean(o.force) };
+    }
+  }
+  const { aborted } = await runPool(new URL('./render-worker.js', import.meta.url), jobs(), {
+    size: o.workers,
+    signal: o.signal,
+    onResult(r) {
+      const res = r as RenderResult;
+      if (!res.ok) {
+        failed.push({ id: res.id, error: res.error });
+        bar.fail();
+      } else {
+        summary[res.skipped ? 'skipped' : 'written']++;
+        bar.tick();
+      }
+    },
+  });
+  bar.done();
+  return { ...summary, failed, aborted };
+}

@@ -1,0 +1,24 @@
+// Worker thread: draws one job at a time and writes it atomically (temp file, then
+// rename), so an interrupted run leaves no half-written image and a rerun skips
+// what exists. Errors come back as results: one bad sample never stops the batch.
+import { existsSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { isAttnlensError } from '@attnlens/core';
+import { atomicWriteFile } from '@attnlens/core/node';
+import type { RenderJob, RenderResult } from './jobs.js';
+import { drawJob } from './draw.js';
+
+parentPort!.on('message', async (job: RenderJob) => {
+  let result: RenderResult;
+  try {
+    if (!job.force && existsSync(job.path)) result = { id: job.id, path: job.path, ok: true, skipped: true };
+    else {
+      await atomicWriteFile(job.path, await drawJob(job));
+      result = { id: job.id, path: job.path, ok: true, skipped: false };
+    }
+  } catch (e) {
+    const error = isAttnlensError(e) ? e.reason : e instanceof Error ? e.message : String(e);
+    result = { id: job.id, path: job.path, ok: false, error };
+  }
+  parentPort!.postMessage(result);
+});

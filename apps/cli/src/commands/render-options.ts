@@ -1,0 +1,26 @@
+import { fail } from '@attnlens/core';
+import { checkColormap } from '@attnlens/render';
+
+export function parseScale(v: unknown): 'shared' | 'per-map' {
+  if (v === 'shared' || v === 'per-map') return v;
+  return fail('BAD_ARGUMENT', `--scale must be shared or per-map, got ${JSON.stringify(v)}`);
+}
+
+export function parseHeatmaps(v: unknown): number {
+  if (v === 'all' || v === undefined) return Infinity;
+  if (v === 'none') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) fail('BAD_ARGUMENT', `--heatmaps must be all, none or a count, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function parseWorkers(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) fail('BAD_ARGUMENT', `--workers must be a whole number from 1 to 256, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function checkCmap(name: string): void {
+  checkColormap(name);
+}
