@@ -46,15 +46,23 @@ export function maskFromArray(m: Tensor, file?: string): Mask {
   return { mask: out, shape: [...m.shape] };
 }
 
-/** A mask from token ids: a step counts unless its id is `padId` (Keras masks padding anywhere, not only at the end). */
+/**
+ * A mask from token ids: a step counts unless its id is `padId` (Keras masks padding
+ * anywhere, not only at the end). Float arrays are accepted when every value is whole
+ * (ids saved from a float array); anything else is not an id array.
+ */
 export function masksFromIds(ids: Tensor, padId: number, file?: string): Mask {
-  if (isFloat(ids.dtype)) {
-    fail('BAD_ARGUMENT', `ids ${formatShape(ids.shape)} has dtype ${ids.dtype}; token ids are integers`, { file, hint: 'pass the integer token-id array fed to the Embedding layer' });
-  }
   if (!Number.isInteger(padId)) fail('BAD_ARGUMENT', `the padding id must be an integer, got ${padId}`, { hint: 'Keras pads with 0 (--pad-id 0)' });
   const n = ids.data.length;
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = valueAt(ids, i) === padId ? 0 : 1;
+  const float = isFloat(ids.dtype);
+  for (let i = 0; i < n; i++) {
+    const v = valueAt(ids, i);
+    if (float && !Number.isInteger(v)) {
+      fail('BAD_ARGUMENT', `ids ${formatShape(ids.shape)} holds ${v} at [${unravelText(i, ids.shape)}]; token ids are whole numbers`, { file, hint: 'pass the token-id array fed to the Embedding layer (are these the layer outputs X?)', details: { index: i, value: v } });
+    }
+    out[i] = v === padId ? 0 : 1;
+  }
   return { mask: out, shape: [...ids.shape] };
 }
 

@@ -59,7 +59,12 @@ describe('masks', () => {
     const a = computeAttention(k, x(2, 4), m);
     for (const i of [0, 1, 5, 7]) expect(a[i]).toBe(0);
     expect(a[2]! + a[3]!).toBeCloseTo(1, 5);
-    expect(error(() => masksFromIds(tensor('float32', [1], new Float32Array(1)), 0)).code).toBe('BAD_ARGUMENT');
+    // Ids saved as floats are fine when whole; fractions mean it is not an id array.
+    expect([...(masksFromIds(tensor('float64', [3], Float64Array.from([4, 0, 2])), 0) as { mask: Uint8Array }).mask]).toEqual([1, 0, 1]);
+    const e = error(() => masksFromIds(tensor('float32', [1, 2], Float32Array.from([3, 0.25])), 0, 'ids.npy'));
+    expect(e.code).toBe('BAD_ARGUMENT');
+    expect(e.message).toBe('ids.npy: ids (1, 2) holds 0.25 at [0, 1]; token ids are whole numbers');
+    expect(error(() => masksFromIds(ids, 0.5)).code).toBe('BAD_ARGUMENT');
   });
 });
 

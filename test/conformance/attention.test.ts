@@ -1,0 +1,179 @@
+// The engine and `attnlens compute` against the real cases in ../shared/fixtures/expected:
+// real Keras layers (eindH's AttentionWithContext, FlamingJay's AttLayer), a deterministic
+// X, valid lengths, and the attention han_ref.py computes in float64.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJson, tensor, toFloat64, type Tensor } from '@attnlens/core';
+import { sha256File } from '@attnlens/core/node';
+import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
+import { openKeras } from '@attnlens/keras/node';
+import { computeAttention, maskFromLengths, prepareKernel, type Variant } from '@attnlens/attention';
+import { cli, isCleanError } from '../helpers/cli.js';
+import { describeReal, expected, real } from '../helpers/shared.js';
+
+const CASES = [
+  { name: 'eindh-awc', model: 'eindh-at-conv-lstm/model_0025-0.0035.h5', layer: 'attention_with_context_1', variant: 'awc-tf' as Variant, keras: '2.3.1' },
+  { name: 'flamingjay-attlayer', model: 'flamingjay-han-ids/one_layer_best_model.hdf5', layer: 'att_layer_1', variant: 'attlayer' as Variant, keras: '2.2.4' },
+];
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+describeReal('attention: the real cases in ../shared/fixtures/expected', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'attnlens-conf-attention-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const c of CASES) {
+    describe(c.name, () => {
+      const e = (f: string) => expected(c.name, f);
+      let want: Float64Array;
+      let wantMasked: Float64Array;
+      let lengths: Tensor;
+      let X: Tensor;
+      beforeAll(async () => {
+        want = toFloat64(await readNpyFile(e('attention.npy')));
+        wantMasked = toFloat64(await readNpyFile(e('attention_masked.npy')));
+        lengths = await readNpyFile(e('lengths.npy'));
+        X = await readNpyFile(e('X.npy'));
+      });
+
+      it('the case is what case.json says', () => {
+        const meta = JSON.parse(readFileSync(e('case.json'), 'utf8'));
+        expect(meta.variant).toBe(c.variant);
+        expect([...X.shape]).toEqual(meta.X_shape);
+      });
+
+      it('engine: reproduces attention.npy and attention_masked.npy to 1e-6 (SIMD and JS kernels)', async () => {
+        const kf = await openKeras(real(c.model));
+        try {
+          const info = kf.attentionLayers.find((i) => i.layer === c.layer)!;
+          expect(info.variant).toBe(c.variant);
+          const k = prepareKernel({ variant: info.variant, W: kf.readWeight(info.weights.W), b: kf.readWeight(info.weights.b!), u: kf.readWeight(info.weights.u!) });
+          for (const backend of ['auto', 'js'] as const) {
+            expect(maxAbsDiff(computeAttention(k, X, undefined, { backend }), want)).toBeLessThan(1e-6);
+            expect(maxAbsDiff(computeAttention(k, X, maskFromLengths(lengths), { backend }), wantMasked)).toBeLessThan(1e-6);
+          }
+        } finally {
+          kf.close();
+        }
+      });
+
+      it('compute --model (layer found automatically): unmasked and masked to 1e-6', async () => {
+        const out = join(dir, `${c.name}-model.npy`);
+        let r = cli(['compute', '--model', real(c.model), '--inputs', e('X.npy'), '--out', out]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`layer ${c.layer}, ${c.variant}, eps normalisation`);
+        let got = await readNpyFile(out);
+        expect(got.dtype).toBe('float32');
+        expect([...got.shape]).toEqual([X.shape[0], X.shape[1]]);
+        expect(maxAbsDiff(got.data as Float32Array, want)).toBeLessThan(1e-6);
+        const outM = join(dir, `${c.name}-model-masked.npy`);
+        r = cli(['compute', '--model', real(c.model), '--layer', c.layer, '--inputs', e('X.npy'), '--lengths', e('lengths.npy'), '--out', outM]);
+        expect(r.code).toBe(0);
+        got = await readNpyFile(outM);
+        expect(maxAbsDiff(got.data as Float32Array, wantMasked)).toBeLessThan(1e-6);
+      });
+
+      it('compute --weights W.npy,b.npy,u.npy: unmasked and masked to 1e-6', async () => {
+        const weights = ['W', 'b', 'u'].map((k) => e(`${k}.npy`)).join(',');
+        const out = join(dir, `${c.name}-weights.npy`);
+        let r = cli(['compute', '--weights', weights, '--inputs', e('X.npy'), '--out', out]);
+        expect(r.code).toBe(0);
+        // A square W is taken as awc-tf, and the command says so.
+        if (c.variant === 'awc-tf') expect(r.stderr).toMatch(/warning: .*W is square \(15, 15\): taking it as AttentionWithContext trained on TensorFlow/);
+        else expect(r.stderr).toBe('');
+        expect(maxAbsDiff((await readNpyFile(out)).data as Float32Array, want)).toBeLessThan(1e-6);
+        const outM = join(dir, `${c.name}-weights-masked.npy`);
+        r = cli(['compute', '--weights', weights, '--variant', c.variant, '--inputs', e('X.npy'), '--lengths', e('lengths.npy'), '--out', outM]);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(maxAbsDiff((await readNpyFile(outM)).data as Float32Array, wantMasked)).toBeLessThan(1e-6);
+      });
+
+      it('compute with --mask and with --ids/--pad-id gives the masked result', async () => {
+        const [N, T] = [X.shape[0]!, X.shape[1]!];
+        const L = toFloat64(lengths);
+        const m = new Uint8Array(N * T);
+        const ids = new Int32Array(N * T);
+        for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) {
+          m[n * T + t] = t < L[n]! ? 1 : 0;
+          ids[n * T + t] = t < L[n]! ? 3 + ((n * 7 + t) % 50) : 0;
+        }
+        const maskPath = join(dir, `${c.name}-mask.npy`);
+        const idsPath = join(dir, `${c.name}-ids.npy`);
+        await writeNpyFile(maskPath, tensor('bool', [N, T], m));
+        await writeNpyFile(idsPath, tensor('int32', [N, T], ids));
+        for (const [i, args] of [['--mask', maskPath], ['--ids', idsPath, '--pad-id', '0'], ['--ids', idsPath]].entries()) {
+          const out = join(dir, `${c.name}-out-${i}.npy`);
+          const r = cli(['compute', '--model', real(c.model), '--inputs', e('X.npy'), ...args, '--out', out]);
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+          expect(maxAbsDiff((await readNpyFile(out)).data as Float32Array, wantMasked)).toBeLessThan(1e-6);
+        }
+      });
+
+      it('compute to .attn.json: documents with tokens, lengths and provenance', async () => {
+        const [N, T] = [X.shape[0]!, X.shape[1]!];
+        const L = toFloat64(lengths);
+        const tokens = Array.from({ length: N }, (_, n) => Array.from({ length: L[n]! }, (_, t) => `w${n}_${t}`).join(' ')).join('\n') + '\n';
+        const tokPath = join(dir, `${c.name}-tokens.txt`);
+        (await import('node:fs')).writeFileSync(tokPath, tokens);
+        const out = join(dir, `${c.name}.attn.json`);
+        const r = cli(['compute', '--model', real(c.model), '--inputs', e('X.npy'), '--lengths', e('lengths.npy'), '--tokens', tokPath, '--out', out]);
+        expect(r.code).toBe(0);
+        const docs = decodeJson(readFileSync(out, 'utf8')).documents;
+        expect(docs.length).toBe(N);
+        const sha = await sha256File(real(c.model));
+        for (let n = 0; n < N; n++) {
+          const d = docs[n]!;
+          const m = d.maps[0]!;
+          expect(m.shape).toEqual([T]);
+          expect(m.layer).toBe(c.layer);
+          expect(m.variant).toBe(c.variant);
+          expect(m.validCols ?? T).toBe(L[n]);
+          expect(m.colLabels!.slice(0, L[n]!)).toEqual(Array.from({ length: L[n]! }, (_, t) => `w${n}_${t}`));
+          expect(maxAbsDiff(m.weights, wantMasked.subarray(n * T, (n + 1) * T))).toBeLessThan(1e-6);
+          expect(d.provenance).toMatchObject({ sourceFormat: 'keras-h5', framework: 'keras', frameworkVersion: c.keras, sha256: sha, fileName: c.model.split('/')[1] });
+        }
+      });
+    });
+  }
+
+  it('refuses the AT-Conv-LSTM model, whose only attention layer has no W, b, u', () => {
+    const r = cli(['compute', '--model', real('suprobe-at-conv-lstm/model_0002-0.1149.h5'), '--inputs', expected('eindh-awc', 'X.npy'), '--out', join(dir, 'x.npy')]);
+    expect(isCleanError(r)).toBe(true);
+    expect(r.stderr).toMatch(/model_0002-0\.1149\.h5: has no attention layer attnlens can recompute \(attention_layer_1: .*att_weight0/);
+  });
+
+  it("refuses X from one case against the other case's layer, naming both shapes", () => {
+    const r = cli(['compute', '--model', real('eindh-at-conv-lstm/model_0025-0.0035.h5'), '--inputs', expected('flamingjay-attlayer', 'X.npy'), '--out', join(dir, 'x.npy')]);
+    expect(isCleanError(r)).toBe(true);
+    expect(r.stderr).toContain("X is (5, 10, 24) but W is (15, 15): X's last axis (F = 24) must equal W's axis 1 (x·Wᵀ) = 15");
+  });
+
+  it('recomputes the Keras 3 Dense(1) score layer (linear, softmax): rows sum to 1', async () => {
+    const x = tensor('float32', [4, 50, 64], Float32Array.from({ length: 4 * 50 * 64 }, (_, i) => Math.sin(i * 0.37)));
+    const xp = join(dir, 'praveena-x.npy');
+    await writeNpyFile(xp, x);
+    const out = join(dir, 'praveena.npy');
+    const r = cli(['compute', '--model', real('praveena-lstm-attention/final_model.h5'), '--inputs', xp, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('linear, softmax normalisation');
+    const a = (await readNpyFile(out)).data as Float32Array;
+    for (let n = 0; n < 4; n++) {
+      let s = 0;
+      for (let t = 0; t < 50; t++) s += a[n * 50 + t]!;
+      expect(Math.abs(s - 1)).toBeLessThan(1e-5);
+    }
+  });
+});
