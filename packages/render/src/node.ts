@@ -127,13 +127,17 @@ export function registerFonts(): void {
   const t0 = performance.now();
   let files = 0;
   for (const f of BUNDLED_FONTS) {
+    // fonts are process-wide in @napi-rs/canvas: a worker thread finds them registered by another
+    if (GlobalFonts.has(f.family)) continue;
     for (const w of f.weights) {
       for (const { file } of fontFiles(f.pkg, w)) {
         if (GlobalFonts.registerFromPath(file, f.family)) files++;
       }
     }
   }
-  if (files === 0) fail('IO', 'no bundled font could be registered', { hint: 'reinstall @attnlens/render (its @fontsource dependencies are missing)' });
+  if (files === 0 && !BUNDLED_FONTS.every((f) => GlobalFonts.has(f.family))) {
+    fail('IO', 'no bundled font could be registered', { hint: 'reinstall @attnlens/render (its @fontsource dependencies are missing)' });
+  }
   registered = { families: BUNDLED_FONTS.map((f) => f.family), files, ms: performance.now() - t0 };
 }
 
@@ -161,14 +165,28 @@ export function measuringContext(): Canvas2D {
   return scratch as unknown as Canvas2D;
 }
 
-/** Guard against allocating an absurd bitmap (the layout already caps sizes). */
-function canvasFor(width: number, height: number, r: number) {
+// One canvas per thread, resized for each figure: @napi-rs/canvas frees a canvas's
+// pixels only when V8 collects it, and V8 does not see that memory, so a loop of
+// new canvases grows to gigabytes before a GC. Big ones are not kept.
+let pooled: Canvas | undefined;
+const KEEP_PIXELS = 8e6;
+
+/** A canvas of the figure's size in device pixels, its context scaled to CSS px. */
+function canvasFor(width: number, height: number, r: number): { canvas: Canvas; ctx: Canvas2D } {
   const w = Math.ceil(width * r);
   const h = Math.ceil(height * r);
   if (w * h > 400e6) fail('UNSUPPORTED', `a ${w} x ${h} px image is too large to render`, { hint: 'lower pixelRatio or maxSize, or crop the map' });
-  const canvas = createCanvas(w, h);
+  let canvas: Canvas;
+  if (pooled && w * h <= KEEP_PIXELS) {
+    canvas = pooled;
+    canvas.width = w; // resets the bitmap and the context state, as in a browser
+    canvas.height = h;
+  } else {
+    canvas = createCanvas(w, h);
+    if (w * h <= KEEP_PIXELS) pooled = canvas;
+  }
   const ctx = canvas.getContext('2d');
-  if (r !== 1) ctx.scale(r, r);
+  ctx.setTransform(r, 0, 0, r, 0, 0);
   return { canvas, ctx: ctx as unknown as Canvas2D };
 }
 
