@@ -56,7 +56,8 @@ describe('attnlens inspect on .npy/.npz', () => {
     expect(p.stdout).toMatch(/\|O \(3,\), not readable: holds Python objects/);
   });
   it('reports a damaged file as one clear line', async () => {
-    const names = ['truncated-header.npy', 'bad-header-syntax.npy', 'truncated.npz', 'second-array-truncated.npy', 'version-9.npy'];
+    // (every damaged fixture is checked in packages/npy; here, that the CLI prints one clean line)
+    const names = ['bad-header-syntax.npy', 'truncated.npz', 'second-array-truncated.npy'];
     const runs = await Promise.all(names.map((name) => cliAsync(['inspect', fx(name)])));
     runs.forEach((r, i) => {
       expect(isCleanError(r), `${names[i]}: ${r.stderr}`).toBe(true);
@@ -110,14 +111,10 @@ describe('attnlens extract', () => {
   it('refuses pickles, strings and damaged files with one clear line each', async () => {
     const cases: [string, RegExp, string?][] = [
       ['pickled.npy', /Python objects .* pickle .*hint: .*arbitrary code/],
-      ['unicode.npy', /unicode strings/],
       ['structured.npy', /structured dtype with fields 'score', 'label'/],
       ['with-strings.npz', /unicode strings/, 'tokens'],
-      ['truncated-data.npy', /800 bytes of data, but only 700/],
       ['shape-exceeds-file.npy', /4000000000 bytes of data, but only 16/],
-      ['shape-overflow.npy', /more than any file holds/],
       ['bad-crc.npz', /CRC/, 'named'],
-      ['bad-deflate.npz', /attention\.npy/],
       ['empty.npz', /a zip archive that is neither an \.npz/],
     ];
     const runs = await Promise.all(cases.map(([name, , array]) => cliAsync(['extract', fx(name), ...(array ? ['--array', array] : []), '--out', join(dir, 'bad.npy')])));
