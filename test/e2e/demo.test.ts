@@ -64,7 +64,7 @@ describe.skipIf(!haveChromium())('README first command on a fresh clone', () => 
   it('highlights tokens with colours and weights on hover', async () => {
     const row = page.locator('tr.row[data-id="review-01"]');
     const toks = row.locator('span.tok');
-    expect(await toks.count()).toBe(10); // "a dull script with wooden dialogue" + "i was bored after ten minutes"
+    expect(await toks.count()).toBe(12); // "a dull script with wooden dialogue" + "i was bored after ten minutes"
     const titles = await toks.evaluateAll((els) => els.map((e) => (e as HTMLElement).title));
     expect(titles[4]).toMatch(/^wooden: 0\.\d+/);
     const bgs = await toks.evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
