@@ -1,9 +1,9 @@
 // `attnlens inspect` and `extract` on Keras files, run as a user would (the built CLI),
 // on the files packages/keras/scripts/make-fixtures.py wrote and on the real corpus.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { toFloat64 } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
 import { cli, isCleanError } from '../helpers/cli.js';
@@ -12,6 +12,7 @@ import { describeReal, real, REPO } from '../helpers/shared.js';
 const fx = (name: string) => join(REPO, 'packages', 'keras', 'tests', 'fixtures', name);
 const manifest = JSON.parse(readFileSync(fx('manifest.json'), 'utf8')) as Record<string, Record<string, { shape: number[]; first: (number | null)[]; sum: number }>>;
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-keras-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const json = (args: string[]) => {
   const r = cli([...args, '--json']);
   expect(r.code, r.stderr).toBe(0);

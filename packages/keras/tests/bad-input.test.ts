@@ -1,14 +1,15 @@
 // Every bad input gives one clear AttnlensError naming the file, never a crash or an empty answer.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import h5wasm from 'h5wasm/node';
 import { isAttnlensError, type ErrorCode } from '@attnlens/core';
 import { openKeras } from '../src/node.js';
 import { fx } from './fixture-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-keras-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function rejects(p: Promise<unknown> | (() => unknown), code: ErrorCode, message: RegExp, file?: string): Promise<void> {
   try {
@@ -216,6 +217,5 @@ describe('the generated bad files are what the generator says', () => {
     const cut = readFileSync(fx('truncated.h5'));
     expect(han.subarray(0, cut.length).equals(cut)).toBe(true);
     expect(readFileSync(fx('corrupt-middle.h5')).length).toBe(han.length);
-    copyFileSync(fx('keras2-han.h5'), join(dir, 'copy.h5'));
   });
 });
