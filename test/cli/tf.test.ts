@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { decodeJson, decodeStream, tensor, toFloat32 } from '@attnlens/core';
@@ -148,7 +149,6 @@ describe('attnlens on TFRecord files', () => {
   });
 
   it('a GZIP file that is not TFRecords is refused clearly', () => {
-    const { gzipSync } = require('node:zlib') as typeof import('node:zlib');
     const r = cli(['inspect', file('notes.gz', gzipSync(Buffer.from('hello, just text here, nothing else')))]);
     expect(isCleanError(r)).toBe(true);
     expect(r.stderr).toContain('a GZIP file that does not hold TFRecords');

@@ -56,6 +56,8 @@ const axisWord = (c: string) => (c === 't' ? 'decoder steps' : c === 'e' ? 'enco
  * lines along it sum to 1 (softmax attention over the encoder does). Used to catch an
  * array read in the wrong layout before it turns into silently transposed maps.
  */
+const MAX_LINES_CHECKED = 1024;
+
 export function distributionAxes(x: Tensor): boolean[] {
   const shape = x.shape;
   const data = toFloat32(x);
@@ -63,23 +65,24 @@ export function distributionAxes(x: Tensor): boolean[] {
   return shape.map((len, axis) => {
     if (len < 2) return false;
     const stride = strides[axis]!;
-    const outer = data.length / (len * stride);
+    const total = data.length / len; // lines along this axis
+    // A sample of lines, evenly spread, is enough to tell (and keeps big arrays cheap).
+    const step = Math.max(1, Math.floor(total / MAX_LINES_CHECKED));
     let lines = 0;
     let ok = 0;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < stride; i++) {
-        let s = 0;
-        let nonzero = false;
-        const base = o * len * stride + i;
-        for (let k = 0; k < len; k++) {
-          const v = data[base + k * stride]!;
-          s += v;
-          if (v !== 0) nonzero = true;
-        }
-        if (!nonzero || !Number.isFinite(s)) continue;
-        lines++;
-        if (Math.abs(s - 1) < 0.02) ok++;
+    for (let line = 0; line < total; line += step) {
+      const o = Math.floor(line / stride);
+      const base = o * len * stride + (line % stride);
+      let s = 0;
+      let nonzero = false;
+      for (let k = 0; k < len; k++) {
+        const v = data[base + k * stride]!;
+        s += v;
+        if (v !== 0) nonzero = true;
       }
+      if (!nonzero || !Number.isFinite(s)) continue;
+      lines++;
+      if (Math.abs(s - 1) < 0.02) ok++;
     }
     return lines > 0 && ok >= 0.9 * lines;
   });

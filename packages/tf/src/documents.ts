@@ -12,7 +12,7 @@ import type { TFRecord } from './tfrecord.js';
 import type { Tensor } from '@attnlens/core';
 
 export interface DumpOptions extends ExampleLabels {
-  /** Axis order of each tensor (see LAYOUT_HELP); for images, et (default) or te. */
+  /** Axis order of each tensor (see LAYOUT_HELP); for event images a 2-letter layout, et (default, as nmt writes) or te. */
   layout?: string;
   /** Event files: the tag to read (default: every attention tag, see attentionTags). */
   tag?: string;
@@ -50,6 +50,8 @@ export async function* recordDocuments(records: Source<TFRecord>, opts: DumpOpti
   const cursor = new LabelCursor(opts, opts.file);
   let next = 0;
   let seen = 0;
+  // The layout check (do rows sum to 1 along the encoder axis?) runs on the first tensor only.
+  let checked = !!opts.noLayoutCheck;
   for await (const r of records) {
     seen++;
     const { tensor, feature } = recordTensor(r.payload, r.index, opts.array, opts.file);
@@ -60,8 +62,9 @@ export async function* recordDocuments(records: Source<TFRecord>, opts: DumpOpti
     if (feature) meta.feature = feature;
     yield* iterateAlignmentDocuments(tensor, {
       ...labels, layout: opts.layout, file: opts.file, provenance: opts.provenance, firstId: next, meta,
-      noLayoutCheck: opts.noLayoutCheck, warn: opts.warn, ...(feature ? { layer: feature } : {}),
+      noLayoutCheck: checked, warn: opts.warn, ...(feature ? { layer: feature } : {}),
     });
+    checked = true;
     next += B;
   }
   if (!seen) fail('NOT_FOUND', 'the TFRecord file holds no records', { file: opts.file, hint: 'nothing was written to it' });
@@ -91,7 +94,10 @@ export async function* eventDocuments(events: Source<TFEvent>, index: EventIndex
     }
   }
   const cursor = new LabelCursor(opts, file);
+  // A 3-letter layout describes tensor summaries; images keep the orientation nmt writes (et).
+  const imageLayout = opts.layout && opts.layout.length === 2 ? opts.layout : undefined;
   const occurrence = new Map<string, number>();
+  const checkedTags = new Set<string>(); // layout check on each tag's first tensor only
   const kinds = new Map(index.tagList().map((t) => [t.tag, t.kind]));
   for await (const e of events) {
     if (opts.step !== undefined && e.step !== opts.step) continue;
@@ -113,7 +119,7 @@ export async function* eventDocuments(events: Source<TFEvent>, index: EventIndex
           }
           const l = cursor.empty ? {} : cursor.take(1, `image ${im.id}`);
           const map = imageAlignmentMap(gray, {
-            layout: opts.layout, layer: v.tag, file,
+            layout: imageLayout, layer: v.tag, file,
             ...(l.srcTokens ? { srcTokens: l.srcTokens[0]! } : {}), ...(l.tgtTokens ? { tgtTokens: l.tgtTokens[0]! } : {}),
             ...(l.srcLengths ? { srcLength: l.srcLengths[0]! } : {}), ...(l.tgtLengths ? { tgtLength: l.tgtLengths[0]! } : {}),
           });
@@ -127,8 +133,9 @@ export async function* eventDocuments(events: Source<TFEvent>, index: EventIndex
         const labels = cursor.empty ? {} : cursor.take(B, `tensor ${id}`);
         yield* iterateAlignmentDocuments(tv.tensor, {
           ...labels, layout: opts.layout, file, provenance: opts.provenance, idPrefix: `${id}/`, layer: v.tag, meta,
-          noLayoutCheck: opts.noLayoutCheck, warn: opts.warn,
+          noLayoutCheck: checkedTags.has(v.tag) || opts.noLayoutCheck, warn: opts.warn,
         });
+        checkedTags.add(v.tag);
       }
     }
   }

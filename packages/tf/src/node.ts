@@ -1,14 +1,16 @@
 // Node-only side of @attnlens/tf: read TensorFlow dumps from files, in chunks (a TFRecord
 // or event file of any size is read with one record plus one chunk in memory), decode
 // event-file PNGs with pngjs, load token and length files.
-import { open, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createGunzip, createInflate } from 'node:zlib';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import {
   AttnlensError, fail, formatShape, shapeSize, tensor,
   type AttentionDocument, type Provenance, type SniffedFormat, type Tensor,
 } from '@attnlens/core';
-import { fileSize, fsError, sha256File, sniffFile } from '@attnlens/core/node';
+import { fileSize, fsError, readRange, sha256File, sniffFile } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
 import { tfDtypeName } from './dtypes.js';
 import { EventIndex, attentionTags, decodeEvent, summaryKind, type EventTagInfo, type TFEvent } from './events.js';
@@ -16,45 +18,51 @@ import { decodeExample, looksLikeTensorProto, type ExampleFeature } from './exam
 import { grayFromRgba, tf2ImagePngs, type GrayImage } from './image-alignment.js';
 import { parseLengths, parseTokenLines, type ExampleLabels } from './labels.js';
 import { decodeTensorProto, parseTensorProtoMessage, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
-import { TFRecordDecoder, isRecordHeader, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
+import { TFRecordDecoder, detectCompression, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
 import { eventDocuments, recordDocuments, recordTensor, type DumpOptions } from './documents.js';
 import { iterateAlignmentDocuments } from './alignment.js';
 
 /** Bytes read from disk at a time. */
 export const CHUNK_BYTES = 1 << 20;
 
-/** The records of a TFRecord (or event) file, CRC-checked, read in chunks. */
-export async function* readTFRecordFile(path: string, opts: Omit<TFRecordOptions, 'file' | 'totalBytes'> & { chunkBytes?: number } = {}): AsyncGenerator<TFRecord, void, undefined> {
+/**
+ * The records of a TFRecord (or event) file, CRC-checked, read in chunks: memory holds one
+ * record plus one chunk whatever the file size. GZIP and ZLIB files are inflated with
+ * Node's zlib (about 4x faster than fflate, which the browser-safe decoder uses).
+ */
+export async function* readTFRecordFile(path: string, opts: Omit<TFRecordOptions, 'file' | 'totalBytes' | 'externalInflate'> & { chunkBytes?: number } = {}): AsyncGenerator<TFRecord, void, undefined> {
   const size = await fileSize(path);
-  const dec = new TFRecordDecoder({ ...opts, file: path, totalBytes: size });
-  let fh;
+  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+  const compression = opts.compression && opts.compression !== 'auto' ? opts.compression : detectCompression(await readRange(path, 0, Math.min(size, 12)));
+  const dec = new TFRecordDecoder({ ...opts, compression, file: path, totalBytes: size, externalInflate: true });
+  const raw = createReadStream(path, { highWaterMark: chunkBytes });
+  const stream = compression === 'none' ? raw : raw.pipe(compression === 'gzip' ? createGunzip({ chunkSize: Math.max(1024, Math.min(chunkBytes, 1 << 16)) }) : createInflate({ chunkSize: Math.max(1024, Math.min(chunkBytes, 1 << 16)) }));
+  raw.on('error', (e) => stream.destroy(e));
   try {
-    fh = await open(path, 'r');
+    for await (const chunk of stream) yield* dec.push(chunk as Buffer);
   } catch (e) {
-    throw fsError(e, path);
-  }
-  try {
-    const chunk = opts.chunkBytes ?? CHUNK_BYTES;
-    for (let pos = 0; pos < size; ) {
-      const buf = new Uint8Array(Math.min(chunk, size - pos));
-      let got = 0;
-      try {
-        while (got < buf.length) {
-          const { bytesRead } = await fh.read(buf, got, buf.length - got, pos + got);
-          if (!bytesRead) break;
-          got += bytesRead;
-        }
-      } catch (e) {
-        throw fsError(e, path);
-      }
-      if (!got) break;
-      pos += got;
-      yield* dec.push(got === buf.length ? buf : buf.subarray(0, got));
-    }
-    yield* dec.end();
+    throw streamError(e, path, compression, dec.position);
   } finally {
-    await fh.close();
+    raw.destroy();
+    stream.destroy();
   }
+  yield* dec.end();
+}
+
+function streamError(e: unknown, file: string, compression: TFRecordCompression, at: number): AttnlensError {
+  if (e instanceof AttnlensError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
+    const truncated = code === 'Z_BUF_ERROR';
+    return new AttnlensError({
+      code: truncated ? 'TRUNCATED' : 'CORRUPT',
+      file,
+      message: `the ${compression.toUpperCase()} stream around the records is ${truncated ? 'cut short' : 'damaged'} (${(e as Error).message}) after ${at} decompressed bytes`,
+      hint: truncated ? 'the file was not written completely; copy or write it again' : 'the file was damaged; copy or write it again',
+      cause: e,
+    });
+  }
+  return fsError(e, file);
 }
 
 /** A file holding one serialized TensorProto. */

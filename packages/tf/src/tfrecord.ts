@@ -2,7 +2,8 @@
 //   uint64 LE length L | uint32 LE masked CRC-32C of those 8 bytes | L payload bytes | uint32 LE masked CRC-32C of the payload
 // optionally inside one GZIP or ZLIB stream. The decoder is push-based so a file of any
 // size is read in chunks: memory holds one record plus one chunk.
-import { AttnlensError, fail, maskedCrc32c } from '@attnlens/core';
+import { AttnlensError, fail } from '@attnlens/core';
+import { maskedCrc32cFast as maskedCrc32c } from './crc32c.js';
 import { Gunzip, Unzlib, gzipSync, zlibSync } from 'fflate';
 
 export type TFRecordCompression = 'none' | 'gzip' | 'zlib';
@@ -27,9 +28,15 @@ export interface TFRecordOptions {
   maxRecordBytes?: number;
   /** Size of the (uncompressed) input when known: a length running past it is reported as truncation at once. */
   totalBytes?: number;
+  /**
+   * The caller decompresses (Node's native zlib is several times faster than fflate): push()
+   * takes decompressed bytes, and `compression` only names the original in messages.
+   */
+  externalInflate?: boolean;
 }
 
 const HEADER = 12;
+const INFLATE_PIECE = 16 * 1024;
 const DEFAULT_MAX_RECORD = 1 << 30;
 
 const u64le = (b: Uint8Array, at: number) => {
@@ -41,6 +48,12 @@ const u32le = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset
 /** Is `b[at..at+12)` a record header whose length CRC matches? */
 export function isRecordHeader(b: Uint8Array, at = 0): boolean {
   return b.length - at >= HEADER && u32le(b, at + 8) === maskedCrc32c(b.subarray(at, at + 8));
+}
+
+/** The compression of a TFRecord stream from its first 12 bytes (fewer at the end of a short file). */
+export function detectCompression(head: Uint8Array): TFRecordCompression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  return head.length >= HEADER && looksLikeZlib(head) && !isRecordHeader(head) ? 'zlib' : 'none';
 }
 
 function looksLikeZlib(b: Uint8Array): boolean {
@@ -59,6 +72,10 @@ export class TFRecordDecoder {
   /** Records read so far (corrupt ones included). */
   get records(): number {
     return this.index;
+  }
+  /** Bytes of the (decompressed) stream consumed up to the start of the record being read. */
+  get position(): number {
+    return this.base;
   }
 
   private readonly opts: TFRecordOptions;
@@ -89,7 +106,7 @@ export class TFRecordDecoder {
       if (this.sniffBuf.length < HEADER) return [];
       chunk = this.sniffBuf;
       this.sniffBuf = undefined;
-      this.setCompression(chunk[0] === 0x1f && chunk[1] === 0x8b ? 'gzip' : looksLikeZlib(chunk) && !isRecordHeader(chunk) ? 'zlib' : 'none');
+      this.setCompression(detectCompression(chunk));
     }
     this.input(chunk, false);
     return this.take();
@@ -115,7 +132,9 @@ export class TFRecordDecoder {
       return;
     }
     try {
-      this.inflater.push(chunk, final);
+      // Small pieces: a highly compressed piece would inflate to one huge output chunk.
+      for (let at = 0; at < chunk.length; at += INFLATE_PIECE) this.inflater.push(chunk.subarray(at, at + INFLATE_PIECE), false);
+      if (final) this.inflater.push(new Uint8Array(0), true);
     } catch (e) {
       throw this.streamError(e);
     }
@@ -123,6 +142,7 @@ export class TFRecordDecoder {
 
   private setCompression(c: TFRecordCompression): void {
     this.compression = c;
+    if (this.opts.externalInflate) return;
     if (c === 'gzip') this.inflater = new Gunzip((d) => this.feed(d));
     else if (c === 'zlib') this.inflater = new Unzlib((d) => this.feed(d));
   }

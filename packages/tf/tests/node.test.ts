@@ -61,6 +61,15 @@ describe('reading TFRecord files in chunks', () => {
     expect(e.message).toMatch(/record 1 \(at byte \d+\) is cut short/);
     await expectRejection(collect(readTFRecordFile(join(dir, 'missing'))), 'FILE_NOT_FOUND');
   });
+
+  it('a GZIP file cut short is TRUNCATED, a damaged one CORRUPT', async () => {
+    const gz = fixtureBytes('alignments.tfrecord.gz');
+    const e = await expectRejection(collect(readTFRecordFile(tmp('cut.tfrecord.gz', gz.subarray(0, gz.length - 20)))), 'TRUNCATED');
+    expect(e.message).toMatch(/GZIP stream around the records is cut short/);
+    const bad = new Uint8Array(gz);
+    bad[10] = 0x07; // an invalid deflate block type
+    expect((await expectRejection(collect(readTFRecordFile(tmp('bad.tfrecord.gz', bad))), 'CORRUPT')).message).toMatch(/GZIP stream around the records is damaged/);
+  });
 });
 
 describe('detect and inspect', () => {
