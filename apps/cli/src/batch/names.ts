@@ -21,10 +21,12 @@ function shortHash(id: string): string {
 }
 
 /**
- * A stable, safe, unique base name (no extension) for each id. An id that is already
- * a safe name keeps it; any other gets its slug plus a hash of the id, so the name is
- * the same on every run (reruns skip finished files) and collisions cannot happen.
- * Names are compared case-insensitively, for case-insensitive file systems.
+ * A stable, safe, unique base name (no extension) for each id, a function of the id
+ * alone so that every run (and every --select) names a sample the same way and
+ * reruns skip finished files. An id that is already a safe lower-case name keeps it;
+ * any other gets its slug plus a hash of the id, so "A" and "a" cannot meet on a
+ * case-insensitive file system. The `taken` set only guards against an id crafted
+ * to equal another's hashed name.
  */
 export class SafeNames {
   private readonly byId = new Map<string, string>();
@@ -34,7 +36,7 @@ export class SafeNames {
     let name = this.byId.get(id);
     if (name) return name;
     const s = slug(id);
-    name = s && s === id && !RESERVED.test(s) && !this.taken.has(s.toLowerCase()) ? s : `${s || 'sample'}-${shortHash(id)}`;
+    name = s && s === id && s === s.toLowerCase() && !RESERVED.test(s) && !this.taken.has(s) ? s : `${s || 'sample'}-${shortHash(id)}`;
     // A hash collision after slugging is astronomically unlikely; still, never overwrite.
     for (let k = 2; this.taken.has(name.toLowerCase()); k++) name = `${s || 'sample'}-${shortHash(id)}-${k}`;
     this.taken.add(name.toLowerCase());
