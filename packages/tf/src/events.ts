@@ -224,10 +224,12 @@ export class EventIndex {
   }
 }
 
-/** Is this tag something attnlens can turn into alignment maps (images, 2-D/3-D numeric tensors)? */
+/** Is this tag something attnlens can turn into alignment maps (images, 2-D/3-D float tensors)? */
 export function isAttentionCandidate(t: EventTagInfo): boolean {
   if (t.kind === 'image') return true;
   if (t.kind !== 'tensor' || !t.ranks?.length) return false;
+  // Attention is float; integer tensors (token ids, lengths) are not maps.
+  if (!t.dtype || !/^(float16|float32|float64|bfloat16)(_ref)?$/.test(t.dtype)) return false;
   return t.ranks.every((r) => r === 2 || r === 3);
 }
 

@@ -122,6 +122,16 @@ describe('event files: written by encodeEvent', () => {
     expect(attentionTags(index)).toEqual(['att']);
   });
 
+  it('integer tensors (token ids) are not attention; float ones are', () => {
+    const ids = tensor('int32', [2, 3], Int32Array.of(5, 6, 7, 8, 9, 0));
+    const w = tensor('float32', [2, 3], Float32Array.of(0.2, 0.3, 0.5, 1, 0, 0));
+    const evs = events(encodeTFRecords([encodeEvent({ step: 1, summary: [{ tag: 'input_ids', tensor: ids }, { tag: 'weights', tensor: w }] })]));
+    const index = indexOf(evs);
+    expect(index.tagInfo('input_ids')).toMatchObject({ kind: 'tensor', dtype: 'int32', ranks: [2] });
+    expect(attentionTags(index)).toEqual(['weights']);
+    expect(expectError(() => attentionTags(index, 'input_ids'), 'UNSUPPORTED').message).toMatch(/holds tensor summaries of shape \(2, 3\), not attention/);
+  });
+
   it('an event file with only scalars has no attention', () => {
     const evs = events(encodeTFRecords([encodeEvent({ fileVersion: 'brain.Event:2' }), encodeEvent({ step: 1, summary: [{ tag: 'acc', simpleValue: 0.9 }] })]));
     const e = expectError(() => attentionTags(indexOf(evs), undefined, 'run.tfevents'), 'NOT_FOUND');
