@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/: small cases computed by ../shared/reference/han_ref.py (the
-specification), covering every variant, the weight shapes users meet, both
-normalisations and masks, so the TypeScript tests check the engine against the
-reference itself without running Python.
+specification), so the TypeScript tests check the engine against the reference itself
+without running Python.
 
-  /usr/bin/python3 packages/attention/scripts/make-fixtures.py   (needs python3-numpy)
+  /usr/bin/python3 packages/attention/scripts/make-fixtures.py   (needs python3-numpy, python3-h5py)
 
-Each case is a folder with W.npy [b.npy] [u.npy] X.npy [lengths.npy] expected.npy and
-case.json (variant, normalise, whether lengths are used).
+- reference/<case>/: every variant, the weight shapes users meet, both normalisations and
+  masks. W.npy [b.npy] [u.npy] X.npy [lengths.npy] expected.npy and case.json (variant,
+  normalise, whether lengths are used).
+- han/: a richliao-style hierarchical attention network saved the way Keras 2.2.4 saves a
+  full model (docs/FORMATS.md §1.1, §1.6 worked example): AttLayer att_layer_1 inside
+  time_distributed_1 (word level), att_layer_2 (sentence level), with word and sentence
+  inputs, word lengths, and both levels' expected weights.
 """
 import json
 import os
 import shutil
 import sys
 
+import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,7 +29,7 @@ OUT = os.path.join(HERE, "..", "tests", "fixtures")
 
 
 def case(name, variant, W, b, u, x, lengths=None, normalise="eps"):
-    d = os.path.join(OUT, name)
+    d = os.path.join(OUT, "reference", name)
     os.makedirs(d, exist_ok=True)
     mask = None if lengths is None else lengths_to_mask(lengths, x.shape[-2])
     xx = x if x.ndim == 3 else x[None]
@@ -70,7 +75,58 @@ def main():
     # Large scores: eps normalisation without max-subtraction, still finite in float64.
     big = (rng.normal(size=(F, F))).astype(f32)
     case("awc-tf-large-u", "awc-tf", big, bF, (uF * 12).astype(f32), x)
-    print("wrote", sorted(os.listdir(OUT)))
+    han(rng)
+    print("wrote", sorted(os.listdir(os.path.join(OUT, "reference"))), "and han/")
+
+
+def han(rng):
+    """A small HAN: words F=6 -> A=4 attention, sentences F=5 -> A=3 attention, Dense(2)."""
+    d = os.path.join(OUT, "han")
+    os.makedirs(d, exist_ok=True)
+    f32 = np.float32
+    N, S, T, F, A, F2, A2 = 2, 3, 4, 6, 4, 5, 3
+    emb = (rng.normal(size=(20, F)) * 0.5).astype(f32)
+    W1, b1, u1 = (rng.normal(size=(F, A)) * 0.7).astype(f32), (rng.normal(size=(A,)) * 0.1).astype(f32), rng.normal(size=(A, 1)).astype(f32)
+    W2, b2, u2 = (rng.normal(size=(F2, A2)) * 0.7).astype(f32), (rng.normal(size=(A2,)) * 0.1).astype(f32), rng.normal(size=(A2, 1)).astype(f32)
+    Wd, bd = (rng.normal(size=(F2, 2)) * 0.3).astype(f32), np.zeros(2, f32)
+    xw = np.tanh(rng.normal(size=(N, S, T, F))).astype(f32)
+    xs = np.tanh(rng.normal(size=(N, S, F2))).astype(f32)
+    lengths = np.array([[4, 2, 1], [3, 4, 0]], dtype=np.int32)
+    mask = lengths_to_mask(lengths.reshape(-1), T)
+    word = recompute("attlayer", xw.reshape(N * S, T, F), W1, b1, u1, mask).reshape(N, S, T)
+    sent = recompute("attlayer", xs, W2, b2, u2, None)
+    for k, v in {"X_word": xw, "X_sentence": xs, "word_lengths": lengths, "expected_word": word, "expected_sentence": sent}.items():
+        np.save(os.path.join(d, k + ".npy"), v)
+    att = lambda name: {"class_name": "AttLayer", "config": {"name": name, "trainable": True}, "name": name, "inbound_nodes": []}
+    config = {"class_name": "Model", "config": {"name": "model_2", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, S, T], "dtype": "int32", "name": "input_2"}, "name": "input_2", "inbound_nodes": []},
+        {"class_name": "TimeDistributed", "name": "time_distributed_1", "inbound_nodes": [],
+         "config": {"name": "time_distributed_1", "trainable": True, "layer": {"class_name": "Model", "config": {"name": "model_1", "layers": [
+             {"class_name": "InputLayer", "config": {"batch_input_shape": [None, T], "dtype": "int32", "name": "input_1"}, "name": "input_1", "inbound_nodes": []},
+             {"class_name": "Embedding", "config": {"name": "embedding_1", "input_dim": 20, "output_dim": F, "mask_zero": True}, "name": "embedding_1", "inbound_nodes": []},
+             att("att_layer_1")], "input_layers": [["input_1", 0, 0]], "output_layers": [["att_layer_1", 0, 0]]}}}},
+        att("att_layer_2"),
+        {"class_name": "Dense", "config": {"name": "dense_1", "units": 2, "activation": "softmax", "use_bias": True}, "name": "dense_1", "inbound_nodes": []},
+    ], "input_layers": [["input_2", 0, 0]], "output_layers": [["dense_1", 0, 0]]}}
+    with h5py.File(os.path.join(d, "han.h5"), "w") as h:
+        h.attrs["keras_version"] = b"2.2.4"
+        h.attrs["backend"] = b"tensorflow"
+        h.attrs["model_config"] = json.dumps(config).encode("utf8")
+        g = h.create_group("model_weights")
+        g.attrs["layer_names"] = np.array([b"input_2", b"time_distributed_1", b"att_layer_2", b"dense_1"])
+        g.attrs["backend"] = b"tensorflow"
+        g.attrs["keras_version"] = b"2.2.4"
+        layers = {
+            "input_2": [],
+            "time_distributed_1": [("embedding_1/embeddings:0", emb), ("att_layer_1/W:0", W1), ("att_layer_1/b:0", b1), ("att_layer_1/u:0", u1)],
+            "att_layer_2": [("att_layer_2/W:0", W2), ("att_layer_2/b:0", b2), ("att_layer_2/u:0", u2)],
+            "dense_1": [("dense_1/kernel:0", Wd), ("dense_1/bias:0", bd)],
+        }
+        for lname, ws in layers.items():
+            lg = g.create_group(lname)
+            lg.attrs["weight_names"] = np.array([n.encode() for n, _ in ws], dtype="S") if ws else np.array([], dtype="S1")
+            for n, v in ws:
+                lg.create_dataset(n, data=v)
 
 
 if __name__ == "__main__":

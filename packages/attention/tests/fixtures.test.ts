@@ -8,7 +8,7 @@ import { readNpyFile } from '@attnlens/npy/node';
 import { toFloat64 } from '@attnlens/core';
 import { computeAttention, maskFromLengths, prepareKernel, type Variant } from '../src/index.js';
 
-const DIR = join(import.meta.dirname, 'fixtures');
+const DIR = join(import.meta.dirname, 'fixtures', 'reference');
 const cases = readdirSync(DIR).sort();
 
 describe('reference cases from han_ref.py', () => {

@@ -102,9 +102,12 @@ async function runCompute(o: ComputeOpts): Promise<void> {
   try {
     let word: { kernel: Kernel; layer?: string; provenance: Provenance };
     let sentence: { kernel: Kernel; layer?: string } | undefined;
+    // Hierarchical inputs are read whole (documents hold every weight anyway), before the
+    // layers are picked: their F tells the word level from the sentence level.
+    const hx = hier ? { word: await loadArray(o.inputs), sentence: await loadArray(o.sentenceInputs!) } : undefined;
     if (o.model) {
       kf = await openKeras(o.model);
-      const infos = pickLayers(kf, o.layer, hier ? o.sentenceLayer : undefined, hier);
+      const infos = pickLayers(kf, o.layer, o.sentenceLayer, hx && { word: lastDim(hx.word), sentence: lastDim(hx.sentence) });
       word = { kernel: kernelFromModel(kf, infos.word, variant, normalise), layer: infos.word.layer, provenance: await modelProvenance(kf, o.model, infos.word, o.inputs) };
       if (hier) {
         sentence = { kernel: kernelFromModel(kf, infos.sentence!, sentenceVariant, normalise), layer: infos.sentence!.layer };
@@ -120,8 +123,8 @@ async function runCompute(o: ComputeOpts): Promise<void> {
     const mask = await readMask(o, padId);
     const maskFile = o.lengths ?? o.mask ?? o.ids;
 
-    if (hier) {
-      await runHierarchical(o, word, sentence!, mask, maskFile);
+    if (hx) {
+      await runHierarchical(o, hx, word, sentence!, mask, maskFile);
       return;
     }
     if (kind === 'npy') {
@@ -159,10 +162,15 @@ async function runCompute(o: ComputeOpts): Promise<void> {
   }
 }
 
-async function runHierarchical(o: ComputeOpts, word: { kernel: Kernel; layer?: string; provenance: Provenance }, sentence: { kernel: Kernel; layer?: string }, mask: Mask | undefined, maskFile: string | undefined): Promise<void> {
-  // Both levels in memory: documents hold every weight anyway.
-  const xw = await loadArray(o.inputs);
-  const xs = await loadArray(o.sentenceInputs!);
+async function runHierarchical(
+  o: ComputeOpts,
+  x: { word: Tensor; sentence: Tensor },
+  word: { kernel: Kernel; layer?: string; provenance: Provenance },
+  sentence: { kernel: Kernel; layer?: string },
+  mask: Mask | undefined,
+  maskFile: string | undefined,
+): Promise<void> {
+  const { word: xw, sentence: xs } = x;
   const sentenceMask = o.sentenceLengths ? maskFromLengths(await loadArray(o.sentenceLengths), o.sentenceLengths) : undefined;
   const tokens = o.tokens ? parseSentenceTokens(await readText(o.tokens), o.tokens) : undefined;
   const docs = hierarchicalDocuments(
@@ -202,8 +210,17 @@ function layerList(infos: AttentionLayerInfo[]): string {
   return infos.map((i) => `${i.layer} (${i.variant}, W ${i.inputDim}×${i.attentionDim})`).join(', ');
 }
 
-/** The attention layer(s) to use: named, or the only one; otherwise the candidates, and stop. */
-function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: string | undefined, hier: boolean): { word: AttentionLayerInfo; sentence?: AttentionLayerInfo } {
+function lastDim(t: Tensor): number {
+  return t.shape[t.shape.length - 1] ?? 0;
+}
+
+/**
+ * The attention layer(s) to use: named, or the only one; otherwise list the candidates
+ * and stop. Hierarchical (`hierF` = the F of the word and sentence inputs): unnamed levels
+ * are the layers whose input size fits, then the one nested in a wrapper (a HAN's word
+ * attention sits inside TimeDistributed) is the word level.
+ */
+function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: string | undefined, hierF?: { word: number; sentence: number }): { word: AttentionLayerInfo; sentence?: AttentionLayerInfo } {
   const all = kf.attentionLayers;
   const find = (name: string, flag: string): AttentionLayerInfo => {
     const hit = all.find((i) => i.layer === name);
@@ -230,29 +247,35 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
       hint: `choose one with ${flag} NAME`,
       details: { candidates: candidates.map((i) => ({ layer: i.layer, variant: i.variant, inputDim: i.inputDim, attentionDim: i.attentionDim })) },
     });
-  if (!hier) {
+  if (!hierF) {
+    if (sentenceLayer) usage('--sentence-layer needs --sentence-inputs (the sentence encodings) for hierarchical attention');
     if (layer) return { word: find(layer, '--layer') };
     if (all.length === 0) none();
     if (all.length > 1) ambiguous('--layer', all);
     return { word: all[0]! };
   }
-  const sentence = sentenceLayer ? find(sentenceLayer, '--sentence-layer') : undefined;
-  const wordInfo = layer ? find(layer, '--layer') : undefined;
-  const rest = (exclude?: AttentionLayerInfo) => all.filter((i) => i !== exclude);
-  const w = wordInfo ?? (() => {
-    const c = rest(sentence);
-    if (c.length === 1 && sentence) return c[0]!;
-    if (!c.length) return none();
-    return ambiguous('--layer (the word level)', c);
-  })();
-  const s = sentence ?? (() => {
-    const c = rest(w);
-    if (c.length === 1) return c[0]!;
-    if (!c.length) return fail('NOT_FOUND', `has no second attention layer for the sentence level (the word level is ${w.layer})`, { file: kf.path, hint: 'give the sentence-level arrays with --sentence-weights, or check the file' });
-    return ambiguous('--sentence-layer', c);
-  })();
-  if (w === s) usage(`--layer and --sentence-layer both name ${w.layer}`, 'the word and sentence levels are two different attention layers');
-  return { word: w, sentence: s };
+  if (all.length === 0) none();
+  const named = { word: layer ? find(layer, '--layer') : undefined, sentence: sentenceLayer ? find(sentenceLayer, '--sentence-layer') : undefined };
+  const wordCands = named.word ? [named.word] : all.filter((i) => i !== named.sentence && i.inputDim === hierF.word);
+  const sentCands = named.sentence ? [named.sentence] : all.filter((i) => i !== named.word && i.inputDim === hierF.sentence);
+  const pairs: [AttentionLayerInfo, AttentionLayerInfo][] = [];
+  for (const w of wordCands) for (const s of sentCands) if (w !== s) pairs.push([w, s]);
+  let pick = pairs.length === 1 ? pairs[0] : undefined;
+  if (!pick && pairs.length > 1) {
+    const nested = pairs.filter(([w, s]) => w.layer.includes('/') && !s.layer.includes('/'));
+    if (nested.length === 1) pick = nested[0];
+  }
+  if (!pick) {
+    if (!pairs.length) {
+      return fail('NOT_FOUND', `has no pair of attention layers for word inputs of F = ${hierF.word} and sentence inputs of F = ${hierF.sentence} (attention layers: ${layerList(all)})`, {
+        file: kf.path,
+        hint: 'name them with --layer (word level) and --sentence-layer, or check --inputs and --sentence-inputs',
+      });
+    }
+    ambiguous(named.word ? '--sentence-layer' : '--layer (the word level) and --sentence-layer', [...new Set(pairs.flat())]);
+  }
+  if (pick![0] === pick![1]) usage(`--layer and --sentence-layer both name ${pick![0].layer}`, 'the word and sentence levels are two different attention layers');
+  return { word: pick![0], sentence: pick![1] };
 }
 
 function kernelFromModel(kf: KerasFile, info: AttentionLayerInfo, variant: Variant | undefined, normalise: Normalisation | undefined): Kernel {
