@@ -85,7 +85,7 @@ export async function* eventDocuments(events: Source<TFEvent>, index: EventIndex
   const { file } = opts;
   const tags = new Set(attentionTags(index, opts.tag, file));
   if (opts.step !== undefined) {
-    const at = [...tags].filter((t) => index.countAt(t, opts.step!) > 0);
+    const at = [...tags].filter((t) => (index.countAt(t, opts.step!) ?? 0) > 0);
     if (!at.length) {
       fail('NOT_FOUND', `no ${[...tags].join(', ')} summary at step ${opts.step}`, {
         file,
@@ -106,7 +106,7 @@ export async function* eventDocuments(events: Source<TFEvent>, index: EventIndex
       const key = `${v.tag}@${e.step}`;
       const k = occurrence.get(key) ?? 0;
       occurrence.set(key, k + 1);
-      const id = index.countAt(v.tag, e.step) > 1 ? `${key}#${k}` : key;
+      const id = (index.countAt(v.tag, e.step) ?? 0) > 1 ? `${key}#${k}` : key;
       const meta = { tag: v.tag, step: String(e.step), wallTime: String(e.wallTime) };
       if (kinds.get(v.tag) === 'image') {
         const images = v.image

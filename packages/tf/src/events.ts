@@ -184,7 +184,9 @@ export class EventIndex {
       info.count++;
       info.firstStep = Math.min(info.firstStep, e.step);
       info.lastStep = Math.max(info.lastStep, e.step);
-      info.perStep.set(e.step, (info.perStep.get(e.step) ?? 0) + 1);
+      // Values per step, for ids (TAG@STEP#K): kept for images and tensors only, so a log
+      // of millions of scalar steps does not grow a map per tag.
+      if (kind === 'image' || kind === 'tensor') info.perStep.set(e.step, (info.perStep.get(e.step) ?? 0) + 1);
       if (info.stepSet.size < MAX_STEPS_LISTED) info.stepSet.add(e.step);
       else if (!info.stepSet.has(e.step)) info.stepsTruncated = true;
       if (info.shapeSet.size < MAX_SHAPES) {
@@ -199,9 +201,12 @@ export class EventIndex {
     }
   }
 
-  /** How many values `tag` has at `step` (to tell ids apart). */
-  countAt(tag: string, step: number): number {
-    return this.tags.get(tag)?.perStep.get(step) ?? 0;
+  /** How many values an image or tensor `tag` has at `step` (to tell ids apart); undefined for other kinds, which are not counted. */
+  countAt(tag: string, step: number): number | undefined {
+    const t = this.tags.get(tag);
+    if (!t) return 0;
+    if (t.kind !== 'image' && t.kind !== 'tensor') return undefined;
+    return t.perStep.get(step) ?? 0;
   }
 
   tagInfo(tag: string): EventTagInfo | undefined {

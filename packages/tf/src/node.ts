@@ -197,7 +197,9 @@ export async function inspectTFFile(path: string, sniffed?: SniffedFormat): Prom
     const c = describeRecord(r, path);
     counts[c.kind]++;
     if (c.kind === 'tensor') {
-      const k = `${c.dtype} ${formatShape(c.shape!)}`;
+      let k = `${c.dtype} ${formatShape(c.shape!)}`;
+      // Batches of varying lengths give a shape per record: list 100, count the rest.
+      if (!(k in tensorShapes) && Object.keys(tensorShapes).length >= MAX_SHAPES_LISTED) k = 'other shapes';
       tensorShapes[k] = (tensorShapes[k] ?? 0) + 1;
     }
     if (first.length < 20) first.push(c);
@@ -223,6 +225,8 @@ function describeRecord(r: TFRecord, file: string): TFRecordContent {
   }
   return { ...base, kind: 'unknown' };
 }
+
+const MAX_SHAPES_LISTED = 100;
 
 export const EXTRACT_SYNTAX = 'a TFRecord record: --array INDEX (an Example\'s feature: INDEX:FEATURE); an event-file value: --array TAG@STEP (TAG@STEP#K for the K-th value at that step, TAG alone when it has one value)';
 
@@ -278,8 +282,8 @@ async function extractEventValue(path: string, name: string | undefined): Promis
     if (info.count !== 1) fail('AMBIGUOUS', `tag ${tag} has ${info.count} values`, { file: path, hint: `name one as ${tag}@STEP (steps: ${info.steps.slice(0, 20).join(', ')}${info.steps.length > 20 ? ', ...' : ''})` });
     step = info.firstStep;
   }
-  const n = index.countAt(tag, step);
-  if (k >= n) {
+  const n = index.countAt(tag, step); // undefined for scalars: found (or not) by the scan below
+  if (n !== undefined && k >= n) {
     fail('NOT_FOUND', n ? `tag ${tag} has ${n} value${n === 1 ? '' : 's'} at step ${step}, so there is no #${k}` : `tag ${tag} has no value at step ${step}`, {
       file: path,
       hint: n ? `use #0 to #${n - 1}` : `its steps: ${info.steps.slice(0, 20).join(', ')}${info.steps.length > 20 ? ', ...' : ''}`,
@@ -290,7 +294,7 @@ async function extractEventValue(path: string, name: string | undefined): Promis
     if (e.step !== step) continue;
     for (const v of e.values) {
       if (v.tag !== tag || seen++ !== k) continue;
-      const where = `${tag}@${step}${n > 1 ? `#${k}` : ''}`;
+      const where = `${tag}@${step}${(n ?? 1) > 1 || k > 0 ? `#${k}` : ''}`;
       if (v.simpleValue !== undefined) return tensor('float32', [], Float32Array.of(v.simpleValue));
       if (v.image) {
         const g = decodePngGray(v.image.encoded, `image ${where}`);
@@ -316,7 +320,10 @@ async function extractEventValue(path: string, name: string | undefined): Promis
       fail('UNSUPPORTED', `${where} is a ${info.kind} summary, which attnlens does not extract`, { file: path });
     }
   }
-  return fail('NOT_FOUND', `tag ${tag} has no value at step ${step}`, { file: path });
+  return fail('NOT_FOUND', seen ? `tag ${tag} has ${seen} value${seen === 1 ? '' : 's'} at step ${step}, so there is no #${k}` : `tag ${tag} has no value at step ${step}`, {
+    file: path,
+    hint: seen ? `use #0 to #${seen - 1}` : `its steps: ${info.steps.slice(0, 20).join(', ')}${info.steps.length > 20 ? ', ...' : ''}`,
+  });
 }
 
 /** Provenance of a document read from `path`. */
@@ -382,6 +389,12 @@ export interface TFDocumentOptions extends Omit<DumpOptions, 'file' | 'provenanc
  */
 export async function* tfDocuments(path: string, opts: TFDocumentOptions = {}, sniffed?: SniffedFormat): AsyncGenerator<AttentionDocument, void, undefined> {
   const { kind } = await detectTFFile(path, sniffed);
+  const ignored = [
+    ...(kind !== 'tfevents' && opts.tag !== undefined ? ['--tag'] : []),
+    ...(kind !== 'tfevents' && opts.step !== undefined ? ['--step'] : []),
+    ...(kind === 'tensorproto' && opts.array !== undefined ? ['--array'] : []),
+  ];
+  if (ignored.length) opts.warn?.(`${path}: ${ignored.join(' and ')} ${ignored.length === 1 ? 'applies' : 'apply'} to ${kind === 'tensorproto' ? 'other files' : 'event files'} only; ignored`);
   const provenance = await provenanceOf(path, kind);
   const dump: DumpOptions = { ...opts, file: path, provenance };
   const rec = { skipCorrupt: opts.skipCorrupt, warn: opts.warn };

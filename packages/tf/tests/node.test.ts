@@ -84,6 +84,17 @@ describe('detect and inspect', () => {
     expect(e.message).toMatch(/a GZIP file that does not hold TFRecords/);
   });
 
+  it('lists at most 100 distinct tensor shapes', async () => {
+    const recs = Array.from({ length: 105 }, (_, i) => encodeTensorProto(tensor('float32', [1, i + 1], new Float32Array(i + 1))));
+    const info = await inspectTFFile(tmp('shapes.tfrecord', encodeTFRecords(recs)));
+    expect(info.format).toBe('tfrecord');
+    if (info.format === 'tfrecord') {
+      expect(Object.keys(info.tensorShapes)).toHaveLength(101);
+      expect(info.tensorShapes['other shapes']).toBe(5);
+      expect(info.first).toHaveLength(20);
+    }
+  });
+
   it('inspects each kind', async () => {
     expect(await inspectTFFile(fixture('alignment-f16.pb'))).toEqual({ format: 'tensorproto', size: 93, dtype: 'float16', shape: [5, 2, 4], elements: 40 });
     const r = await inspectTFFile(fixture('alignments.tfrecord.gz'));
@@ -131,6 +142,8 @@ describe('extract', () => {
     expect((await expectRejection(extractTFTensor(EV, 'attention_images/image/0@2#2'), 'NOT_FOUND')).hint).toMatch(/#0 to #1/);
     expect((await expectRejection(extractTFTensor(EV, 'nope@1'), 'NOT_FOUND')).hint).toMatch(/attention_images\/image\/0 \(image/);
     await expectRejection(extractTFTensor(EV, undefined), 'BAD_ARGUMENT');
+    expect((await expectRejection(extractTFTensor(EV, 'loss@2#1'), 'NOT_FOUND')).message).toMatch(/tag loss has 1 value at step 2, so there is no #1/);
+    expect((await expectRejection(extractTFTensor(EV, 'loss@9'), 'NOT_FOUND')).hint).toMatch(/its steps: 1, 2/);
   });
 });
 
@@ -147,6 +160,13 @@ describe('documents from files, with token and length files', () => {
       sourceFormat: 'tensorproto', fileName: 'alignment-f16.pb', framework: 'tensorflow',
       sha256: createHash('sha256').update(readFileSync(fixture('alignment-f16.pb'))).digest('hex'),
     });
+  });
+
+  it('warns that --tag/--step do not apply outside event files', async () => {
+    const warnings: string[] = [];
+    const docs = await collect(tfDocuments(fixture('examples.tfrecord'), { tag: 'x', step: 3, warn: (m) => warnings.push(m) }));
+    expect(docs).toHaveLength(2);
+    expect(warnings).toEqual([`${fixture('examples.tfrecord')}: --tag and --step apply to event files only; ignored`]);
   });
 
   it('GZIP TFRecords, Examples and events', async () => {
