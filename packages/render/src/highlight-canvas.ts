@@ -53,6 +53,8 @@ export interface HighlightLayout {
 }
 
 const PAD = 14;
+/** Tallest highlight image in CSS px (Skia's limit is 32767 device px). */
+const MAX_HEIGHT = 32_000;
 
 export function layoutHighlight(doc: AttentionDocument, opts: HighlightCanvasOptions, measure: MeasureText): HighlightLayout {
   const model = buildHighlight(doc, opts);
@@ -139,6 +141,12 @@ export function layoutHighlight(doc: AttentionDocument, opts: HighlightCanvasOpt
         x += c.w + 3;
       }
       yy += colH + 6;
+      if (yy > MAX_HEIGHT) {
+        fail('UNSUPPORTED', `document ${JSON.stringify(model.id)} needs an image over ${MAX_HEIGHT} px tall at width ${width}`, {
+          hint: 'raise width, or render it as HTML (highlightHtml), which has no height limit',
+          details: { tokens: cols.length, width },
+        });
+      }
     }
     return lines.length ? yy : y0 + cellH + 6;
   };

@@ -14,12 +14,12 @@ import { highlightPage, type PageOptions } from './highlight-html.js';
 const require = createRequire(import.meta.url);
 
 /** The bundled font packages, the family name each registers under, and the weights used. */
-export const BUNDLED_FONTS: readonly { pkg: string; family: string; weights: readonly number[] }[] = [
-  { pkg: '@fontsource/noto-sans', family: 'Noto Sans', weights: [400, 600] },
-  { pkg: '@fontsource/noto-sans-sc', family: 'Noto Sans SC', weights: [400] },
-  { pkg: '@fontsource/noto-sans-arabic', family: 'Noto Sans Arabic', weights: [400] },
-  { pkg: '@fontsource/noto-sans-hebrew', family: 'Noto Sans Hebrew', weights: [400] },
-  { pkg: '@fontsource/noto-emoji', family: 'Noto Emoji', weights: [400] },
+export const BUNDLED_FONTS: readonly { pkg: string; family: string; weights: readonly number[]; lazy: boolean }[] = [
+  { pkg: '@fontsource/noto-sans', family: 'Noto Sans', weights: [400, 600], lazy: false },
+  { pkg: '@fontsource/noto-sans-sc', family: 'Noto Sans SC', weights: [400], lazy: true },
+  { pkg: '@fontsource/noto-sans-arabic', family: 'Noto Sans Arabic', weights: [400], lazy: false },
+  { pkg: '@fontsource/noto-sans-hebrew', family: 'Noto Sans Hebrew', weights: [400], lazy: false },
+  { pkg: '@fontsource/noto-emoji', family: 'Noto Emoji', weights: [400], lazy: true },
 ];
 
 interface FontPackage {
@@ -76,23 +76,12 @@ function parseRanges(r: string): [number, number][] {
 export function fontFaceCss(texts: Iterable<string>): string {
   const used = new Set<number>();
   for (const t of texts) for (const ch of t) used.add(ch.codePointAt(0)!);
-  // like a browser's fallback: a character is drawn by the first family of the
-  // list that covers it, so only that family's subset is needed
-  const subsets = BUNDLED_FONTS.flatMap((f) => f.weights.map((w) => ({ f, w, files: fontFiles(f.pkg, w).filter((x) => x.range).map((x) => ({ ...x, spans: parseRanges(x.range!) })) })));
-  const needed = new Set<string>();
-  for (const cp of used) {
-    const covering = <T extends { spans: [number, number][] }>(files: T[]): T[] => files.filter((x) => x.spans.some(([a, b]) => cp >= a && cp <= b));
-    const firstFamily = BUNDLED_FONTS.find((f) => subsets.some((s) => s.f === f && covering(s.files).length));
-    if (!firstFamily) continue;
-    for (const s of subsets) if (s.f === firstFamily) for (const x of covering(s.files)) needed.add(x.file);
-  }
+  const needed = subsetsFor(used);
   const rules: string[] = [];
-  for (const s of subsets) {
-    for (const x of s.files) {
-      if (!needed.has(x.file)) continue;
-      const b64 = readFileSync(x.file).toString('base64');
-      rules.push(`@font-face{font-family:"${s.f.family}";font-style:normal;font-weight:${s.w};font-display:block;src:url(data:font/woff2;base64,${b64}) format("woff2");unicode-range:${x.range}}`);
-    }
+  for (const x of fontCoverage()) {
+    if (!needed.has(x.file) || !x.range) continue;
+    const b64 = readFileSync(x.file).toString('base64');
+    rules.push(`@font-face{font-family:"${x.family.family}";font-style:normal;font-weight:${x.weight};font-display:block;src:url(data:font/woff2;base64,${b64}) format("woff2");unicode-range:${x.range}}`);
   }
   return rules.join('\n');
 }
@@ -100,50 +89,103 @@ export function fontFaceCss(texts: Iterable<string>): string {
 /** Every token, label and title of the documents: what `fontFaceCss` needs to cover. */
 export function documentTexts(docs: readonly AttentionDocument[]): string[] {
   const out: string[] = [];
-  const visit = (m: AttentionMap) => {
-    if (m.name) out.push(m.name);
-    for (const l of m.colLabels ?? []) out.push(String(l));
-    for (const l of m.rowLabels ?? []) out.push(String(l));
-    for (const c of m.children ?? []) visit(c);
-  };
   for (const d of docs) {
     out.push(d.id, d.trueLabel ?? '', d.predictedLabel ?? '');
-    d.maps.forEach(visit);
+    for (const m of d.maps) mapTexts(m, out);
   }
-  out.push('0123456789.-·:✗✓∅¶ abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  out.push('0123456789.-·:✗✓∅¶⇥… abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
   return out;
 }
 
-let registered: { families: string[]; files: number; ms: number } | undefined;
+const registration = { families: BUNDLED_FONTS.map((f) => f.family), files: 0, ms: 0 };
+let baseDone = false;
+const lazyFiles = new Set<string>();
+const checkedCodePoints = new Set<number>();
+
+function register(file: string, family: string): void {
+  const t0 = performance.now();
+  if (GlobalFonts.registerFromPath(file, family)) registration.files++;
+  registration.ms += performance.now() - t0;
+}
 
 /**
  * Register the bundled Noto fonts with @napi-rs/canvas, once per process (later
- * calls return at once). Takes about 0.3 s, mostly the ~100 subset files of Noto
- * Sans SC; only the weights drawn are registered (400, and 600 of Noto Sans for titles).
- * The render functions call it themselves.
+ * calls return at once): Noto Sans (400, and 600 for titles), Noto Sans Arabic and
+ * Noto Sans Hebrew, about 30 small subset files. Noto Sans SC (about 100 subset
+ * files per weight) and Noto Emoji are registered subset by subset as text needs
+ * them (`ensureFonts`): Skia's text measuring slows down in proportion to the
+ * typefaces a family holds (2 ms per label with all of SC, 0.05 ms with a few).
+ * The render functions call both themselves.
  */
 export function registerFonts(): void {
-  if (registered) return;
-  const t0 = performance.now();
-  let files = 0;
+  if (baseDone) return;
+  baseDone = true;
   for (const f of BUNDLED_FONTS) {
     // fonts are process-wide in @napi-rs/canvas: a worker thread finds them registered by another
-    if (GlobalFonts.has(f.family)) continue;
-    for (const w of f.weights) {
-      for (const { file } of fontFiles(f.pkg, w)) {
-        if (GlobalFonts.registerFromPath(file, f.family)) files++;
-      }
-    }
+    if (f.lazy || GlobalFonts.has(f.family)) continue;
+    for (const w of f.weights) for (const { file } of fontFiles(f.pkg, w)) register(file, f.family);
   }
-  if (files === 0 && !BUNDLED_FONTS.every((f) => GlobalFonts.has(f.family))) {
-    fail('IO', 'no bundled font could be registered', { hint: 'reinstall @attnlens/render (its @fontsource dependencies are missing)' });
+  if (!BUNDLED_FONTS.every((f) => f.lazy || GlobalFonts.has(f.family))) {
+    fail('IO', 'the bundled fonts could not be registered', { hint: 'reinstall @attnlens/render (its @fontsource dependencies are missing)' });
   }
-  registered = { families: BUNDLED_FONTS.map((f) => f.family), files, ms: performance.now() - t0 };
 }
 
-/** What `registerFonts` did: families, files registered, milliseconds taken (undefined before it ran). */
-export function fontRegistration(): { families: string[]; files: number; ms: number } | undefined {
-  return registered && { ...registered, families: [...registered.families] };
+let coverage: { family: (typeof BUNDLED_FONTS)[number]; weight: number; file: string; range?: string; spans: [number, number][] }[] | undefined;
+function fontCoverage() {
+  coverage ??= BUNDLED_FONTS.flatMap((f) => f.weights.flatMap((w) => fontFiles(f.pkg, w).map((x) => ({ family: f, weight: w, file: x.file, ...(x.range ? { range: x.range } : {}), spans: x.range ? parseRanges(x.range) : [] }))));
+  return coverage;
+}
+
+/**
+ * The subset files that draw these code points: for each, the subsets of the first
+ * bundled family (in FONT_FAMILY order) that covers it, as a browser falls back.
+ */
+function subsetsFor(codePoints: Iterable<number>): Set<string> {
+  const cov = fontCoverage();
+  const out = new Set<string>();
+  for (const cp of codePoints) {
+    const hits = cov.filter((x) => x.spans.some(([a, b]) => cp >= a && cp <= b));
+    const first = BUNDLED_FONTS.find((f) => hits.some((h) => h.family === f));
+    if (first) for (const h of hits) if (h.family === first) out.add(h.file);
+  }
+  return out;
+}
+
+/** Register the lazily loaded subsets (CJK, emoji) that these texts need; cheap when nothing new appears. */
+export function ensureFonts(texts: Iterable<string>): void {
+  registerFonts();
+  const fresh: number[] = [];
+  for (const t of texts) {
+    for (const ch of t) {
+      const cp = ch.codePointAt(0)!;
+      if (cp < 0x250 || checkedCodePoints.has(cp)) continue; // Latin is in the base set
+      checkedCodePoints.add(cp);
+      fresh.push(cp);
+    }
+  }
+  if (!fresh.length) return;
+  const cov = fontCoverage();
+  for (const file of subsetsFor(fresh)) {
+    const c = cov.find((x) => x.file === file)!;
+    if (!c.family.lazy || lazyFiles.has(file)) continue;
+    lazyFiles.add(file);
+    register(file, c.family.family);
+  }
+}
+
+function mapTexts(m: AttentionMap, out: string[] = []): string[] {
+  if (m.name) out.push(m.name);
+  if (m.rowTitle) out.push(m.rowTitle);
+  if (m.colTitle) out.push(m.colTitle);
+  for (const l of m.colLabels ?? []) out.push(String(l));
+  for (const l of m.rowLabels ?? []) out.push(String(l));
+  for (const c of m.children ?? []) mapTexts(c, out);
+  return out;
+}
+
+/** What `registerFonts` and `ensureFonts` did so far: families, files registered, milliseconds taken. */
+export function fontRegistration(): { families: string[]; files: number; ms: number } {
+  return { ...registration, families: [...registration.families] };
 }
 
 export interface PngOptions {
@@ -175,7 +217,10 @@ const KEEP_PIXELS = 8e6;
 function canvasFor(width: number, height: number, r: number): { canvas: Canvas; ctx: Canvas2D } {
   const w = Math.ceil(width * r);
   const h = Math.ceil(height * r);
-  if (w * h > 400e6) fail('UNSUPPORTED', `a ${w} x ${h} px image is too large to render`, { hint: 'lower pixelRatio or maxSize, or crop the map' });
+  // 64 M pixels = 256 MB of RGBA; Skia also refuses sides past 32767
+  if (w * h > 64e6 || w > 32767 || h > 32767) {
+    fail('UNSUPPORTED', `a ${w} x ${h} px image is too large to render`, { hint: 'lower pixelRatio or maxSize, crop the map, or split the document', details: { width: w, height: h } });
+  }
   let canvas: Canvas;
   if (pooled && w * h <= KEEP_PIXELS) {
     canvas = pooled;
@@ -200,6 +245,7 @@ export function renderHeatmapPng(map: AttentionMap, opts: HeatmapOptions & PngOp
 /** The PNG and the layout it was drawn from (cell positions, labels), for callers that annotate or test it. */
 export function renderHeatmap(map: AttentionMap, opts: HeatmapOptions & PngOptions = {}): { png: Buffer; layout: HeatmapLayout; pixelRatio: number } {
   const r = ratio(opts);
+  ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
   const layout = measureHeatmap(measuringContext(), map, opts);
   const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
   drawHeatmap(ctx, map, opts, layout);
@@ -219,6 +265,7 @@ export function renderHighlightPng(doc: AttentionDocument, opts: HighlightCanvas
 /** The PNG and the layout it was drawn from (token boxes, sentence bars). */
 export function renderHighlight(doc: AttentionDocument, opts: HighlightCanvasOptions & PngOptions = {}): { png: Buffer; layout: HighlightLayout; pixelRatio: number } {
   const r = ratio(opts);
+  ensureFonts([...documentTexts([doc]), opts.title ?? '']);
   const layout = measureHighlight(measuringContext(), doc, opts);
   const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
   drawHighlight(ctx, doc, opts, layout);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createCanvas } from '@napi-rs/canvas';
 import { FONT_FAMILY, fontSpec, type Canvas2D } from '../src/index.js';
-import { BUNDLED_FONTS, documentTexts, fontFaceCss, fontFiles, fontRegistration, registerFonts, renderHeatmap } from '../src/node.js';
+import { BUNDLED_FONTS, documentTexts, ensureFonts, fontFaceCss, fontFiles, fontRegistration, registerFonts, renderHeatmap } from '../src/node.js';
 import { decode, ink } from './png.js';
 
 /** Draw one string and return its bitmap (alpha of dark pixels) as a string key, plus how much ink it made. */
 function glyphs(text: string, family = FONT_FAMILY): { key: string; ink: number } {
+  ensureFonts([text]);
   const c = createCanvas(160, 48);
   const ctx = c.getContext('2d') as unknown as Canvas2D;
   ctx.fillStyle = '#ffffff';
@@ -23,13 +24,23 @@ function glyphs(text: string, family = FONT_FAMILY): { key: string; ink: number 
 describe('bundled fonts', () => {
   registerFonts();
 
-  it('registers every bundled family once, and says what it cost', () => {
-    const r = fontRegistration()!;
+  it('registers the base families once, and CJK/emoji subsets only as text needs them', () => {
+    const r = fontRegistration();
     expect(r.families).toEqual(BUNDLED_FONTS.map((f) => f.family));
-    expect(r.files).toBeGreaterThan(100); // Noto Sans SC alone has ~100 subsets per weight
-    expect(r.ms).toBeGreaterThan(0);
+    const base = r.files;
+    expect(base).toBeGreaterThan(15); // Noto Sans x2 weights, Arabic, Hebrew: their subsets
     registerFonts();
-    expect(fontRegistration()!.files).toBe(r.files);
+    expect(fontRegistration().files).toBe(base);
+    ensureFonts(['tennis', 'שלום']); // covered by the base set
+    expect(fontRegistration().files).toBe(base);
+    ensureFonts(['网球']);
+    const withCjk = fontRegistration().files;
+    expect(withCjk).toBeGreaterThan(base);
+    expect(withCjk - base).toBeLessThan(5); // a few of Noto Sans SC's ~100 subsets
+    ensureFonts(['网球', '网']);
+    expect(fontRegistration().files).toBe(withCjk);
+    expect(fontRegistration().ms).toBeGreaterThan(0);
+    expect(fontFiles('@fontsource/noto-sans-sc', 400).length).toBeGreaterThan(90);
   });
 
   // A missing glyph draws the same .notdef box whatever the character: a private-use

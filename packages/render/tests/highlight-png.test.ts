@@ -71,6 +71,12 @@ describe('highlight PNG', () => {
     expect(layout.items.filter((i) => i.kind === 'heatmap').length).toBe(1);
   });
 
+  it('refuses a document too long for one image instead of allocating gigabytes', () => {
+    const n = 20_000;
+    const doc = { id: 'huge', maps: [{ shape: [n] as [number], weights: new Float32Array(n).fill(1 / n), colLabels: Array.from({ length: n }, (_, i) => `w${i}`) }] };
+    expectFail(() => renderHighlightPng(doc, { width: 200 }), 'UNSUPPORTED', /"huge" needs an image over 32000 px tall at width 200/);
+  });
+
   it('refuses bad options', () => {
     expectFail(() => renderHighlightPng(sideBySide(), { width: 10 }), 'BAD_ARGUMENT', /width/);
     expectFail(() => renderHighlightPng(sideBySide(), { fontSize: 0 }), 'BAD_ARGUMENT', /fontSize/);
