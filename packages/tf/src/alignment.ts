@@ -188,7 +188,7 @@ function checkLabels(t: Tensor, axes: Axes, opts: AlignmentOptions): void {
     ['--tgt-lengths', opts.tgtLengths, T, 'decoder', false],
   ];
   const where = `the array of shape ${formatShape(t.shape)} (layout ${axes.layout})`;
-  for (const [flag, list, , ] of lists) {
+  for (const [flag, list] of lists) {
     if (list && list.length !== B) {
       fail('SHAPE_MISMATCH', `${flag} has ${list.length} example${list.length === 1 ? '' : 's'} but ${where} has ${B}`, {
         file,
