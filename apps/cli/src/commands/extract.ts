@@ -9,7 +9,7 @@ export function registerExtract(program: Command): void {
     .command('extract')
     .description('write one array (npz entry, HDF5 dataset, TensorProto, event tensor) as a C-order .npy, dtype preserved')
     .argument('<file>', 'the container to read')
-    .option('--array <name>', 'entry name, dataset path or tag (default: the only one)')
+    .option('--array <name>', 'what to extract (default: the only array): an .npz entry name or index; an HDF5 dataset path (e.g. model_weights/att_layer_1/att_layer_1/W:0); a TFRecord record INDEX or INDEX:FEATURE; an event tensor or image TAG@STEP[#K]')
     .requiredOption('--out <path>', 'the .npy file to write')
     .option('--json', 'print what was written as JSON')
     .action(async (file: string, opts: { array?: string; out: string; json?: boolean }) => {
