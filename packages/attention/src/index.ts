@@ -7,7 +7,7 @@ export type { Mask } from './mask.js';
 export { KERAS_EPSILON, normaliseScores } from './normalise.js';
 export { computeAttention, computeScores, computeBlock, sequenceLayout, scorerFor, floatData } from './compute.js';
 export type { Backend, ComputeOptions, SequenceLayout } from './compute.js';
-export { wasmSimdAvailable } from './scores-wasm.js';
+export { wasmSimdAvailable, wasmRelaxedSimdAvailable } from './scores-wasm.js';
 export type { Scorer } from './scores-js.js';
 export { parseTokens, parseSentenceTokens, alignTokens } from './tokens.js';
 export { attentionDocuments, hierarchicalDocumentsFromWeights } from './documents.js';

@@ -50,6 +50,7 @@ const SIMD: Record<string, number> = {
   'f64x2.div': 0xf3,
   'f64x2.min': 0xf4,
   'f64x2.max': 0xf5,
+  'f64x2.relaxed_madd': 0x107,
 };
 
 /** The body of one function: locals are declared as they are asked for. */

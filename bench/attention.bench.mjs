@@ -1,0 +1,114 @@
+// @attnlens/attention: recompute AttLayer attention over X of N=10000 sequences of T=100
+// steps, F=A=128, float32 (512 MB), streamed from an .npy by computeFileToNpy, with 1 and
+// 2 worker threads (and on the calling thread); rows/s, GFLOP/s (2·N·T·F·A per second)
+// and peak RSS. NumPy runs the han_ref.py maths on the same files in the same run: in
+// float32 (x @ W as users would run it) and in float64 (exactly as han_ref.py does), both
+// on the whole array as np.load gives it, with NumPy's own BLAS threads. Every case runs
+// in its own process, so its peak RSS is its own; the output of each is checked against
+// NumPy's float64 result. Files live in a temp dir, deleted at the end.
+// `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, havePython, peakRssMB, runPython } from './util.mjs';
+
+const N = Number(process.env.ATTN_BENCH_N ?? 10000);
+const T = 100;
+const F = 128;
+const A = 128;
+const FLOP = 2 * N * T * F * A;
+
+// --- one case, in a child process --------------------------------------------------------
+if (process.argv[2] === '--case') {
+  const [, , , dir, workersArg] = process.argv;
+  const { readNpyFile } = await import('../packages/npy/dist/node.js');
+  const { prepareKernel } = await import('../packages/attention/dist/index.js');
+  const { computeFileToNpy } = await import('../packages/attention/dist/node.js');
+  const [W, b, u] = await Promise.all(['W', 'b', 'u'].map((k) => readNpyFile(join(dir, `${k}.npy`))));
+  const kernel = prepareKernel({ variant: 'attlayer', W, b, u });
+  const workers = Number(workersArg);
+  const t0 = process.hrtime.bigint();
+  const r = await computeFileToNpy({ kernel, inputs: join(dir, 'X.npy'), out: join(dir, `a-${workers}.npy`), workers });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(JSON.stringify({ seconds, workers: r.workers, shape: r.shape, peakRssMB: peakRssMB() }));
+  process.exit(0);
+}
+
+// --- the driver ------------------------------------------------------------------------------
+const here = fileURLToPath(import.meta.url);
+const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-attention-'));
+try {
+  const { createNpyWriter, writeNpyFile } = await import('../packages/npy/dist/node.js');
+  // Deterministic data shaped like RNN outputs: values in (-1, 1).
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  await writeNpyFile(join(dir, 'W.npy'), { dtype: 'float32', shape: [F, A], data: Float32Array.from({ length: F * A }, () => rnd() * 0.15) });
+  await writeNpyFile(join(dir, 'b.npy'), { dtype: 'float32', shape: [A], data: Float32Array.from({ length: A }, () => rnd() * 0.1) });
+  await writeNpyFile(join(dir, 'u.npy'), { dtype: 'float32', shape: [A, 1], data: Float32Array.from({ length: A }, () => rnd() * 0.3) });
+  const w = await createNpyWriter(join(dir, 'X.npy'), 'float32', [T, F]);
+  const per = 100;
+  const block = new Float32Array(per * T * F);
+  for (let n = 0; n < N; n += per) {
+    const k = Math.min(per, N - n);
+    for (let i = 0; i < k * T * F; i++) block[i] = Math.tanh(rnd() * 1.5);
+    await w.write({ dtype: 'float32', shape: [k, T, F], data: block.subarray(0, k * T * F) });
+  }
+  await w.close();
+  const xMB = statSync(join(dir, 'X.npy')).size / 2 ** 20;
+  console.log(`X: (${N}, ${T}, ${F}) float32, ${fmt(xMB, 0)} MB; AttLayer W (${F}, ${A}); ${fmt(FLOP / 1e9, 1)} GFLOP; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+
+  const rows = [];
+  const line = (name, seconds, rss, note = '') => {
+    rows.push({ name, seconds });
+    console.log(`${name.padEnd(34)} ${fmt(seconds, 2).padStart(7)} s  ${fmt((N * T) / seconds / 1e3, 0).padStart(6)}k rows/s  ${fmt(FLOP / seconds / 1e9, 2).padStart(6)} GFLOP/s  peak RSS ${fmt(rss, 0).padStart(5)} MB  ${note}`);
+  };
+
+  for (const workers of [0, 1, 2]) {
+    const r = spawnSync(process.execPath, [here, '--case', dir, String(workers)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
+    const j = JSON.parse(r.stdout.trim().split('\n').pop());
+    line(`attnlens, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.peakRssMB);
+  }
+
+  if (havePython('numpy')) {
+    const code = `
+import json, sys, time
+import numpy as np
+d, dt = sys.argv[1], sys.argv[2]
+W, b, u = (np.load(f"{d}/{k}.npy") for k in ("W", "b", "u"))
+t0 = time.perf_counter()
+x = np.load(f"{d}/X.npy")
+if dt == "float64":
+    # han_ref.py: recompute() casts everything to float64, then attlayer() and _masked_normalise().
+    x, W, b, u = x.astype(np.float64), W.astype(np.float64), b.astype(np.float64), u.astype(np.float64)
+s = np.tanh(x @ W + b.reshape(-1)) @ u.reshape(-1)
+a = np.exp(s)
+a = a / (a.sum(axis=-1, keepdims=True) + 1e-7)
+sec = time.perf_counter() - t0
+np.save(f"{d}/numpy-{dt}.npy", a)
+print(json.dumps({"seconds": sec, "threads": __import__("os").cpu_count()}))
+`;
+    const np32 = runPython(code, [dir, 'float32']);
+    line('NumPy float32 (x @ W, as users run)', np32.seconds, np32.peakRssMB);
+    const np64 = runPython(code, [dir, 'float64']);
+    line('NumPy float64 (han_ref.py)', np64.seconds, np64.peakRssMB);
+    const check = runPython(`
+import json, sys
+import numpy as np
+d = sys.argv[1]
+ref = np.load(f"{d}/numpy-float64.npy")
+out = {k: float(np.abs(np.load(f"{d}/{f}.npy").astype(np.float64) - ref).max()) for k, f in (("attnlens", "a-2"), ("numpy-float32", "numpy-float32"))}
+print(json.dumps(out))
+`, [dir]);
+    console.log(`max |difference| from NumPy float64 (han_ref): attnlens ${check.attnlens.toExponential(2)}, NumPy float32 ${check['numpy-float32'].toExponential(2)}`);
+    const best = Math.min(...rows.filter((r) => r.name.startsWith('attnlens')).map((r) => r.seconds));
+    console.log(`time ratio attnlens (best) / NumPy: ${fmt(best / np32.seconds, 2)} vs float32, ${fmt(best / np64.seconds, 2)} vs float64 (below 1 = attnlens faster)`);
+  } else {
+    console.log('(no /usr/bin/python3 with NumPy: no NumPy comparison)');
+  }
+  console.log(`load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
