@@ -2,7 +2,7 @@ import { fail, mapCols, mapRows, validateMap, type AttentionMap } from '@attnlen
 import type { MeasureText } from './canvas-api.js';
 import { createColorizer, type Colorizer } from './colorizer.js';
 import { checkColormap } from './colormap.js';
-import { checkScaleSpec, finiteRange, formatTick, niceTicks, resolveScale, type ScaleSpec } from './scale.js';
+import { checkScaleSpec, finiteRange, formatBound, formatTick, niceTicks, resolveScale, type ScaleSpec } from './scale.js';
 import { displayToken, ellipsize, fontSpec, FONT_FAMILY, textDirection, type Direction } from './text.js';
 
 /** Options of `drawHeatmap`, `heatmapSvg` and `renderHeatmapPng`; every field is optional. */
@@ -252,7 +252,7 @@ export function layoutHeatmap(map: AttentionMap, opts: HeatmapOptions, measure: 
   if (hasNonFinite) items.push({ kind: 'nan', text: 'NaN/Inf' });
   if (grey && (validRows < rows || validCols < cols)) items.push({ kind: 'pad', text: `padding (valid ${is2d ? `${validRows} x ${validCols}` : validCols})` });
   if (typeof opts.scale === 'object' && range && (range[0] < colorizer.scale.min || range[1] > colorizer.scale.max)) {
-    notes.push(`weights outside the fixed scale ${colorizer.scale.min}..${colorizer.scale.max} are drawn at its ends (data ${range[0].toPrecision(3)}..${range[1].toPrecision(3)})`);
+    notes.push(`weights outside the fixed scale ${formatBound(colorizer.scale.min)}..${formatBound(colorizer.scale.max)} are drawn at its ends (data ${formatBound(range[0])}..${formatBound(range[1])})`);
   }
   for (const t of notes) items.push({ kind: 'note', text: t });
   bottom = Math.max(bottom, cbarBottom);

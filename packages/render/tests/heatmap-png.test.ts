@@ -66,6 +66,10 @@ describe('heatmap PNG: cell colours', () => {
     expect(at(a, { scale: shared })).toEqual(at(b, { scale: shared }));
     expect(at(a, { scale: shared })).toEqual(colorScale('viridis')(Math.fround(0.2) / shared.max));
     expect(at(a, {})).not.toEqual(at(b, {}));
+    // a fixed scale narrower than the data says so in the figure
+    const { layout } = renderHeatmap(b, { scale: { min: 0, max: 0.5 } });
+    expect(layout.legend.items).toEqual([{ kind: 'note', text: 'weights outside the fixed scale 0..0.5 are drawn at its ends (data 0.2..0.8)' }]);
+    expect(renderHeatmap(a, { scale: shared }).layout.legend.items).toEqual([]);
   });
 
   it('reverse and other colour maps apply', () => {
