@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJson, decodeStream, tensor, toFloat64, type Tensor } from '@attnlens/core';
+import { encodeNpy } from '@attnlens/npy';
 import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
 import { computeAttention, maskFromLengths, prepareKernel } from '@attnlens/attention';
 import { openKeras } from '@attnlens/keras/node';
@@ -201,6 +202,7 @@ describe('attnlens compute', () => {
       ['hierarchical inputs that disagree', () => ['--model', han('han.h5'), '--inputs', p('hw.npy'), '--sentence-inputs', han('X_sentence.npy'), '--out', p('o.attn.json')], /hw\.npy: word-level X is \(3, 4, 4, 6\) but sentence-level X is \(2, 3, 5\): both must have 2 samples of 3 sentences/],
       ['--pad-id without --ids', () => ['--weights', weights, '--inputs', p('X.npy'), '--pad-id', '0', '--out', p('o.npy')], /--pad-id needs --ids/, 2],
       ['a --pad-id that is not an integer', () => ['--weights', weights, '--inputs', p('X.npy'), '--ids', p('ids.npy'), '--pad-id', 'x', '--out', p('o.npy')], /--pad-id must be an integer token id/, 2],
+      ['a file of several arrays where one is meant', () => ['--weights', weights, '--inputs', p('X.npy'), '--lengths', p('two.npy'), '--out', p('o.npy')], /two\.npy: holds 2 arrays saved one after another \(0, 1\); say which one \(hint: compute reads one array per option/],
       ['u that does not fit W', () => ['--weights', `${p('W.npy')},${p('b.npy')},${p('b5.npy')}`, '--inputs', p('X.npy'), '--out', p('o.npy')], /W\.npy: u is \(5,\) but W \(6, 4\) gives A = 4/],
     ];
     it('writes the bad inputs', async () => {
@@ -215,6 +217,7 @@ describe('attnlens compute', () => {
       const xn = (X.data as Float32Array).slice();
       xn[(3 * T + 2) * F + 1] = NaN;
       await writeNpyFile(p('xnan.npy'), tensor('float32', [N, T, F], xn) as Tensor);
+      writeFileSync(p('two.npy'), Buffer.concat([encodeNpy(L), encodeNpy(L)]));
       writeFileSync(p('tok-long.txt'), 'a b c d e f g h\na\nb\nc\nd\n');
       writeFileSync(p('tok-short.txt'), 'a\nb\n');
       writeFileSync(p('tok-bad.txt'), 'a b c d e f g\nh i\n\nk l m n o\np\n');

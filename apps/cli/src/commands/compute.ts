@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
+import { AttnlensError, fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
 import { fsError, sha256File, writeDocuments } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
 import { openKeras, type AttentionLayerInfo, type KerasFile } from '@attnlens/keras/node';
@@ -157,6 +157,19 @@ async function runCompute(o: ComputeOpts): Promise<void> {
     }
     const n = await writeDocuments(o.out, docs());
     process.stdout.write(`wrote ${o.out}: ${n} document${n === 1 ? '' : 's'} of ${T} steps (${describe(word.kernel, word.layer)})\n`);
+  } catch (e) {
+    // An .npz (or multi-array .npy) given where one array is meant: compute takes one array per option.
+    if (e instanceof AttnlensError && e.code === 'AMBIGUOUS' && Array.isArray(e.details?.names)) {
+      const names = e.details.names as string[];
+      throw new AttnlensError({
+        code: e.code,
+        message: e.reason,
+        file: e.file,
+        details: e.details,
+        hint: `compute reads one array per option: save the one you mean alone, e.g. np.save("X.npy", np.load(${JSON.stringify(basename(e.file ?? 'file.npz'))})[${JSON.stringify(names[0] ?? 'name')}])`,
+      });
+    }
+    throw e;
   } finally {
     kf?.close();
   }
