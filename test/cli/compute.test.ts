@@ -173,8 +173,12 @@ describe('attnlens compute', () => {
     const r = cli(['compute', '--model', han('han.h5'), '--inputs', han('X_word.npy'), '--out', p('x.npy')]);
     expect(isCleanError(r), r.stderr).toBe(true);
     expect(r.stderr).toContain('han.h5: has 2 attention layers: time_distributed_1/att_layer_1 (attlayer, W 6×4), att_layer_2 (attlayer, W 5×3) (hint: choose one with --layer NAME)');
-    const ok = cli(['compute', '--model', han('han.h5'), '--layer', 'time_distributed_1/att_layer_1', '--inputs', han('X_word.npy'), '--out', p('word.npy')]);
-    expect(ok.code).toBe(0);
+    // The nested layer by its full name, or by its own name when that is unique.
+    for (const name of ['time_distributed_1/att_layer_1', 'att_layer_1']) {
+      const ok = cli(['compute', '--model', han('han.h5'), '--layer', name, '--inputs', han('X_word.npy'), '--out', p('word.npy')]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('layer time_distributed_1/att_layer_1, attlayer');
+    }
   });
 
   describe('bad input: one clear line, non-zero exit', () => {

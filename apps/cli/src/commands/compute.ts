@@ -238,6 +238,9 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
   const find = (name: string, flag: string): AttentionLayerInfo => {
     const hit = all.find((i) => i.layer === name);
     if (hit) return hit;
+    // A layer nested in a wrapper is outer/inner; its own name alone will do when it is unique.
+    const inner = all.filter((i) => i.layer.split('/').pop() === name);
+    if (inner.length === 1) return inner[0]!;
     const un = kf.unrecognisedAttention.find((u) => u.layer === name);
     if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: 'attnlens recomputes AttentionWithContext, AttLayer and Dense(1) score layers' });
     kf.layer(name); // NOT_FOUND listing the layer names when there is no such layer
