@@ -64,10 +64,10 @@ describeBrowser('rendered HTML in headless Chromium', () => {
       scripts: document.querySelectorAll('script').length,
       imgs: document.querySelectorAll('img').length,
       svgs: document.querySelectorAll('svg').length,
-      handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => a.name)),
-      tokens: [...document.querySelectorAll('.al-col')].map((c) => c.querySelector('.al-tok')!.textContent),
+      handlers: Array.from(document.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => a.name)),
+      tokens: Array.from(document.querySelectorAll('.al-col')).map((c) => c.querySelector('.al-tok')!.textContent),
       title: document.querySelector('.al-title')!.textContent,
-      labels: [...document.querySelectorAll('.al-label b')].map((b) => b.textContent),
+      labels: Array.from(document.querySelectorAll('.al-label b')).map((b) => b.textContent),
     }));
     expect(dialogs).toEqual([]);
     expect(r.pwned).toBeUndefined();
@@ -92,8 +92,8 @@ describeBrowser('rendered HTML in headless Chromium', () => {
   it('puts RTL runs in dir="rtl" and the browser lays them out right to left', async () => {
     await page.setContent(highlightPage([doc]));
     const r = await page.evaluate(() => {
-      const runs = [...document.querySelectorAll('.al-run')];
-      const cols = runs[0] ? [...runs[0].querySelectorAll('.al-col')].map((c) => ({ text: c.textContent, x: c.getBoundingClientRect().x })) : [];
+      const runs = Array.from(document.querySelectorAll('.al-run'));
+      const cols = runs[0] ? Array.from(runs[0].querySelectorAll('.al-col')).map((c) => ({ text: c.textContent, x: c.getBoundingClientRect().x })) : [];
       return { dirs: runs.map((e) => e.getAttribute('dir')), computed: runs.map((e) => getComputedStyle(e).direction), cols };
     });
     expect(r.dirs).toEqual(['rtl']);
@@ -128,7 +128,7 @@ describeBrowser('rendered HTML in headless Chromium', () => {
       return {
         error: d.querySelector('parsererror')?.textContent ?? null,
         scripts: d.querySelectorAll('script').length,
-        labels: [...d.querySelectorAll('.col-label')].map((t) => t.querySelector('title')?.textContent ?? t.textContent),
+        labels: Array.from(d.querySelectorAll('.col-label')).map((t) => t.querySelector('title')?.textContent ?? t.textContent),
         cellTitles: d.querySelectorAll('.cells title').length,
       };
     }, svg);
