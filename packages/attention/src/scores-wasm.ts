@@ -1,6 +1,6 @@
 // The score kernel s = tanh(X·M + b)·u as WebAssembly SIMD (f64x2), generated at run
-// time by wasm-assembler.ts. Float64 accumulation (each float32 product is exact in
-// float64), register-blocked: RB rows of X times 2·CB attention units per pass over
+// time by wasm-assembler.ts. Float64 throughout: float32 X is widened as it is copied
+// in (exact, and each float32 product is exact in float64), register-blocked: RB rows of X times 2·CB attention units per pass over
 // F, with M packed in panels of 2·CB contiguous columns so every load is sequential.
 // tanh is computed in the kernel from exp (Cody-Waite range reduction and a degree-12
 // Taylor polynomial, absolute error < 1e-15), because calling Math.tanh per unit costs
@@ -29,16 +29,15 @@ const LN2_HI = 0.6931471803691238; // ln 2 split so that k·LN2_HI is exact for 
 const LN2_LO = 1.9082149292705877e-10;
 const CLAMP = 40; // tanh(20) = 1 in float64, and 2^(40·log2 e) stays normal
 
-type XType = 'f32' | 'f64';
-
 /**
- * H[i][a] = Σ_f x[i][f]·M[f][a] + b[a] for a row block, stored to `scratch`
- * (rows x Ap doubles). Parameters: x, rows (a multiple of `rb`), F, wp, P (panels), b, scratch.
- * Called per row block by the scoring function below; kept separate so that tanh
- * appears once in the module.
+ * One function scoring `rows` rows of float64 x (a multiple of rb). For each block of rb
+ * rows: H = x·M + b, panel by panel, rb x 2·cb units held in registers over all of F (F
+ * and the row offsets are baked into the code), stored to scratch; then s = Σ tanh(H)·u
+ * per row into out, so tanh appears once in the code. Parameters (byte offsets but P):
+ * x, rows, F (baked in, unused), wp, P (panels), b, u, out, scratch.
  */
-function buildScores(xt: XType, rb: number, cb: number, F: number, un: number, fma: boolean): FunctionBuilder {
-  const isz = xt === 'f32' ? 4 : 8;
+function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean): FunctionBuilder {
+  const isz = 8;
   // params: x rows F wp P b u out scratch
   const fn = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const [X, ROWS, FF, WP, P, B, U, OUT, SCR] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -89,8 +88,7 @@ function buildScores(xt: XType, rb: number, cb: number, F: number, un: number, f
     for (let c = 0; c < cb; c++) fn.get(wptr).simdMem('v128.load', 4, j * cw + c * 16).set(wv[c]!);
     for (let i = 0; i < rb; i++) {
       fn.get(fo);
-      if (xt === 'f32') fn.simdMem('v128.load32_splat', 2, i * F * isz + j * isz).simd('f64x2.promote_low_f32x4');
-      else fn.simdMem('v128.load64_splat', 3, i * F * isz + j * isz);
+      fn.simdMem('v128.load64_splat', 3, i * F * isz + j * isz);
       fn.set(xv);
       for (let c = 0; c < cb; c++) {
         // acc += x·w: fused where the engine has relaxed SIMD (1.6x here with the flag on).
@@ -174,7 +172,7 @@ let simdSupported: boolean | undefined;
 export function wasmSimdAvailable(): boolean {
   if (simdSupported === undefined) {
     try {
-      const bytes = assembleModule([{ name: 'f', fn: buildScores('f32', 1, 1, 1, 1, false) }], 1);
+      const bytes = assembleModule([{ name: 'f', fn: buildScores(1, 1, 1, 1, false) }], 1);
       simdSupported = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
     } catch {
       simdSupported = false;
@@ -192,7 +190,7 @@ let relaxedSupported: boolean | undefined;
 export function wasmRelaxedSimdAvailable(): boolean {
   if (relaxedSupported === undefined) {
     try {
-      relaxedSupported = wasmSimdAvailable() && WebAssembly.validate(assembleModule([{ name: 'f', fn: buildScores('f32', 1, 1, 1, 1, true) }], 1));
+      relaxedSupported = wasmSimdAvailable() && WebAssembly.validate(assembleModule([{ name: 'f', fn: buildScores(1, 1, 1, 1, true) }], 1));
     } catch {
       relaxedSupported = false;
     }
@@ -202,9 +200,7 @@ export function wasmRelaxedSimdAvailable(): boolean {
 
 interface Exports {
   memory: WebAssembly.Memory;
-  f32: (...a: number[]) => void;
   f64: (...a: number[]) => void;
-  f32_1: (...a: number[]) => void;
   f64_1: (...a: number[]) => void;
 }
 
@@ -216,10 +212,8 @@ function moduleFor(block: BlockShape, F: number, fma: boolean): WebAssembly.Modu
   if (!m) {
     const bytes = assembleModule(
       [
-        { name: 'f32', fn: buildScores('f32', block.rows, block.cols, F, block.unroll, fma) },
-        { name: 'f64', fn: buildScores('f64', block.rows, block.cols, F, block.unroll, fma) },
-        { name: 'f32_1', fn: buildScores('f32', 1, block.cols, F, block.unroll, fma) },
-        { name: 'f64_1', fn: buildScores('f64', 1, block.cols, F, block.unroll, fma) },
+        { name: 'f64', fn: buildScores(block.rows, block.cols, F, block.unroll, fma) },
+        { name: 'f64_1', fn: buildScores(1, block.cols, F, block.unroll, fma) },
       ],
       1,
     );
@@ -284,23 +278,20 @@ export class WasmScorer {
   /** Rows of x (row-major, F per row) → out[0..rows). x is float32 or float64. */
   score(x: Float32Array | Float64Array, rows: number, out: Float64Array): void {
     const F = this.F;
-    const isz = x.BYTES_PER_ELEMENT;
-    // Work in slices so the memory stays small whatever the input size.
+    // Work in slices so the memory stays small whatever the input size. float32 rows are
+    // widened to float64 as they are copied in (exact): the kernel then loads each x with
+    // one splat instead of a splat and a conversion, 5-30% faster measured.
     const rb = this.block.rows;
-    const step = Math.max(rb, Math.floor((4 << 20) / (F * isz) / rb) * rb);
+    const step = Math.max(rb, Math.floor((4 << 20) / (F * 8) / rb) * rb);
     const outOff = this.dataOff;
     const xOff = align16(outOff + step * 8);
-    this.ensure(xOff + step * F * isz);
-    const full = isz === 4 ? this.ex.f32 : this.ex.f64;
-    const one = isz === 4 ? this.ex.f32_1 : this.ex.f64_1;
+    this.ensure(xOff + step * F * 8);
     for (let r0 = 0; r0 < rows; r0 += step) {
       const n = Math.min(step, rows - r0);
-      const buf = this.ex.memory.buffer;
-      const dst = isz === 4 ? new Float32Array(buf, xOff, n * F) : new Float64Array(buf, xOff, n * F);
-      dst.set(x.subarray(r0 * F, (r0 + n) * F));
+      new Float64Array(this.ex.memory.buffer, xOff, n * F).set(x.subarray(r0 * F, (r0 + n) * F));
       const nb = n - (n % rb);
-      if (nb) full(xOff, nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff, this.scratchOff);
-      if (n > nb) one(xOff + nb * F * isz, n - nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff + nb * 8, this.scratchOff);
+      if (nb) this.ex.f64(xOff, nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff, this.scratchOff);
+      if (n > nb) this.ex.f64_1(xOff + nb * F * 8, n - nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff + nb * 8, this.scratchOff);
       out.set(new Float64Array(this.ex.memory.buffer, outOff, n), r0);
     }
   }
