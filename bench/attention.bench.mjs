@@ -29,10 +29,12 @@ if (process.argv[2] === '--case') {
   const [W, b, u] = await Promise.all(['W', 'b', 'u'].map((k) => readNpyFile(join(dir, `${k}.npy`))));
   const kernel = prepareKernel({ variant: 'attlayer', W, b, u });
   const workers = Number(workersArg);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = await computeFileToNpy({ kernel, inputs: join(dir, 'X.npy'), out: join(dir, `a-${workers}.npy`), workers });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(JSON.stringify({ seconds, workers: r.workers, shape: r.shape, peakRssMB: peakRssMB() }));
+  const cpu = process.cpuUsage(c0);
+  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, workers: r.workers, shape: r.shape, peakRssMB: peakRssMB() }));
   process.exit(0);
 }
 
@@ -60,25 +62,30 @@ try {
   console.log(`X: (${N}, ${T}, ${F}) float32, ${fmt(xMB, 0)} MB; AttLayer W (${F}, ${A}); ${fmt(FLOP / 1e9, 1)} GFLOP; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 
   const rows = [];
-  const line = (name, seconds, rss, note = '') => {
+  // CPU seconds / wall seconds = the cores the case actually had: on a shared machine
+  // this says whether a second worker could run at all.
+  const line = (name, seconds, cpuSeconds, rss) => {
     rows.push({ name, seconds });
-    console.log(`${name.padEnd(34)} ${fmt(seconds, 2).padStart(7)} s  ${fmt((N * T) / seconds / 1e3, 0).padStart(6)}k rows/s  ${fmt(FLOP / seconds / 1e9, 2).padStart(6)} GFLOP/s  peak RSS ${fmt(rss, 0).padStart(5)} MB  ${note}`);
+    console.log(`${name.padEnd(36)} ${fmt(seconds, 2).padStart(6)} s  ${fmt((N * T) / seconds / 1e3, 0).padStart(5)}k rows/s  ${fmt(FLOP / seconds / 1e9, 2).padStart(6)} GFLOP/s  ${fmt(cpuSeconds / seconds, 2)} cores  peak RSS ${fmt(rss, 0).padStart(5)} MB`);
   };
 
   for (const workers of [0, 1, 2]) {
     const r = spawnSync(process.execPath, [here, '--case', dir, String(workers)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
-    line(`attnlens, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.peakRssMB);
+    line(`attnlens, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
   }
 
   if (havePython('numpy')) {
     const code = `
-import json, sys, time
+import json, os, resource, sys, time
 import numpy as np
 d, dt = sys.argv[1], sys.argv[2]
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 W, b, u = (np.load(f"{d}/{k}.npy") for k in ("W", "b", "u"))
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), cpu()
 x = np.load(f"{d}/X.npy")
 if dt == "float64":
     # han_ref.py: recompute() casts everything to float64, then attlayer() and _masked_normalise().
@@ -86,14 +93,14 @@ if dt == "float64":
 s = np.tanh(x @ W + b.reshape(-1)) @ u.reshape(-1)
 a = np.exp(s)
 a = a / (a.sum(axis=-1, keepdims=True) + 1e-7)
-sec = time.perf_counter() - t0
+sec, cs = time.perf_counter() - t0, cpu() - c0
 np.save(f"{d}/numpy-{dt}.npy", a)
-print(json.dumps({"seconds": sec, "threads": __import__("os").cpu_count()}))
+print(json.dumps({"seconds": sec, "cpuSeconds": cs}))
 `;
     const np32 = runPython(code, [dir, 'float32']);
-    line('NumPy float32 (x @ W, as users run)', np32.seconds, np32.peakRssMB);
+    line('NumPy float32 (x @ W, as users run)', np32.seconds, np32.cpuSeconds, np32.peakRssMB);
     const np64 = runPython(code, [dir, 'float64']);
-    line('NumPy float64 (han_ref.py)', np64.seconds, np64.peakRssMB);
+    line('NumPy float64 (han_ref.py)', np64.seconds, np64.cpuSeconds, np64.peakRssMB);
     const check = runPython(`
 import json, sys
 import numpy as np

@@ -104,7 +104,8 @@ export function computeBlock(
     const s = scores[r]!;
     if (s - s !== 0) reportNonFinite(k, x, r, start * T, xShape, opts.file);
   }
-  const where = (n: number, t: number) => `X[${unravel((start + n) * T + t, xShape.slice(0, -1)).join(', ')}, :]`;
+  const where = (n: number, t?: number) =>
+    t === undefined ? `X[${[...unravel(start + n, xShape.slice(0, -2)), ':', ':'].join(', ')}]` : `X[${unravel((start + n) * T + t, xShape.slice(0, -1)).join(', ')}, :]`;
   try {
     normaliseScores(scores, count, T, k.normalise, blockMask, out, outOffset, where);
   } catch (e) {

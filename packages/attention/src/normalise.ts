@@ -11,8 +11,8 @@ export const KERAS_EPSILON = 1e-7;
 
 /**
  * Normalise `count` sequences of T scores (scores[n·T + t]) into out[outOffset + n·T + t].
- * `mask` covers the same `count` sequences (already sliced). `where(n, t)` names a
- * position for an overflow error.
+ * `mask` covers the same `count` sequences (already sliced). `where(n, t)` names a step
+ * (or with t undefined, a sequence) for an overflow error.
  */
 export function normaliseScores(
   scores: Float64Array,
@@ -22,7 +22,7 @@ export function normaliseScores(
   mask: Mask | undefined,
   out: Float32Array,
   outOffset = 0,
-  where: (n: number, t: number) => string = (n, t) => `[${n}, ${t}]`,
+  where: (n: number, t?: number) => string = (n, t) => (t === undefined ? `sequence ${n}` : `[${n}, ${t}]`),
 ): void {
   const e = new Float64Array(T);
   for (let n = 0; n < count; n++) {
@@ -48,6 +48,11 @@ export function normaliseScores(
         }
         e[t] = v;
         sum += v;
+      }
+      if (sum === Infinity) {
+        fail('NON_FINITE', `the scores of ${where(n)} sum to more than float64 holds after exp() in the layer's own eps normalisation`, {
+          hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
+        });
       }
       const z = sum + KERAS_EPSILON;
       for (let t = 0; t < T; t++) out[outOffset + o + t] = e[t]! / z;

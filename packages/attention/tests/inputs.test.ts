@@ -104,6 +104,10 @@ describe('non-finite values', () => {
     expect(e.code).toBe('NON_FINITE');
     expect(e.message).toMatch(/^X\.npy: the score at X\[0, 0, :\] is 800\.000: exp\(\) overflows/);
     expect(e.hint).toMatch(/--normalise softmax/);
+    // Each exp fits float64 but their sum does not.
+    const X2 = tensor('float64', [1, 2, 3, 2], Float64Array.from([1, 2, 3, 4, 5, 6, 354.5, 354.5, 354.5, 354.5, 354.5, 354.5]));
+    const e2 = error(() => computeAttention(kl, X2));
+    expect(e2.message).toMatch(/^the scores of X\[0, 1, :, :\] sum to more than float64 holds/);
     const ks = prepareKernel({ variant: 'linear', W: tensor('float32', [2], Float32Array.from([1, 1])) });
     expect([...computeAttention(ks, X)]).toEqual([1, 0]);
   });
