@@ -25,6 +25,8 @@ export interface ComputeFileOptions {
   chunkBytes?: number;
   backend?: Backend;
   warn?: (message: string) => void;
+  /** Stop between blocks: chunks() then throws INTERRUPTED (writers remove their temporary files). */
+  signal?: AbortSignal;
 }
 
 /** The weights of sequences [start, start + count), which are X's rows [row, row + rows). */
@@ -121,6 +123,7 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
       let row = 0;
       try {
         for (;;) {
+          if (opts.signal?.aborted) fail('INTERRUPTED', `interrupted after ${row} of ${outerRows} rows of X`, { file, hint: 'nothing half-written is left; run the same command again' });
           while (row < outerRows && inFlight.length < limit) {
             const rows = Math.min(rowsPerChunk, outerRows - row);
             const x = twoD ? await src.read(0, src.rows) : await src.read(row, rows);

@@ -38,9 +38,9 @@ const CLAMP = 40; // tanh(20) = 1 in float64, and 2^(40·log2 e) stays normal
  */
 function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean): FunctionBuilder {
   const isz = 8;
-  // params: x rows F wp P b u out scratch
+  // params: x rows F wp P b u out scratch (F is baked in; the parameter keeps one signature)
   const fn = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
-  const [X, ROWS, FF, WP, P, B, U, OUT, SCR] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [X, ROWS, , WP, P, B, U, OUT, SCR] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const r = fn.local(I32);
   const rowStride = fn.local(I32);
   const fend = fn.local(I32);
@@ -67,12 +67,11 @@ function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean
   const cw = cb * 16; // bytes of one panel row of M
 
   fn.i32(F * isz).set(rowStride);
-  void FF;
   fn.get(P).i32(cw).op(OP.i32Mul).set(ap);
   fn.i32(0).set(r);
   fn.block(); // $exit
   fn.loop(); // $rows
-  fn.get(r).get(ROWS).op(0x4f /* i32.ge_u */).brIf(1);
+  fn.get(r).get(ROWS).op(OP.i32GeU).brIf(1);
   // xr0 = x + r·rowStride
   fn.get(X).get(r).get(rowStride).op(OP.i32Mul).op(OP.i32Add).set(xr0);
   // --- matrix product into scratch, panel by panel

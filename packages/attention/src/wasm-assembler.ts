@@ -180,6 +180,7 @@ export const OP = {
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32LtU: 0x49,
+  i32GeU: 0x4f,
   i32Ne: 0x47,
   i32Load: 0x28,
   f32Load: 0x2a,

@@ -1,6 +1,6 @@
 // computeFile: streaming X from disk through worker threads gives exactly what
 // computeAttention gives in memory, whatever the worker count and block size.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,19 @@ describe('computeFile', () => {
     expect(e.code).toBe('FILE_NOT_FOUND');
     e = await rejects(computeFile({ kernel: k, inputs: ok, workers: -1 }));
     expect(e.code).toBe('BAD_ARGUMENT');
+  });
+
+  it('stops at the next block when interrupted, leaving no output file behind', async () => {
+    const path = join(dir, 'intr.npy');
+    await writeNpyFile(path, tensor('float32', [40, 4, F], randomF32(40 * 4 * F, r)));
+    const ac = new AbortController();
+    const out = join(dir, 'intr-out.npy');
+    const p = computeFileToNpy({ kernel: k, inputs: path, out, workers: 1, chunkBytes: 4 * F * 4 * 5, signal: ac.signal, warn: () => undefined });
+    ac.abort();
+    const e = await rejects(p);
+    expect(e.code).toBe('INTERRUPTED');
+    expect(e.message).toMatch(/interrupted after \d+ of 40 rows of X/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('intr-out'))).toEqual([]);
   });
 
   it('stops cleanly when the consumer stops early', async () => {

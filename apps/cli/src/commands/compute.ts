@@ -13,6 +13,7 @@ import {
   type Kernel, type Mask, type Normalisation, type Variant,
 } from '@attnlens/attention';
 import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
+import { interruptSignal } from '../batch/interrupt.js';
 
 interface ComputeOpts {
   model?: string;
@@ -73,11 +74,17 @@ export function registerCompute(program: Command): void {
     .option('--sentence-lengths <L>', 'hierarchical attention: the number of valid sentences of each sample (.npy)')
     .addHelpText('after', '\nWith neither --layer nor --variant, the model file says which layer and how it computes. Hierarchical attention (--sentence-inputs) writes one document per sample: a sentence-level map whose children are the word-level maps.')
     .action(async (opts: ComputeOpts) => {
-      await runCompute(opts);
+      // Ctrl-C stops between blocks of X; the output's temporary file is removed.
+      const stop = interruptSignal(true);
+      try {
+        await runCompute(opts, stop.signal);
+      } finally {
+        stop.dispose();
+      }
     });
 }
 
-async function runCompute(o: ComputeOpts): Promise<void> {
+async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const kind = outKind(o.out);
   if (!!o.model === !!o.weights) usage(o.model ? 'give either --model or --weights, not both' : 'say where the attention layer is: --model FILE or --weights W.npy,b.npy,u.npy');
   const maskSources = [o.lengths && '--lengths', o.mask && '--mask', o.ids && '--ids'].filter(Boolean);
@@ -128,12 +135,12 @@ async function runCompute(o: ComputeOpts): Promise<void> {
       return;
     }
     if (kind === 'npy') {
-      const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out });
+      const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out, signal });
       process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)} (${describe(word.kernel, word.layer)})\n`);
       return;
     }
     const tokens = o.tokens ? parseTokens(await readText(o.tokens), o.tokens) : undefined;
-    const s = await computeFile({ kernel: word.kernel, inputs: o.inputs, mask, maskFile });
+    const s = await computeFile({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, signal });
     if (tokens && tokens.length !== s.sequences) {
       await s.close();
       fail('SHAPE_MISMATCH', `has tokens for ${tokens.length} sample${tokens.length === 1 ? '' : 's'} but X ${formatShape(s.inputShape)} has ${s.sequences}`, {
