@@ -207,6 +207,7 @@ describe('attnlens compute', () => {
       ['--pad-id without --ids', () => ['--weights', weights, '--inputs', p('X.npy'), '--pad-id', '0', '--out', p('o.npy')], /--pad-id needs --ids/, 2],
       ['a --pad-id that is not an integer', () => ['--weights', weights, '--inputs', p('X.npy'), '--ids', p('ids.npy'), '--pad-id', 'x', '--out', p('o.npy')], /--pad-id must be an integer token id/, 2],
       ['a file of several arrays where one is meant', () => ['--weights', weights, '--inputs', p('X.npy'), '--lengths', p('two.npy'), '--out', p('o.npy')], /two\.npy: holds 2 arrays saved one after another \(0, 1\); say which one \(hint: compute reads one array per option/],
+      ['an output folder that does not exist', () => ['--weights', weights, '--inputs', p('X.npy'), '--out', p('no/such/dir/o.attn.pb')], /o\.attn\.pb: the folder .*no\/such\/dir does not exist/],
       ['u that does not fit W', () => ['--weights', `${p('W.npy')},${p('b.npy')},${p('b5.npy')}`, '--inputs', p('X.npy'), '--out', p('o.npy')], /W\.npy: u is \(5,\) but W \(6, 4\) gives A = 4/],
     ];
     it('writes the bad inputs', async () => {

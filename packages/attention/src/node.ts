@@ -107,7 +107,8 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
     const total = N * T * F * itemSize(src.dtype);
     const workers = opts.workers ?? (total < SMALL_INPUT ? 0 : Math.max(1, availableParallelism()));
     if (!Number.isInteger(workers) || workers < 0) fail('BAD_ARGUMENT', `workers must be a whole number ≥ 0, not ${workers}`, { hint: '0 computes on the calling thread' });
-    if (workers > 0) pool = new WorkerPool(Math.min(workers, Math.max(1, Math.ceil(outerRows / rowsPerChunk))), k, opts.backend ?? 'auto', file);
+    // Threads start when the first block is asked for, so an unread stream holds none.
+    const poolSize = workers > 0 ? Math.min(workers, Math.max(1, Math.ceil(outerRows / rowsPerChunk))) : 0;
     const outputShape = twoD ? [1, T] : src.shape.slice(0, -1);
     let closed = false;
     const close = async () => {
@@ -118,6 +119,8 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
     const xShape = src.shape;
 
     async function* chunks(): AsyncGenerator<AttentionChunk, void, undefined> {
+      if (closed) fail('BAD_ARGUMENT', 'chunks() after close()', { file });
+      if (poolSize && !pool) pool = new WorkerPool(poolSize, k, opts.backend ?? 'auto', file);
       const inFlight: { head: AttentionChunkHead; weights: Promise<Float32Array> }[] = [];
       const limit = pool ? 2 * pool.size : 1;
       let row = 0;
@@ -157,7 +160,7 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
       }
     }
 
-    return { inputShape: [...src.shape], inputDtype: src.dtype, outputShape, sequences: N, steps: T, workers: pool?.size ?? 0, chunks, close };
+    return { inputShape: [...src.shape], inputDtype: src.dtype, outputShape, sequences: N, steps: T, workers: poolSize, chunks, close };
   } catch (e) {
     await Promise.all([src.close(), pool?.close()]);
     throw e;

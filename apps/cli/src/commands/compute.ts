@@ -1,8 +1,9 @@
 // `attnlens compute`: recompute attention from a saved layer (a Keras file, or bare
 // W/b/u arrays) and the saved outputs X of the layer before it. Only wiring: the
 // maths is @attnlens/attention, files are @attnlens/npy and @attnlens/keras.
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AttnlensError, fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
 import { fsError, sha256File, writeDocuments } from '@attnlens/core/node';
@@ -99,6 +100,7 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const variant = checkVariant(o.variant, '--variant');
   const sentenceVariant = checkVariant(o.sentenceVariant, '--sentence-variant');
   const normalise = checkNormalise(o.normalise);
+  await checkOutputFolder(o.out);
   let padId = 0;
   if (o.padId !== undefined) {
     padId = Number(o.padId);
@@ -162,7 +164,12 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
         });
       }
     }
-    const n = await writeDocuments(o.out, docs());
+    let n: number;
+    try {
+      n = await writeDocuments(o.out, docs());
+    } finally {
+      await s.close();
+    }
     process.stdout.write(`wrote ${o.out}: ${n} document${n === 1 ? '' : 's'} of ${T} steps (${describe(word.kernel, word.layer)})\n`);
   } catch (e) {
     // An .npz (or multi-array .npy) given where one array is meant: compute takes one array per option.
@@ -200,6 +207,23 @@ async function runHierarchical(
   );
   const n = await writeDocuments(o.out, docs);
   process.stdout.write(`wrote ${o.out}: ${n} hierarchical document${n === 1 ? '' : 's'} (words: ${describe(word.kernel, word.layer)}; sentences: ${describe(sentence.kernel, sentence.layer)})\n`);
+}
+
+/** Fail before any work when OUT cannot be written: its folder is missing or read-only. */
+async function checkOutputFolder(out: string): Promise<void> {
+  const dir = dirname(resolve(out));
+  let isDir: boolean;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    return fail('FILE_NOT_FOUND', `the folder ${dirname(out)} does not exist`, { file: out, hint: 'create it first, or write somewhere else' });
+  }
+  if (!isDir) fail('BAD_ARGUMENT', `${dirname(out)} is not a folder`, { file: out, hint: 'write somewhere else' });
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    fail('IO', `cannot write into ${dirname(out)} (permission denied)`, { file: out, hint: 'write somewhere else' });
+  }
 }
 
 function describe(k: Kernel, layer?: string): string {
