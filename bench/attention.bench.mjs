@@ -6,7 +6,9 @@
 // on the whole array as np.load gives it, with NumPy's own BLAS threads. Every case runs
 // in its own process, so its peak RSS is its own; the output of each is checked against
 // NumPy's float64 result. Files live in a temp dir, deleted at the end.
-// `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run.
+// `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run;
+// `ATTN_BENCH_NODE_FLAGS=--experimental-wasm-relaxed-simd` runs the attnlens cases with
+// fused multiply-adds on Node 20 (what Node ≥ 22 does by default).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ const FLOP = 2 * N * T * F * A;
 if (process.argv[2] === '--case') {
   const [, , , dir, workersArg] = process.argv;
   const { readNpyFile } = await import('../packages/npy/dist/node.js');
-  const { prepareKernel } = await import('../packages/attention/dist/index.js');
+  const { prepareKernel, wasmRelaxedSimdAvailable } = await import('../packages/attention/dist/index.js');
   const { computeFileToNpy } = await import('../packages/attention/dist/node.js');
   const [W, b, u] = await Promise.all(['W', 'b', 'u'].map((k) => readNpyFile(join(dir, `${k}.npy`))));
   const kernel = prepareKernel({ variant: 'attlayer', W, b, u });
@@ -34,7 +36,7 @@ if (process.argv[2] === '--case') {
   const r = await computeFileToNpy({ kernel, inputs: join(dir, 'X.npy'), out: join(dir, `a-${workers}.npy`), workers });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(c0);
-  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, workers: r.workers, shape: r.shape, peakRssMB: peakRssMB() }));
+  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, workers: r.workers, fused: wasmRelaxedSimdAvailable(), shape: r.shape, peakRssMB: peakRssMB() }));
   process.exit(0);
 }
 
@@ -70,10 +72,11 @@ try {
   };
 
   for (const workers of [0, 1, 2]) {
-    const r = spawnSync(process.execPath, [here, '--case', dir, String(workers)], { encoding: 'utf8' });
+    const flags = (process.env.ATTN_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const r = spawnSync(process.execPath, [...flags, here, '--case', dir, String(workers)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
-    line(`attnlens, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
+    line(`attnlens${j.fused ? ' (FMA)' : ''}, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
   }
 
   if (havePython('numpy')) {
