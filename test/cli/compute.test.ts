@@ -114,6 +114,23 @@ describe('attnlens compute', () => {
     }
   });
 
+  it('--weights w.npy,b.npy without u is a linear score head (softmax by default)', async () => {
+    await ready;
+    const wl = tensor('float32', [F, 1], seq(F, 5));
+    const bl = tensor('float32', [1], Float32Array.from([0.25]));
+    await writeNpyFile(p('wl.npy'), wl);
+    await writeNpyFile(p('bl.npy'), bl);
+    const r = cli(['compute', '--weights', `${p('wl.npy')},${p('bl.npy')}`, '--inputs', p('X.npy'), '--lengths', p('L.npy'), '--out', p('lin.npy')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(linear, softmax normalisation)');
+    const got = (await readNpyFile(p('lin.npy'))).data as Float32Array;
+    expect([...got]).toEqual([...computeAttention(prepareKernel({ variant: 'linear', W: wl, b: bl }), X, maskFromLengths(L))]);
+    for (let n = 0; n < N; n++) {
+      const sum = got.slice(n * T, (n + 1) * T).reduce((a, v) => a + v, 0);
+      expect(sum).toBeCloseTo(n === 2 ? 0 : 1, 6);
+    }
+  });
+
   it('(N, S, T, F) inputs give (N, S, T) weights', async () => {
     const x4 = tensor('float32', [2, 3, T, F], seq(2 * 3 * T * F, 8));
     await writeNpyFile(p('x4.npy'), x4);
