@@ -13,7 +13,7 @@ export interface DocumentOptions {
   /** The kernel the weights came from: variant and normalisation go into the map. */
   kernel?: Kernel;
   layer?: string;
-  /** Map name; default "attention". */
+  /** Map name; default the layer name, else "attention". */
   name?: string;
   provenance?: Provenance;
   /** Id of sequence i; default String(first + i). */
@@ -53,7 +53,7 @@ export function attentionDocuments(weights: Float32Array, count: number, T: numb
   for (let n = 0; n < count; n++) {
     const idx = first + n;
     if (o.tokens && !o.tokens[idx]) fail('SHAPE_MISMATCH', `tokens cover ${o.tokens.length} samples but X has more (sample ${idx} has none)`, { file: o.file, hint: 'give one line (or JSON array) of tokens per sample of X' });
-    const map = sequenceMap(weights.slice(n * T, (n + 1) * T), T, n, o, idx, o.mask, o.name ?? 'attention', `sample ${idx}`);
+    const map = sequenceMap(weights.slice(n * T, (n + 1) * T), T, n, o, idx, o.mask, o.name ?? o.layer ?? 'attention', `sample ${idx}`);
     const d: AttentionDocument = { id: o.id ? o.id(idx) : String(idx), maps: [map] };
     if (o.provenance) d.provenance = o.provenance;
     docs.push(d);

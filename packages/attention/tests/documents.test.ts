@@ -55,7 +55,7 @@ describe('documents', () => {
     expect(docs.length).toBe(2);
     docs.forEach((d) => validateDocument(d));
     expect(docs[1]).toMatchObject({ id: '1', provenance: { framework: 'keras' } });
-    expect(docs[1]!.maps[0]).toMatchObject({ shape: [4], colLabels: ['e', 'f', '', ''], validCols: 2, layer: 'att_layer_1', variant: 'attlayer', meta: { normalise: 'eps' } });
+    expect(docs[1]!.maps[0]).toMatchObject({ name: 'att_layer_1', shape: [4], colLabels: ['e', 'f', '', ''], validCols: 2, layer: 'att_layer_1', variant: 'attlayer', meta: { normalise: 'eps' } });
     expect(docs[0]!.maps[0]!.validCols).toBeUndefined();
     expect([...docs[1]!.maps[0]!.weights]).toEqual([...w.slice(4, 8)]);
     expect(error(() => attentionDocuments(w, 2, 4, { tokens: [['a']] })).message).toMatch(/tokens cover 1 samples but X has more/);
