@@ -184,8 +184,11 @@ with open(os.path.join(han, "sentences.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sentences_txt) + "\n")                                  # one sentence a line, N*S lines
 with open(os.path.join(han, "reviews.json"), "w", encoding="utf-8") as f:
     json.dump(records, f, ensure_ascii=False, indent=1)
+with open(os.path.join(han, "tokens.json"), "w", encoding="utf-8") as f:
+    json.dump([r["sentences"] for r in records], f, ensure_ascii=False)      # nested: sample > sentence > word
 with open(os.path.join(han, "labels.tsv"), "w", encoding="utf-8") as f:
-    f.write("".join(f"{r['id']}\t{r['true']}\t{r['predicted']}\n" for r in records))
+    # keyed by sample index, the ids `attnlens compute` gives its documents
+    f.write("id\ttrue\tpredicted\n" + "".join(f"{i}\t{r['true']}\t{r['predicted']}\n" for i, r in enumerate(records)))
 
 # ---- NMT alignment dump -----------------------------------------------------------------
 PAIRS = [
