@@ -68,6 +68,16 @@ describe('attnlens CLI: foundation', () => {
     expect(cli(['inspect', pb, '--frobnicate']).code).toBe(2);
   });
 
+  it('says clearly when the output folder does not exist', () => {
+    const pb = join(dir, 'e.attn.pb');
+    writeFileSync(pb, encodeStream(docs));
+    for (const out of [join(dir, 'no', 'such', 'x.attn.pb'), join(dir, 'no', 'such', 'x.attn.json')]) {
+      const r = cli(['convert', pb, '--to', out]);
+      expect(isCleanError(r), r.stderr).toBe(true);
+      expect(r.stderr).toMatch(/cannot write: its folder does not exist/);
+    }
+  });
+
   it('reports a truncated document stream clearly', () => {
     const pb = join(dir, 't.attn.pb');
     const bytes = encodeStream(docs);

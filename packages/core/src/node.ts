@@ -1,8 +1,7 @@
 // Node-only file helpers: the browser build of @attnlens/core never imports this.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { AttentionDocument } from './attention.js';
 import { AttnlensError, fail } from './errors.js';
@@ -12,9 +11,11 @@ import { SNIFF_BYTES, sniff, zipCentralDirectory, readCentralNames, type Sniffed
 import { GENERATOR } from './version.js';
 
 /** Turn an fs error into an AttnlensError that names the file. */
-export function fsError(e: unknown, file: string): AttnlensError {
+export function fsError(e: unknown, file: string, op: 'read' | 'write' = 'read'): AttnlensError {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (e instanceof AttnlensError) return e.withFile(file);
+  if (op === 'write' && code === 'ENOENT') return new AttnlensError({ code: 'IO', file, message: 'cannot write: its folder does not exist', hint: 'create the folder first, or write somewhere else' });
+  if (op === 'write' && code === 'ENOSPC') return new AttnlensError({ code: 'IO', file, message: 'cannot write: the disk is full', hint: 'free some space and run again' });
   if (code === 'ENOENT') return new AttnlensError({ code: 'FILE_NOT_FOUND', file, message: 'no such file', hint: 'check the path' });
   if (code === 'EISDIR') return new AttnlensError({ code: 'FILE_NOT_FOUND', file, message: 'is a directory, not a file', hint: 'name a file inside it' });
   if (code === 'EACCES' || code === 'EPERM') return new AttnlensError({ code: 'IO', file, message: 'permission denied', hint: 'check the file permissions' });
@@ -97,7 +98,7 @@ export async function atomicWriteFile(path: string, data: Uint8Array | string): 
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw fsError(e, path);
+    throw fsError(e, path, 'write');
   }
 }
 
@@ -161,24 +162,39 @@ export async function writeDocuments(
     await atomicWriteFile(path, encodeJson(all, h));
     return all.length;
   }
-  const tmp = `${path}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
+  // Written through a FileHandle (errors are plain rejections, unlike a stream's
+  // 'error' event), batched into ~1 MB writes, to a temp name renamed at the end.
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  let pending: Uint8Array[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (!pending.length) return;
+    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    pending = [];
+    size = 0;
+    await fh!.write(buf);
+  };
   const write = async (b: Uint8Array) => {
-    if (!out.write(b)) await once(out, 'drain');
+    pending.push(b);
+    size += b.length;
+    if (size >= 1 << 20) await flush();
   };
   try {
+    fh = await open(tmp, 'w');
     await write(encodeHeader(h));
     for await (const d of docs) {
       await write(encodeDocumentDelimited(d));
       n++;
     }
-    out.end();
-    await once(out, 'finish');
+    await flush();
+    await fh.close();
+    fh = undefined;
     await rename(tmp, path);
   } catch (e) {
-    out.destroy();
+    await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true });
-    throw e instanceof AttnlensError ? e : fsError(e, path);
+    throw e instanceof AttnlensError ? e : fsError(e, path, 'write');
   }
   return n;
 }
