@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fail, type AttentionDocument, type AttentionMap } from '@attnlens/core';
 import type { Canvas2D } from './canvas-api.js';
+import { encodeOpaquePng } from './png-encode.js';
 import { drawHeatmap, measureHeatmap } from './heatmap-canvas.js';
 import type { HeatmapLayout, HeatmapOptions } from './heatmap-layout.js';
 import { drawHighlight, measureHighlight, type HighlightCanvasOptions, type HighlightLayout } from './highlight-canvas.js';
@@ -253,7 +254,8 @@ export function renderHeatmap(map: AttentionMap, opts: HeatmapOptions & PngOptio
 }
 
 function encodePng(canvas: Canvas, meta: ImageMetadata = PNG_META): Buffer {
-  return canvas.encodeSync('png', meta);
+  // the pixels are premultiplied RGBA, which equals plain RGBA where every pixel is opaque
+  return encodeOpaquePng(canvas.width, canvas.height, canvas.data(), { Software: meta.software ?? 'attnlens' }) ?? canvas.encodeSync('png', meta);
 }
 
 
