@@ -3,17 +3,7 @@ import { AttnlensError, tensor, validateDocument } from '@attnlens/core';
 import {
   alignTokens, attentionDocuments, computeAttention, hierarchicalAttention, hierarchicalDocuments, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel,
 } from '../src/index.js';
-import { randomF32, rng } from './reference.js';
-
-function error(fn: () => unknown): AttnlensError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AttnlensError) return e;
-    throw e;
-  }
-  throw new Error('expected an AttnlensError');
-}
+import { randomF32, rng, error } from './reference.js';
 
 describe('tokens', () => {
   it('parses text (one sample a line, space-separated) and JSON', () => {

@@ -2,17 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttnlensError, tensor } from '@attnlens/core';
 import { checkMask, computeAttention, maskFromArray, maskFromLengths, masksFromIds, prepareKernel, validExtent } from '../src/index.js';
-import { randomF32, rng } from './reference.js';
-
-function error(fn: () => unknown): AttnlensError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AttnlensError) return e;
-    throw e;
-  }
-  throw new Error('expected an AttnlensError');
-}
+import { randomF32, rng, error } from './reference.js';
 
 const r = rng(1);
 const k = prepareKernel({ variant: 'attlayer', W: tensor('float32', [4, 3], randomF32(12, r)), b: tensor('float32', [3], randomF32(3, r)), u: tensor('float32', [3, 1], randomF32(3, r)) });

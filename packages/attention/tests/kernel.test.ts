@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AttnlensError, tensor, type Tensor } from '@attnlens/core';
 import { computeAttention, prepareKernel, type AttentionParams } from '../src/index.js';
-import { randomF32, refAttention, rng } from './reference.js';
+import { randomF32, refAttention, rng, error } from './reference.js';
 
 const f32 = (shape: number[], data?: number[]) => tensor('float32', shape, data ? Float32Array.from(data) : randomF32(shape.reduce((a, b) => a * b, 1), rng(shape.length * 7 + shape[0]!)));
-
-function error(fn: () => unknown): AttnlensError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AttnlensError) return e;
-    throw e;
-  }
-  throw new Error('expected an AttnlensError');
-}
 
 describe('prepareKernel', () => {
   it('stores awc-tf W as given (x·Wᵀ) and awc-th/attlayer W transposed (x·W)', () => {

@@ -1,3 +1,4 @@
+import { AttnlensError } from '@attnlens/core';
 // A direct float64 port of ../shared/reference/han_ref.py for property tests: written
 // plainly (no blocking, no SIMD, Math.tanh), independent of the engine's code.
 import type { Variant } from '../src/index.js';
@@ -77,4 +78,15 @@ export function randomF32(n: number, r: () => number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
   return out;
+}
+
+/** The AttnlensError `fn` throws; fails the test if it throws anything else or nothing. */
+export function error(fn: () => unknown): AttnlensError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AttnlensError) return e;
+    throw e;
+  }
+  throw new Error('expected an AttnlensError');
 }

@@ -2,7 +2,7 @@
 //   uint64 LE length L | uint32 LE masked CRC-32C of those 8 bytes | L payload bytes | uint32 LE masked CRC-32C of the payload
 // optionally inside one GZIP or ZLIB stream. The decoder is push-based so a file of any
 // size is read in chunks: memory holds one record plus one chunk.
-import { AttnlensError, fail } from '@attnlens/core';
+import { AttnlensError, concat, fail } from '@attnlens/core';
 import { maskedCrc32cFast as maskedCrc32c } from './crc32c.js';
 import { Gunzip, Unzlib, gzipSync, zlibSync } from 'fflate';
 
@@ -102,7 +102,7 @@ export class TFRecordDecoder {
     if (this.ended) throw new Error('TFRecordDecoder: push after end');
     if (!this.compression) {
       // Decide the compression from the first 12 bytes (ZLIB needs the record-header check).
-      this.sniffBuf = this.sniffBuf ? concat(this.sniffBuf, chunk) : chunk;
+      this.sniffBuf = this.sniffBuf ? concat([this.sniffBuf, chunk]) : chunk;
       if (this.sniffBuf.length < HEADER) return [];
       chunk = this.sniffBuf;
       this.sniffBuf = undefined;
@@ -197,7 +197,7 @@ export class TFRecordDecoder {
         at += n;
         if (this.recFill === this.rec.length) this.complete(this.rec);
       } else if (this.resyncFrom !== undefined) {
-        this.pending = concat(this.pending, d.subarray(at));
+        this.pending = concat([this.pending, d.subarray(at)]);
         at = d.length;
         this.scan();
       } else if (this.pending.length === 0 && d.length - at >= HEADER) {
@@ -211,7 +211,7 @@ export class TFRecordDecoder {
         } else this.start(L);
       } else {
         const n = Math.min(HEADER - this.pending.length, d.length - at);
-        this.pending = concat(this.pending, d.subarray(at, at + n));
+        this.pending = concat([this.pending, d.subarray(at, at + n)]);
         at += n;
         if (this.pending.length === HEADER) {
           const h = this.pending;
@@ -329,20 +329,9 @@ export function encodeTFRecord(payload: Uint8Array): Uint8Array {
 export function encodeTFRecords(payloads: Iterable<Uint8Array>, opts: { compression?: TFRecordCompression } = {}): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const p of payloads) parts.push(encodeTFRecord(p));
-  const raw = concat(...parts);
+  const raw = concat(parts);
   if (opts.compression === 'gzip') return gzipSync(raw);
   if (opts.compression === 'zlib') return zlibSync(raw);
   return raw;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
