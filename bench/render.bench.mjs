@@ -48,7 +48,7 @@ if (!isMainThread) {
   await renderRange(0, 5); // warm up
   const single = await time(() => renderRange(0, N));
   const singleRate = N / single.seconds;
-  console.log(`attnlens, 1 thread : ${N} PNGs in ${fmt(single.seconds, 2)} s = ${fmt(singleRate)} PNG/s (avg ${fmt(single.result / N / 1024)} KB)`);
+  console.log(`attnlens, 1 thread : ${N} PNGs in ${fmt(single.seconds, 2)} s = ${fmt(singleRate)} PNG/s (avg ${fmt(single.result / N / 1024)} KB, peak RSS so far ${fmt(peakRssMB(), 0)} MB)`);
 
   const cores = availableParallelism();
   const workers = Math.max(2, cores);
@@ -63,7 +63,7 @@ if (!isMainThread) {
   })));
   const multiRate = N / multi.seconds;
   console.log(`attnlens, ${workers} workers: ${N} PNGs in ${fmt(multi.seconds, 2)} s = ${fmt(multiRate)} PNG/s (${fmt(multiRate / singleRate, 2)}x one thread, ${cores} cores, including worker start-up and font registration)`);
-  console.log(`attnlens peak RSS: ${fmt(peakRssMB(), 0)} MB`);
+  console.log(`attnlens peak RSS with the workers: ${fmt(peakRssMB(), 0)} MB`);
 
   if (havePython('numpy', 'matplotlib')) {
     const py = `

@@ -1,14 +1,15 @@
 // Node-only side of @attnlens/render: @napi-rs/canvas canvases, the bundled Noto
 // fonts, PNG encoding. The drawing itself lives in the browser-safe main entry.
-import { createCanvas, GlobalFonts, type Canvas, type ImageMetadata, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fail, type AttentionDocument, type AttentionMap } from '@attnlens/core';
-import type { Canvas2D } from './canvas-api.js';
-import { drawHeatmap, measureHeatmap } from './heatmap-canvas.js';
+import type { Canvas2D, MeasureText } from './canvas-api.js';
+import { drawHeatmap } from './heatmap-canvas.js';
+import { layoutHeatmap } from './heatmap-layout.js';
 import type { HeatmapLayout, HeatmapOptions } from './heatmap-layout.js';
-import { drawHighlight, measureHighlight, type HighlightCanvasOptions, type HighlightLayout } from './highlight-canvas.js';
+import { drawHighlight, layoutHighlight, type HighlightCanvasOptions, type HighlightLayout } from './highlight-canvas.js';
 import { highlightPage, type PageOptions } from './highlight-html.js';
 
 const require = createRequire(import.meta.url);
@@ -207,6 +208,29 @@ export function measuringContext(): Canvas2D {
   return scratch as unknown as Canvas2D;
 }
 
+// Text widths by font and text. Besides saving time, this matters for memory:
+// in @napi-rs/canvas 1.1 every measureText call keeps about 270 bytes that no GC
+// returns (600 000 calls grew RSS by 160 MB), and batch figures measure the same
+// labels over and over. Cleared when it reaches MEASURE_CACHE entries.
+const widths = new Map<string, number>();
+const MEASURE_CACHE = 50_000;
+let lastFont = '';
+const cachedMeasure: MeasureText = (text, font) => {
+  const key = font + '\u0000' + text;
+  let w = widths.get(key);
+  if (w === undefined) {
+    const ctx = measuringContext();
+    if (lastFont !== font) {
+      ctx.font = font;
+      lastFont = font;
+    }
+    w = ctx.measureText(text).width;
+    if (widths.size >= MEASURE_CACHE) widths.clear();
+    widths.set(key, w);
+  }
+  return w;
+};
+
 // One canvas per thread, resized for each figure: @napi-rs/canvas frees a canvas's
 // pixels only when V8 collects it, and V8 does not see that memory, so a loop of
 // new canvases grows to gigabytes before a GC. Big ones are not kept.
@@ -235,7 +259,6 @@ function canvasFor(width: number, height: number, r: number): { canvas: Canvas; 
   return { canvas, ctx: ctx as unknown as Canvas2D };
 }
 
-const PNG_META: ImageMetadata = { software: 'attnlens' };
 
 /** A heatmap of `map` as PNG bytes (see HeatmapOptions for every default). */
 export function renderHeatmapPng(map: AttentionMap, opts: HeatmapOptions & PngOptions = {}): Buffer {
@@ -246,23 +269,25 @@ export function renderHeatmapPng(map: AttentionMap, opts: HeatmapOptions & PngOp
 export function renderHeatmap(map: AttentionMap, opts: HeatmapOptions & PngOptions = {}): { png: Buffer; layout: HeatmapLayout; pixelRatio: number } {
   const r = ratio(opts);
   ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
-  const layout = measureHeatmap(measuringContext(), map, opts);
+  const layout = layoutHeatmap(map, opts, cachedMeasure);
   const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
   drawHeatmap(ctx, map, opts, layout);
   return { png: encodePng(canvas), layout, pixelRatio: r };
 }
 
 /**
- * Encode, then free the pixels of a canvas that is not kept: @napi-rs/canvas frees
- * them only when V8 collects the canvas, and V8 does not count them, so a loop of
- * renders grows by gigabytes between collections (resizing frees them at once).
+ * PNG bytes of a canvas; then frees the pixels of a canvas that is not kept
+ * (@napi-rs/canvas frees them only when V8 collects the canvas, and V8 does not
+ * count them, so a loop of renders grows by gigabytes between collections).
  */
-function encodePng(canvas: Canvas, meta: ImageMetadata = PNG_META): Buffer {
-  // Skia's encoder is most of the render time (about 35 of 50 ms for a 40 x 40
-  // heatmap). A hand-written one (zlib level 3, Sub filter) was 3x faster, but it
-  // needs the pixels in JS, and getImageData/data() hand them over as memory V8
-  // does not count either: 1000 renders grew to 2.9 GB. Encoding inside Skia keeps memory flat.
-  const png = canvas.encodeSync('png', meta);
+function encodePng(canvas: Canvas): Buffer {
+  // Through a data: URL because in @napi-rs/canvas 1.1 the Buffers of encodeSync and
+  // toBuffer are never freed (RSS grew by each PNG's size, GC or not), while the
+  // string of toDataURL is ordinary V8 memory; decoding base64 costs ~0.1 ms.
+  // (A JS encoder, 3x faster than Skia's, was tried: it needs getImageData, whose
+  // pixels are also memory V8 does not count.)
+  const url = canvas.toDataURL('image/png');
+  const png = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
   if (canvas !== pooled) {
     canvas.width = 0;
     canvas.height = 0;
@@ -279,7 +304,7 @@ export function renderHighlightPng(doc: AttentionDocument, opts: HighlightCanvas
 export function renderHighlight(doc: AttentionDocument, opts: HighlightCanvasOptions & PngOptions = {}): { png: Buffer; layout: HighlightLayout; pixelRatio: number } {
   const r = ratio(opts);
   ensureFonts([...documentTexts([doc]), opts.title ?? '']);
-  const layout = measureHighlight(measuringContext(), doc, opts);
+  const layout = layoutHighlight(doc, opts, cachedMeasure);
   const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
   drawHighlight(ctx, doc, opts, layout);
   return { png: encodePng(canvas), layout, pixelRatio: r };
