@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { fail } from '@attnlens/core';
 import { checkColormap } from '@attnlens/render';
 
@@ -23,4 +24,15 @@ export function parseWorkers(v: unknown): number | undefined {
 
 export function checkCmap(name: string): void {
   checkColormap(name);
+}
+
+/** The drawing options `render` and `report` share; `cmap` is the command's default colour map. */
+export function addDrawingOptions(cmd: Command, cmap: string): Command {
+  return cmd
+    .option('--cmap <name>', 'colour map (viridis, magma, Blues, Reds, ...; _r reverses)', cmap)
+    .option('--reverse', 'reverse the colour map')
+    .option('--scale <mode>', 'shared: one colour range for every figure (compare models); per-map: each its own', 'per-map')
+    .option('--workers <n>', 'worker threads for drawing (default: one per core)')
+    .option('--force', 'redraw files that already exist')
+    .option('--quiet', 'no progress output');
 }

@@ -4,26 +4,23 @@ import { addConvertOptions, readConvertOptions } from './convert-options.js';
 import { renderFiles } from '../batch/render-files.js';
 import { interruptSignal } from '../batch/interrupt.js';
 import type { RenderFormat } from '../batch/jobs.js';
-import { checkCmap, parseScale, parseWorkers } from './render-options.js';
+import { addDrawingOptions, checkCmap, parseScale, parseWorkers } from './render-options.js';
 
 const FORMATS: RenderFormat[] = ['png', 'svg', 'html'];
 
 export function registerRender(program: Command): void {
   addConvertOptions(
-    program
-      .command('render')
-      .description('draw one file per document: heatmap PNG/SVG (2-D maps) or highlighted tokens (1-D maps), and an HTML page')
-      .argument('<in>', '.attn.pb/.attn.json documents, or any file `convert` takes')
-      .requiredOption('--out <dir>', 'folder for the files (names derived safely from sample ids)')
-      .option('--format <list>', 'comma-separated: png, svg, html', 'png')
-      .option('--cmap <name>', 'colour map (viridis, magma, Blues, Reds, ...; _r reverses)', 'viridis')
-      .option('--reverse', 'reverse the colour map')
-      .option('--scale <mode>', 'shared: one colour range for all figures; per-map: each its own', 'per-map')
-      .option('--select <ids>', 'only these sample ids (comma-separated)')
-      .option('--limit <n>', 'only the first N documents')
-      .option('--workers <n>', 'worker threads (default: one per core)')
-      .option('--force', 'redraw files that already exist')
-      .option('--quiet', 'no progress output'),
+    addDrawingOptions(
+      program
+        .command('render')
+        .description('draw one file per document: heatmap PNG/SVG (2-D maps) or highlighted tokens (1-D maps), and an HTML page')
+        .argument('<in>', '.attn.pb/.attn.json documents, or any file `convert` takes')
+        .requiredOption('--out <dir>', 'folder for the files (names derived safely from sample ids)')
+        .option('--format <list>', 'comma-separated: png, svg, html', 'png')
+        .option('--select <ids>', 'only these sample ids (comma-separated)')
+        .option('--limit <n>', 'only the first N documents'),
+      'viridis',
+    ),
   ).action(async (input: string, raw: Record<string, unknown>) => {
     const formats = String(raw.format).split(',').map((f) => f.trim().toLowerCase()).filter(Boolean) as RenderFormat[];
     const bad = formats.filter((f) => !FORMATS.includes(f));

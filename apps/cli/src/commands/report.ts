@@ -4,24 +4,21 @@ import { addConvertOptions, readConvertOptions } from './convert-options.js';
 import { buildReport } from '../batch/report.js';
 import { interruptSignal } from '../batch/interrupt.js';
 import { readLabels } from '../batch/labels.js';
-import { parseHeatmaps, parseScale, parseWorkers, checkCmap } from './render-options.js';
+import { addDrawingOptions, parseHeatmaps, parseScale, parseWorkers, checkCmap } from './render-options.js';
 
 export function registerReport(program: Command): void {
   addConvertOptions(
-    program
-      .command('report')
-      .description('build a browsable, self-contained HTML report (index.html + heatmaps) from attention documents or dumps; several inputs with the same sample ids become side-by-side columns')
-      .argument('<in...>', '.attn.pb/.attn.json documents, or any file `convert` takes')
-      .requiredOption('--out <dir>', 'the report folder (created; a rerun finishes or refreshes it)')
-      .option('--cmap <name>', 'colour map (viridis, magma, Blues, Reds, ...; _r reverses)', 'Reds')
-      .option('--reverse', 'reverse the colour map')
-      .option('--scale <mode>', 'shared: one colour range for every figure (compare models); per-map: each its own', 'per-map')
-      .option('--heatmaps <n>', 'draw heatmap PNGs for the first N samples (all, none, or a number)', 'all')
-      .option('--labels <file>', 'id<TAB>true<TAB>predicted per line, for documents without labels')
-      .option('--title <text>', 'report title', 'attnlens report')
-      .option('--workers <n>', 'worker threads for drawing (default: one per core)')
-      .option('--force', 'redraw heatmaps that already exist')
-      .option('--quiet', 'no progress output'),
+    addDrawingOptions(
+      program
+        .command('report')
+        .description('build a browsable, self-contained HTML report (index.html + heatmaps) from attention documents or dumps; several inputs with the same sample ids become side-by-side columns')
+        .argument('<in...>', '.attn.pb/.attn.json documents, or any file `convert` takes')
+        .requiredOption('--out <dir>', 'the report folder (created; a rerun finishes or refreshes it)')
+        .option('--heatmaps <n>', 'draw heatmap PNGs for the first N samples (all, none, or a number)', 'all')
+        .option('--labels <file>', 'id<TAB>true<TAB>predicted per line, for documents without labels')
+        .option('--title <text>', 'report title', 'attnlens report'),
+      'Reds',
+    ),
   ).action(async (inputs: string[], raw: Record<string, unknown>) => {
     const convert = readConvertOptions(raw);
     checkCmap(raw.cmap as string);
