@@ -1,7 +1,7 @@
 // Node-only file helpers: the browser build of @attnlens/core never imports this.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AttentionDocument } from './attention.js';
 import { AttnlensError, fail } from './errors.js';
@@ -26,7 +26,7 @@ export function fsError(e: unknown, file: string, op: 'read' | 'write' = 'read')
 export async function fileSize(path: string): Promise<number> {
   let s;
   try {
-    s = await stat(path);
+    s = statSync(path);
   } catch (e) {
     throw fsError(e, path);
   }
@@ -34,23 +34,27 @@ export async function fileSize(path: string): Promise<number> {
   return s.size;
 }
 
-/** Read `length` bytes at `position` (fewer at end of file). */
+/**
+ * Read `length` bytes at `position` (fewer at end of file). Synchronous inside: these
+ * are small reads (headers, zip directories), and a FileHandle close was once seen
+ * never to complete under load (Node 20.20), which hung the CLI before it printed.
+ */
 export async function readRange(path: string, position: number, length: number): Promise<Uint8Array> {
-  let fh;
+  let fd: number | undefined;
   try {
-    fh = await open(path, 'r');
+    fd = openSync(path, 'r');
     const buf = new Uint8Array(length);
     let got = 0;
     while (got < length) {
-      const { bytesRead } = await fh.read(buf, got, length - got, position + got);
-      if (!bytesRead) break;
-      got += bytesRead;
+      const n = readSync(fd, buf, got, length - got, position + got);
+      if (!n) break;
+      got += n;
     }
     return got === length ? buf : buf.subarray(0, got);
   } catch (e) {
     throw fsError(e, path);
   } finally {
-    await fh?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
