@@ -115,6 +115,19 @@ describe('attnlens report', () => {
     expect(files(join(out, 'heatmaps'))).toEqual(['s1.1.png', 's1.2.png']);
   });
 
+  it('--scale shared colours every row over one range; per-map gives each its own', () => {
+    const p = join(dir, 'scales.attn.pb');
+    writeFileSync(p, encodeStream([doc('x', vec(0.1, 0.9)), doc('y', vec(0.2, 0.3))]));
+    const ranges = (scale: string) => {
+      const out = join(dir, `scale-${scale}`);
+      expect(cli(['report', p, '--out', out, '--scale', scale, '--heatmaps', 'none', '--quiet']).code).toBe(0);
+      const html = readFileSync(join(out, 'index.html'), 'utf8');
+      return [...html.matchAll(/"lo":([\d.e-]+),"hi":([\d.e-]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    };
+    expect(ranges('shared')).toEqual([[0, Math.fround(0.9)], [0, Math.fround(0.9)]]);
+    expect(ranges('per-map')).toEqual([[0, Math.fround(0.9)], [0, Math.fround(0.3)]]);
+  });
+
   it('limits heatmaps and chunks big reports into data files', () => {
     const many = Array.from({ length: 1200 }, (_, i) => doc(`d${i}`, vec(Math.random(), Math.random(), 1)));
     const p = join(dir, 'many.attn.pb');

@@ -137,7 +137,6 @@ export function* iterateAlignmentDocuments(t: Tensor, opts: AlignmentOptions = {
   const se = strides[axes.e]!;
   const sb = axes.b === undefined ? 0 : strides[axes.b]!;
   const data = toFloat32(t);
-  const withTokens = !!(opts.srcTokens || opts.tgtTokens);
   const provenance: Provenance = { framework: 'tensorflow', ...opts.provenance };
   for (let b = 0; b < B; b++) {
     const w = new Float32Array(T * E);
@@ -148,15 +147,7 @@ export function* iterateAlignmentDocuments(t: Tensor, opts: AlignmentOptions = {
     }
     const src = opts.srcTokens?.[b];
     const tgt = opts.tgtTokens?.[b];
-    const map: AttentionMap = {
-      name: opts.name ?? 'alignment',
-      shape: [T, E],
-      weights: w,
-      variant: 'alignment',
-      rowTitle: withTokens ? 'Output sequence' : 'Decoder timestep',
-      colTitle: withTokens ? 'Input sequence' : 'Encoder timestep',
-    };
-    if (opts.layer) map.layer = opts.layer;
+    const map = alignmentMap(w, T, E, 'alignment', opts);
     if (tgt) map.rowLabels = padLabels(tgt, T);
     if (src) map.colLabels = padLabels(src, E);
     const vr = opts.tgtLengths?.[b] ?? tgt?.length;
@@ -263,4 +254,19 @@ function checkDistribution(t: Tensor, axes: Axes, opts: AlignmentOptions): void 
     hint: `pass --layout ${fitting[0]} (or --layout ${axes.layout} to keep the default)`,
     details: { shape: [...t.shape], layout: axes.layout, suggested: fitting },
   });
+}
+
+/** One [T_dec, T_enc] alignment map with the axis titles and names both array and image dumps use. */
+export function alignmentMap(weights: Float32Array, T: number, E: number, variant: string, opts: { srcTokens?: unknown; tgtTokens?: unknown; name?: string; layer?: string }): AttentionMap {
+  const withTokens = !!(opts.srcTokens || opts.tgtTokens);
+  const map: AttentionMap = {
+    name: opts.name ?? 'alignment',
+    shape: [T, E],
+    weights,
+    variant,
+    rowTitle: withTokens ? 'Output sequence' : 'Decoder timestep',
+    colTitle: withTokens ? 'Input sequence' : 'Encoder timestep',
+  };
+  if (opts.layer) map.layer = opts.layer;
+  return map;
 }

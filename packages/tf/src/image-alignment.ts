@@ -5,7 +5,7 @@
 // so only relative values survive. TF2 images (a string tensor [width, height, png...]
 // under the "images" plugin) are clipped to [0, 1] and quantised, not rescaled.
 import { fail, type AttentionMap } from '@attnlens/core';
-import type { AlignmentOptions } from './alignment.js';
+import { alignmentMap, type AlignmentOptions } from './alignment.js';
 
 /** An 8-bit grayscale image, row-major. */
 export interface GrayImage {
@@ -65,16 +65,7 @@ export function imageAlignmentMap(img: GrayImage, opts: ImageMapOptions = {}): A
   for (let i = 0; i < T; i++) {
     for (let j = 0; j < E; j++) w[i * E + j] = gray[transpose ? j * W + i : i * W + j]! / 255;
   }
-  const withTokens = !!(opts.srcTokens || opts.tgtTokens);
-  const map: AttentionMap = {
-    name: opts.name ?? 'alignment',
-    shape: [T, E],
-    weights: w,
-    variant: 'image-summary',
-    rowTitle: withTokens ? 'Output sequence' : 'Decoder timestep',
-    colTitle: withTokens ? 'Input sequence' : 'Encoder timestep',
-  };
-  if (opts.layer) map.layer = opts.layer;
+  const map = alignmentMap(w, T, E, 'image-summary', opts);
   const check = (n: number, axis: number, what: string) => {
     if (n > axis) fail('SHAPE_MISMATCH', `${opts.layer ?? 'image'}: ${what} ${n} but the image has only ${axis} ${what.includes('source') ? 'encoder' : 'decoder'} steps (${H}x${W}, layout ${layout})`, { file: opts.file, hint: 'check that the token or length file belongs to these images, in order' });
   };

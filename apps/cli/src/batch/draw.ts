@@ -1,6 +1,6 @@
 // The one place the CLI turns a render job into bytes, through @attnlens/render.
 import type { AttentionDocument, AttentionMap } from '@attnlens/core';
-import { colorScale, heatmapSvg, resolveScale, rgbHex, textColorFor, type Scale, type ScaleSpec } from '@attnlens/render';
+import { colorScale, finiteRange, heatmapSvg, resolveScale, rgbHex, scaleFromRange, textColorFor, type Scale, type ScaleSpec } from '@attnlens/render';
 import { highlightPageWithFonts, renderHeatmapPng, renderHighlightPng } from '@attnlens/render/node';
 import type { RenderJob, RenderStyle } from './jobs.js';
 
@@ -22,6 +22,22 @@ export function paletteFor(cmap: string, reverse = false): { lut: string[]; ink:
 /** The colour range of a map in the report: the shared one, or the renderers' own 'auto' (0..max). */
 export function reportRange(m: AttentionMap, shared?: [number, number]): Scale {
   return shared ? { min: shared[0], max: shared[1] } : resolveScale(m, 'auto');
+}
+
+/** The one colour range of `--scale shared`, gathered map by map (inputs are streamed), by the renderers' 'auto' rule. */
+export class SharedRange {
+  private lo = Infinity;
+  private hi = -Infinity;
+  add(m: AttentionMap): void {
+    const r = finiteRange([m]);
+    if (!r) return;
+    this.lo = Math.min(this.lo, r[0]);
+    this.hi = Math.max(this.hi, r[1]);
+  }
+  get(): [number, number] {
+    const s = scaleFromRange(this.lo <= this.hi ? [this.lo, this.hi] : undefined, 'auto');
+    return [s.min, s.max];
+  }
 }
 
 function scaleOf(style: RenderStyle): ScaleSpec {

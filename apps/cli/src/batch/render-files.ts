@@ -2,7 +2,7 @@
 // from the input (a million documents never sit in memory), atomic, resumable.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { weightRange, type AttentionDocument } from '@attnlens/core';
+import type { AttentionDocument } from '@attnlens/core';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.js';
@@ -10,6 +10,7 @@ import { SafeNames } from './names.js';
 import { runPool } from './pool.js';
 import { progress } from './progress.js';
 import { problem } from './report.js';
+import { SharedRange } from './draw.js';
 
 export interface RenderFilesOptions {
   input: string;
@@ -50,17 +51,12 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
   let range: [number, number] | undefined;
   let total = 0;
   // A first pass: the shared range, and a total for the progress bar.
-  let lo = 0;
-  let hi = -Infinity;
+  const shared = new SharedRange();
   for await (const d of selected(o)) {
     total++;
-    if (o.scale === 'shared' && !problem(d)) for (const m of d.maps) {
-      const [a, b] = weightRange(m);
-      lo = Math.min(lo, a);
-      hi = Math.max(hi, b);
-    }
+    if (o.scale === 'shared' && !problem(d)) d.maps.forEach((m) => shared.add(m));
   }
-  if (o.scale === 'shared') range = [lo, hi > lo ? hi : lo + 1];
+  if (o.scale === 'shared') range = shared.get();
   const style: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}), ...(range ? { range } : {}) };
   const names = new SafeNames();
   const failed: { id: string; error: string }[] = [];

@@ -11,7 +11,7 @@ import { SafeNames } from './names.js';
 import { runPool } from './pool.js';
 import { progress } from './progress.js';
 import { chunkScript, compactMap, maxWeight, reportHtml, type Compact, type Meta, type Row } from './report-page.js';
-import { paletteFor } from './draw.js';
+import { paletteFor, SharedRange } from './draw.js';
 import { FONT_FAMILY } from '@attnlens/render';
 import { fontFaceCss } from '@attnlens/render/node';
 
@@ -129,14 +129,9 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
 
   let range: [number, number] | undefined;
   if (o.scale === 'shared') {
-    let lo = 0;
-    let hi = -Infinity;
-    for (const s of samples.values()) for (const m of s.maps) if (m) {
-      const [a, b] = weightRange(m);
-      lo = Math.min(lo, a);
-      hi = Math.max(hi, b);
-    }
-    range = [lo, hi > lo ? hi : lo + 1];
+    const shared = new SharedRange();
+    for (const s of samples.values()) for (const m of s.maps) if (m) shared.add(m);
+    range = shared.get();
   }
 
   await mkdir(join(o.out, 'heatmaps'), { recursive: true });
