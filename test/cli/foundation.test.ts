@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJson, decodeStream, encodeStream, type AttentionDocument } from '@attnlens/core';
 import { cli, isCleanError } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const docs: AttentionDocument[] = [
   { id: 'r1', trueLabel: 'pos', predictedLabel: 'neg', maps: [{ name: 'word', shape: [3], weights: new Float32Array([0.2, 0.3, 0.5]), colLabels: ['很', 'good', 'שלום'] }] },
   { id: 'r2', maps: [{ shape: [2, 3], weights: new Float32Array([0.1, 0.2, 0.7, NaN, 0.5, 0.5]), validRows: 1 }] },
@@ -15,7 +16,28 @@ describe('attnlens CLI: foundation', () => {
   it('--help lists every command', () => {
     const r = cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['inspect', 'extract', 'compute', 'convert', 'render', 'report', 'demo']) expect(r.stdout).toContain(c);
+    expect(r.stdout).toMatch(/^Usage: attnlens \[options\] \[command\]$/m);
+    // The description alone says "recompute", "render" and "reports": only a command's own
+    // line in the Commands section (two spaces, its name and its arguments) proves it is listed.
+    const commands = r.stdout.slice(r.stdout.indexOf('\nCommands:\n'));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of ['inspect [options] <file>', 'extract [options] <file>', 'compute [options]', 'convert [options] <in>', 'render [options] <in>', 'report [options] <in...>', 'demo [options]']) {
+      expect(commands, line).toMatch(new RegExp(`^  ${line.replace(/[[\].]/g, '\\$&')} +\\S`, 'm'));
+    }
+  });
+
+  it('--help of each command lists its own options', () => {
+    for (const [cmd, options] of [
+      ['inspect', ['--json']],
+      ['compute', ['--model <file>', '--weights <W,b,u>', '--inputs <X>', '--out <file>']],
+      ['render', ['--out <dir>', '--format <list>', '--workers <n>', '--force']],
+      ['report', ['--out <dir>', '--heatmaps <n>', '--scale <mode>']],
+    ] as const) {
+      const r = cli([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: attnlens ${cmd} \\[options\\]`, 'm'));
+      for (const o of options) expect(r.stdout, `${cmd} ${o}`).toMatch(new RegExp(`^  ${o.replace(/[[\].]/g, '\\$&')} +\\S`, 'm'));
+    }
   });
 
   it('converts .attn.pb to .attn.json and back losslessly', () => {
