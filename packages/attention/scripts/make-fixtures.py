@@ -7,7 +7,8 @@ without running Python.
 
 - reference/<case>/: every variant, the weight shapes users meet, both normalisations and
   masks. W.npy [b.npy] [u.npy] X.npy [lengths.npy] expected.npy and case.json (variant,
-  normalise, whether lengths are used).
+  normalise, whether lengths are used). step-bias and per-feature cases come from
+  scripts/variants_ref.py (b (T,1) for step-bias; expected (N, T, F) for per-feature).
 - han/: a richliao-style hierarchical attention network saved the way Keras 2.2.4 saves a
   full model (docs/FORMATS.md §1.1, §1.6 worked example): AttLayer att_layer_1 inside
   time_distributed_1 (word level), att_layer_2 (sentence level), with word and sentence
@@ -24,6 +25,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "shared", "reference"))
 from han_ref import recompute, lengths_to_mask  # noqa: E402
+sys.path.insert(0, HERE)
+import variants_ref  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "tests", "fixtures")
 
@@ -76,7 +79,44 @@ def main():
     big = (rng.normal(size=(F, F))).astype(f32)
     case("awc-tf-large-u", "awc-tf", big, bF, (uF * 12).astype(f32), x)
     han(rng)
+    variants(np.random.default_rng(12))
     print("wrote", sorted(os.listdir(os.path.join(OUT, "reference"))), "and han/")
+
+
+def variant_case(name, variant, W, b, x, lengths=None, normalise=None):
+    """A case of scripts/variants_ref.py (step-bias, per-feature), in the same layout as case()."""
+    d = os.path.join(OUT, "reference", name)
+    os.makedirs(d, exist_ok=True)
+    mask = None if lengths is None else lengths_to_mask(lengths, x.shape[-2])
+    xx = x if x.ndim == 3 else x[None]
+    expected = variants_ref.recompute(variant, xx, W, b, mask, normalise)
+    arrays = {"W": W, "b": b, "X": x, "lengths": lengths, "expected": expected}
+    for k, v in arrays.items():
+        if v is not None:
+            np.save(os.path.join(d, k + ".npy"), v)
+    with open(os.path.join(d, "case.json"), "w") as fh:
+        json.dump({"variant": variant, "normalise": normalise or ("softmax" if variant == "step-bias" else "eps"),
+                   "weights": [k for k in ("W", "b") if arrays[k] is not None],
+                   "lengths": lengths is not None}, fh, indent=1)
+
+
+def variants(rng):
+    """step-bias and per-feature, with the weight shapes the real layers save."""
+    f32 = np.float32
+    N, T, F = 3, 7, 6
+    x = np.tanh(rng.normal(size=(N, T, F)) * 1.3).astype(f32)
+    lengths = np.array([7, 4, 0], dtype=np.int64)
+    w = (rng.normal(size=(F, 1)) * 0.8).astype(f32)
+    bT = (rng.normal(size=(T, 1)) * 0.5).astype(f32)
+    variant_case("step-bias", "step-bias", w, bT, x)
+    variant_case("step-bias-flat-masked", "step-bias", w.reshape(F), bT.reshape(T), x, lengths)
+    variant_case("step-bias-eps", "step-bias", w, bT, x, None, "eps")
+    W = (rng.normal(size=(F, F)) * 0.7).astype(f32)  # not symmetric: x·W and x·Wᵀ differ
+    bF = (rng.normal(size=(F,)) * 0.3).astype(f32)
+    variant_case("per-feature", "per-feature", W, bF, x)
+    variant_case("per-feature-masked", "per-feature", W, bF, x, lengths)
+    variant_case("per-feature-nobias-softmax", "per-feature", W, None, x, None, "softmax")
+    variant_case("per-feature-2d", "per-feature", W, bF.reshape(1, F), x[1])
 
 
 def han(rng):

@@ -4,7 +4,7 @@
 import { AttnlensError, fail, formatShape, isFloat, toFloat32, unravel, type Tensor } from '@attnlens/core';
 import { checkMask, sliceMask, type Mask } from './mask.js';
 import { normaliseScores } from './normalise.js';
-import { JsScorer, type Scorer } from './scores-js.js';
+import { JsScorer, addStepBias, perUnitScores, type Scorer } from './scores-js.js';
 import { WasmScorer, wasmSimdAvailable } from './scores-wasm.js';
 import { inputAxisOfW, type Kernel } from './variants.js';
 
@@ -49,6 +49,13 @@ export function sequenceLayout(k: Kernel, xShape: readonly number[], dtype: Tens
       details: { x: xShape, W: k.shapes.W, variant: k.variant },
     });
   }
+  if (k.stepBias && T !== k.stepBias.length) {
+    fail('SHAPE_MISMATCH', `X is ${formatShape(xShape)} with T = ${T} steps, but the layer's per-step bias b is ${formatShape(k.shapes.b ?? [])}: it was built for T = ${k.stepBias.length}`, {
+      file,
+      hint: `a step-bias layer only runs on sequences of exactly ${k.stepBias.length} steps; pad or cut X's second-to-last axis to ${k.stepBias.length}`,
+      details: { x: xShape, b: k.shapes.b, variant: k.variant },
+    });
+  }
   let N = 1;
   for (let i = 0; i < xShape.length - 2; i++) N *= xShape[i]!;
   return { sequences: N, steps: T, features: F };
@@ -62,9 +69,11 @@ export function scorerFor(k: Kernel, backend: Backend = 'auto'): Scorer {
   if (!byBackend) scorers.set(k, (byBackend = new Map()));
   let s = byBackend.get(backend);
   if (!s) {
-    const useWasm = k.tanh && backend !== 'js' && wasmSimdAvailable();
+    // per-feature keeps every unit (perUnitScores), which the SIMD kernel's fused sum with u cannot give.
+    const simdKernel = k.tanh && k.perStep === 1;
+    const useWasm = simdKernel && backend !== 'js' && wasmSimdAvailable();
     if (backend === 'wasm' && !useWasm) {
-      fail('UNSUPPORTED', k.tanh ? 'this JavaScript engine has no WebAssembly SIMD' : 'the linear variant has no WebAssembly kernel (it is one dot product per step)', { hint: 'use backend auto' });
+      fail('UNSUPPORTED', simdKernel ? 'this JavaScript engine has no WebAssembly SIMD' : `the ${k.variant} variant has no WebAssembly kernel (${k.perStep > 1 ? 'it keeps one score per feature' : 'it is one dot product per step'})`, { hint: 'use backend auto' });
     }
     s = useWasm ? new WasmScorer(k) : new JsScorer(k);
     byBackend.set(backend, s);
@@ -79,10 +88,20 @@ export function floatData(dtype: Tensor['dtype'], data: Tensor['data']): Float32
   return toFloat32({ dtype, shape: [data.length], data } as Tensor);
 }
 
+/** Raw scores of `rows` rows of X into out: rows·k.perStep values (step t, then unit). */
+function scoreRows(k: Kernel, x: Float32Array | Float64Array, rows: number, out: Float64Array, backend?: Backend): void {
+  if (k.perStep > 1) {
+    if (backend === 'wasm') scorerFor(k, backend); // says why there is no SIMD kernel for it
+    return perUnitScores(k, x, rows, out);
+  }
+  scorerFor(k, backend).score(x, rows, out);
+  if (k.stepBias) addStepBias(out, rows, k.stepBias);
+}
+
 /**
  * Score and normalise `count` whole sequences starting at sequence `start` of X.
  * `x` holds exactly those sequences and `blockMask` their mask (sliceMask of X's mask).
- * Errors name positions in X's own shape.
+ * `out` receives count·T·k.perStep weights. Errors name positions in X's own shape.
  */
 export function computeBlock(
   k: Kernel,
@@ -95,19 +114,19 @@ export function computeBlock(
   out: Float32Array,
   outOffset: number,
   opts: ComputeOptions = {},
-  scores: Float64Array = new Float64Array(count * T),
+  scores: Float64Array = new Float64Array(count * T * k.perStep),
 ): void {
   const rows = count * T;
-  const scorer = scorerFor(k, opts.backend);
-  scorer.score(x, rows, scores);
-  for (let r = 0; r < rows; r++) {
-    const s = scores[r]!;
-    if (s - s !== 0) reportNonFinite(k, x, r, start * T, xShape, opts.file);
+  const P = k.perStep;
+  scoreRows(k, x, rows, scores, opts.backend);
+  for (let i = 0; i < rows * P; i++) {
+    const s = scores[i]!;
+    if (s - s !== 0) reportNonFinite(k, x, Math.floor(i / P), start * T, xShape, opts.file);
   }
   const where = (n: number, t?: number) =>
     t === undefined ? `X[${[...unravel(start + n, xShape.slice(0, -2)), ':', ':'].join(', ')}]` : `X[${unravel((start + n) * T + t, xShape.slice(0, -1)).join(', ')}, :]`;
   try {
-    normaliseScores(scores, count, T, k.normalise, blockMask, out, outOffset, where);
+    normaliseScores(scores, count, T, k.normalise, blockMask, out, outOffset, where, P);
   } catch (e) {
     throw opts.file && e instanceof AttnlensError ? e.withFile(opts.file) : e;
   }
@@ -138,29 +157,32 @@ function reportNonFinite(k: Kernel, x: Float32Array | Float64Array, r: number, r
 /**
  * The attention weights of X: (T,F) → (1,T) values, (N,T,F) → (N,T), (N,S,T,F) → (N,S,T),
  * returned flat as float32 (computed in float64). `mask` covers the sequences in order.
+ * A `per-feature` kernel gives X's own shape ((T,F) → (1,T,F)): one weight per step and feature.
  */
 export function computeAttention(k: Kernel, x: Tensor, mask?: Mask, opts: ComputeOptions = {}): Float32Array {
   const { sequences: N, steps: T } = sequenceLayout(k, x.shape, x.dtype, opts.file);
   if (mask) checkMask(mask, N, T, x.shape, opts.maskFile);
-  const out = new Float32Array(N * T);
+  const P = k.perStep;
+  const out = new Float32Array(N * T * P);
   const data = floatData(x.dtype, x.data);
   // Blocks of sequences bound the float64 score buffer.
-  const per = Math.max(1, Math.floor((1 << 20) / Math.max(1, T)));
-  const scores = new Float64Array(Math.min(N, per) * T);
+  const per = Math.max(1, Math.floor((1 << 20) / Math.max(1, T * P)));
+  const scores = new Float64Array(Math.min(N, per) * T * P);
   const F = k.inputDim;
   for (let s = 0; s < N; s += per) {
     const c = Math.min(per, N - s);
-    computeBlock(k, data.subarray(s * T * F, (s + c) * T * F), s, c, T, x.shape, mask && sliceMask(mask, s, c, T), out, s * T, opts, scores.subarray(0, c * T));
+    computeBlock(k, data.subarray(s * T * F, (s + c) * T * F), s, c, T, x.shape, mask && sliceMask(mask, s, c, T), out, s * T * P, opts, scores.subarray(0, c * T * P));
   }
   return out;
 }
 
-/** Raw scores (before normalisation) of every step of X, float64, for inspection. */
+/** Raw scores (before normalisation) of every step of X (k.perStep per step), float64, for inspection. */
 export function computeScores(k: Kernel, x: Tensor, opts: ComputeOptions = {}): Float64Array {
   const { sequences: N, steps: T } = sequenceLayout(k, x.shape, x.dtype, opts.file);
-  const out = new Float64Array(N * T);
+  const P = k.perStep;
+  const out = new Float64Array(N * T * P);
   const data = floatData(x.dtype, x.data);
-  scorerFor(k, opts.backend).score(data, N * T, out);
-  for (let r = 0; r < N * T; r++) if (out[r]! - out[r]! !== 0) reportNonFinite(k, data, r, 0, x.shape, opts.file);
+  scoreRows(k, data, N * T, out, opts.backend);
+  for (let i = 0; i < N * T * P; i++) if (out[i]! - out[i]! !== 0) reportNonFinite(k, data, Math.floor(i / P), 0, x.shape, opts.file);
   return out;
 }

@@ -43,18 +43,42 @@ function sequenceMap(weights: Float32Array, T: number, n: number, o: DocumentOpt
 }
 
 /**
+ * A per-feature sequence's two maps, side by side: the per-step mean over the F features as
+ * a 1-D map (the one token highlighting shows; each feature's column sums to 1 over time,
+ * so the mean does too) and the whole (T, F) map, rows = steps (the tokens), cols = features.
+ */
+function perFeatureMaps(weights: Float32Array, T: number, F: number, n: number, o: DocumentOptions, tokensOf: number, name: string, label: string): AttentionMap[] {
+  const mean = new Float32Array(T);
+  for (let t = 0; t < T; t++) {
+    let s = 0;
+    for (let f = 0; f < F; f++) s += weights[t * F + f]!;
+    mean[t] = s / F;
+  }
+  const flat = sequenceMap(mean, T, n, o, tokensOf, o.mask, `${name} (mean over features)`, label);
+  const grid: AttentionMap = { name: `${name} (per feature)`, shape: [T, F], weights, rowTitle: 'step', colTitle: 'feature' };
+  if (flat.colLabels) grid.rowLabels = flat.colLabels;
+  if (flat.validCols !== undefined) grid.validRows = flat.validCols;
+  for (const key of ['layer', 'variant', 'meta'] as const) if (flat[key] !== undefined) Object.assign(grid, { [key]: flat[key] });
+  return [flat, grid];
+}
+
+/**
  * Documents from weights of `count` sequences of T steps (weights[n·T + t]). `mask`, if
- * given, is the mask of these same sequences (sliced when streaming).
+ * given, is the mask of these same sequences (sliced when streaming). With a per-feature
+ * kernel the weights are (count, T, F) and each document holds perFeatureMaps.
  */
 export function attentionDocuments(weights: Float32Array, count: number, T: number, o: DocumentOptions = {}): AttentionDocument[] {
-  if (weights.length !== count * T) fail('SHAPE_MISMATCH', `${weights.length} weights for ${count} sequences of ${T} steps`);
+  const P = o.kernel?.perStep ?? 1;
+  if (weights.length !== count * T * P) fail('SHAPE_MISMATCH', `${weights.length} weights for ${count} sequences of ${T} steps${P > 1 ? ` of ${P} features` : ''}`);
   const first = o.first ?? 0;
   const docs: AttentionDocument[] = [];
   for (let n = 0; n < count; n++) {
     const idx = first + n;
     if (o.tokens && !o.tokens[idx]) fail('SHAPE_MISMATCH', `tokens cover ${o.tokens.length} samples but X has more (sample ${idx} has none)`, { file: o.file, hint: 'give one line (or JSON array) of tokens per sample of X' });
-    const map = sequenceMap(weights.slice(n * T, (n + 1) * T), T, n, o, idx, o.mask, o.name ?? o.layer ?? 'attention', `sample ${idx}`);
-    const d: AttentionDocument = { id: o.id ? o.id(idx) : String(idx), maps: [map] };
+    const name = o.name ?? o.layer ?? 'attention';
+    const own = weights.slice(n * T * P, (n + 1) * T * P);
+    const maps = P > 1 ? perFeatureMaps(own, T, P, n, o, idx, name, `sample ${idx}`) : [sequenceMap(own, T, n, o, idx, o.mask, name, `sample ${idx}`)];
+    const d: AttentionDocument = { id: o.id ? o.id(idx) : String(idx), maps };
     if (o.provenance) d.provenance = o.provenance;
     docs.push(d);
   }

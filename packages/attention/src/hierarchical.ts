@@ -29,6 +29,13 @@ export interface HierarchicalWeights {
 
 /** Compute both levels and check that they describe the same N samples of S sentences. */
 export function hierarchicalAttention(word: LevelInput, sentence: LevelInput, opts: Pick<ComputeOptions, 'backend'> = {}): HierarchicalWeights {
+  for (const [level, k] of [['word', word.kernel], ['sentence', sentence.kernel]] as const) {
+    if (k.perStep > 1) {
+      fail('BAD_ARGUMENT', `the ${level}-level layer is ${k.variant}, which gives one weight per step and feature; hierarchical attention needs one weight per step at each level`, {
+        hint: 'compute the per-feature layer on its own (flat), which gives a (T, F) map and its per-step mean',
+      });
+    }
+  }
   const ws = word.x.shape;
   const ss = sentence.x.shape;
   if (ss.length !== 2 && ss.length !== 3) {

@@ -35,14 +35,14 @@ export interface AttentionChunk {
   count: number;
   row: number;
   rows: number;
-  /** count·T weights. */
+  /** count·T weights (count·T·F for a per-feature kernel). */
   weights: Float32Array;
 }
 
 export interface AttentionStream {
   inputShape: number[];
   inputDtype: DType;
-  /** The weights' shape: X's without F, and (1, T) for a (T, F) input as han_ref.py gives. */
+  /** The weights' shape: X's without F, and (1, T) for a (T, F) input as han_ref.py gives; X's own shape ((1, T, F) for (T, F)) for a per-feature kernel. */
   outputShape: number[];
   sequences: number;
   steps: number;
@@ -109,7 +109,8 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
     if (!Number.isInteger(workers) || workers < 0) fail('BAD_ARGUMENT', `workers must be a whole number ≥ 0, not ${workers}`, { hint: '0 computes on the calling thread' });
     // Threads start when the first block is asked for, so an unread stream holds none.
     const poolSize = workers > 0 ? Math.min(workers, Math.max(1, Math.ceil(outerRows / rowsPerChunk))) : 0;
-    const outputShape = twoD ? [1, T] : src.shape.slice(0, -1);
+    const P = k.perStep;
+    const outputShape = [...(twoD ? [1, T] : src.shape.slice(0, -1)), ...(P > 1 ? [P] : [])];
     let closed = false;
     const close = async () => {
       if (closed) return;
@@ -138,7 +139,7 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
             if (pool) {
               weights = pool.run({ dtype: x.dtype, data: x.data as Float32Array, start, count, T, xShape, mask });
             } else {
-              const out = new Float32Array(count * T);
+              const out = new Float32Array(count * T * P);
               try {
                 computeBlock(k, floatData(x.dtype, x.data), start, count, T, xShape, mask, out, 0, { file, backend: opts.backend });
                 weights = Promise.resolve(out);
@@ -190,8 +191,9 @@ export async function computeFileToNpy(opts: ComputeFileOptions & { out: string 
 /** All of X's weights in memory (for documents), computed as computeFile does. */
 export async function computeFileAll(opts: ComputeFileOptions): Promise<{ weights: Float32Array; shape: number[]; sequences: number; steps: number }> {
   const s = await computeFile(opts);
-  const out = new Float32Array(s.sequences * s.steps);
-  for await (const c of s.chunks()) out.set(c.weights, c.start * s.steps);
+  const P = opts.kernel.perStep;
+  const out = new Float32Array(s.sequences * s.steps * P);
+  for await (const c of s.chunks()) out.set(c.weights, c.start * s.steps * P);
   return { weights: out, shape: s.outputShape, sequences: s.sequences, steps: s.steps };
 }
 

@@ -11,8 +11,10 @@ export const KERAS_EPSILON = 1e-7;
 
 /**
  * Normalise `count` sequences of T scores (scores[n·T + t]) into out[outOffset + n·T + t].
- * `mask` covers the same `count` sequences (already sliced). `where(n, t)` names a step
- * (or with t undefined, a sequence) for an overflow error.
+ * With `columns` P > 1 (per-feature) each step holds P scores, scores[(n·T + t)·P + p], and
+ * each of the P columns is normalised over time on its own, as the layer's
+ * K.sum(a, axis=1) does. `mask` covers the same `count` sequences (already sliced).
+ * `where(n, t)` names a step (or with t undefined, a sequence) for an overflow error.
  */
 export function normaliseScores(
   scores: Float64Array,
@@ -23,52 +25,66 @@ export function normaliseScores(
   out: Float32Array,
   outOffset = 0,
   where: (n: number, t?: number) => string = (n, t) => (t === undefined ? `sequence ${n}` : `[${n}, ${t}]`),
+  columns = 1,
 ): void {
   const e = new Float64Array(T);
   for (let n = 0; n < count; n++) {
-    const o = n * T;
     let len = T;
     let m: Uint8Array | undefined;
     if (mask && 'lengths' in mask) len = mask.lengths[n]!;
-    else if (mask) m = mask.mask.subarray(o, o + T);
+    else if (mask) m = mask.mask.subarray(n * T, n * T + T);
     const valid = (t: number) => (m ? m[t] !== 0 : t < len);
-    let sum = 0;
-    if (mode === 'eps') {
-      for (let t = 0; t < T; t++) {
-        if (!valid(t)) {
-          e[t] = 0;
-          continue;
-        }
-        const v = Math.exp(scores[o + t]!);
-        if (v === Infinity) {
-          fail('NON_FINITE', `the score at ${where(n, t)} is ${scores[o + t]!.toPrecision(6)}: exp() overflows in the layer's own eps normalisation`, {
-            hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
-            details: { score: scores[o + t] },
-          });
-        }
-        e[t] = v;
-        sum += v;
-      }
-      if (sum === Infinity) {
-        fail('NON_FINITE', `the scores of ${where(n)} sum to more than float64 holds after exp() in the layer's own eps normalisation`, {
-          hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
-        });
-      }
-      const z = sum + KERAS_EPSILON;
-      for (let t = 0; t < T; t++) out[outOffset + o + t] = e[t]! / z;
-    } else {
-      let max = -Infinity;
-      for (let t = 0; t < T; t++) if (valid(t) && scores[o + t]! > max) max = scores[o + t]!;
-      if (max === -Infinity) {
-        out.fill(0, outOffset + o, outOffset + o + T);
-        continue;
-      }
-      for (let t = 0; t < T; t++) {
-        const v = valid(t) ? Math.exp(scores[o + t]! - max) : 0;
-        e[t] = v;
-        sum += v;
-      }
-      for (let t = 0; t < T; t++) out[outOffset + o + t] = e[t]! / sum;
+    for (let p = 0; p < columns; p++) {
+      const at = (t: number) => (n * T + t) * columns + p;
+      if (mode === 'eps') normaliseEps(scores, T, at, valid, e, out, outOffset, (t) => where(n, t), () => where(n));
+      else normaliseSoftmax(scores, T, at, valid, e, out, outOffset);
     }
   }
+}
+
+/** exp(s)·m / (Σ exp(s)·m + ε) over one sequence's column, whose step t is at scores[at(t)]. */
+function normaliseEps(
+  scores: Float64Array, T: number, at: (t: number) => number, valid: (t: number) => boolean, e: Float64Array,
+  out: Float32Array, outOffset: number, whereStep: (t: number) => string, whereSeq: () => string,
+): void {
+  let sum = 0;
+  for (let t = 0; t < T; t++) {
+    if (!valid(t)) {
+      e[t] = 0;
+      continue;
+    }
+    const v = Math.exp(scores[at(t)]!);
+    if (v === Infinity) {
+      fail('NON_FINITE', `the score at ${whereStep(t)} is ${scores[at(t)]!.toPrecision(6)}: exp() overflows in the layer's own eps normalisation`, {
+        hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
+        details: { score: scores[at(t)] },
+      });
+    }
+    e[t] = v;
+    sum += v;
+  }
+  if (sum === Infinity) {
+    fail('NON_FINITE', `the scores of ${whereSeq()} sum to more than float64 holds after exp() in the layer's own eps normalisation`, {
+      hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
+    });
+  }
+  const z = sum + KERAS_EPSILON;
+  for (let t = 0; t < T; t++) out[outOffset + at(t)] = e[t]! / z;
+}
+
+/** The max-subtracted softmax over one sequence's column; all zeros when every step is masked. */
+function normaliseSoftmax(scores: Float64Array, T: number, at: (t: number) => number, valid: (t: number) => boolean, e: Float64Array, out: Float32Array, outOffset: number): void {
+  let max = -Infinity;
+  for (let t = 0; t < T; t++) if (valid(t) && scores[at(t)]! > max) max = scores[at(t)]!;
+  if (max === -Infinity) {
+    for (let t = 0; t < T; t++) out[outOffset + at(t)] = 0;
+    return;
+  }
+  let sum = 0;
+  for (let t = 0; t < T; t++) {
+    const v = valid(t) ? Math.exp(scores[at(t)]! - max) : 0;
+    e[t] = v;
+    sum += v;
+  }
+  for (let t = 0; t < T; t++) out[outOffset + at(t)] = e[t]! / sum;
 }

@@ -89,6 +89,36 @@ export class JsScorer implements Scorer {
   }
 }
 
+/**
+ * `per-feature`'s scores: tanh(x·W + b) for every unit of every row, out[r·A + a], with no
+ * dot with u. The WebAssembly kernel sums each row's units with u inside its register
+ * blocks and stores only that sum, so it has no place for per-unit values; these layers
+ * are small (the real one is 64×64), so the plain loop is enough.
+ */
+export function perUnitScores(k: Kernel, x: Float32Array | Float64Array, rows: number, out: Float64Array): void {
+  const F = k.inputDim;
+  const A = k.attentionDim;
+  const { w, b } = k;
+  for (let r = 0; r < rows; r++) {
+    const xo = r * F;
+    for (let a = 0; a < A; a++) {
+      const wo = a * F;
+      let h = b[a]!;
+      for (let f = 0; f < F; f++) h += x[xo + f]! * w[wo + f]!;
+      out[r * A + a] = unit(h, 1);
+    }
+  }
+}
+
+/**
+ * `step-bias`: s_t = tanh(x_t·w + b_t) in place over `rows` scores of whole sequences of
+ * T = bias.length steps (the scorer gave x·w). (h − h) keeps a NaN or Inf visible, as unit() does.
+ */
+export function addStepBias(scores: Float64Array, rows: number, bias: Float64Array): void {
+  const T = bias.length;
+  for (let r = 0; r < rows; r++) scores[r] = unit(scores[r]! + bias[r % T]!, 1);
+}
+
 /** tanh(h)·u, plus (h − h): +0 for finite h, NaN for NaN or ±Inf, so bad inputs can't hide behind tanh(±Inf) = ±1. */
 function unit(h: number, u: number): number {
   return Math.tanh(h) * u + (h - h);

@@ -8,18 +8,22 @@ import { fail, firstNonFinite, formatShape, isFloat, toFloat64, valueAt, type Te
  * - `awc-th`: the same layer on Theano: tanh(x·W + b)·u.
  * - `attlayer`: richliao AttLayer: tanh(x·W + b)·u with W (F,A).
  * - `linear`: a Linear(H,1) score head: x·w + b, no tanh, softmax.
+ * - `step-bias`: tanh(x·w + b_t) with w (F,1) and one bias per time step b (T,1), softmax
+ *   (mschongchulshin/fatigue_life_predictor attention.py).
+ * - `per-feature`: no context vector: a = exp(tanh(x·W + b)) normalised over time for each
+ *   feature, W (F,F), b (F,): a (T,F) map (mayuefine/c_AMPs-prediction script/Attention.py).
  */
-export type Variant = 'awc-tf' | 'awc-th' | 'attlayer' | 'linear';
+export type Variant = 'awc-tf' | 'awc-th' | 'attlayer' | 'linear' | 'step-bias' | 'per-feature';
 export type Normalisation = 'eps' | 'softmax';
 
-export const VARIANTS: readonly Variant[] = ['awc-tf', 'awc-th', 'attlayer', 'linear'];
+export const VARIANTS: readonly Variant[] = ['awc-tf', 'awc-th', 'attlayer', 'linear', 'step-bias', 'per-feature'];
 
 export interface AttentionParams {
   variant: Variant;
   W: Tensor;
   b?: Tensor;
   u?: Tensor;
-  /** Defaults to `eps` for the Keras variants and `softmax` for `linear`. */
+  /** Defaults to `eps` for the Keras variants and `softmax` for `linear` and `step-bias` (whose layer calls K.softmax). */
   normalise?: Normalisation;
 }
 
@@ -34,10 +38,20 @@ export interface Kernel {
   normalise: Normalisation;
   /** F: the size of X's last axis. */
   inputDim: number;
-  /** A: the number of attention units (1 for `linear`). */
+  /** A: the number of attention units (1 for `linear` and `step-bias`, F for `per-feature`). */
   attentionDim: number;
-  /** tanh between the projection and the dot with u (false for `linear`). */
+  /**
+   * The scorer's tanh between the projection and the dot with u. False for `linear`, and for
+   * `step-bias`, whose scorer runs the plain x·w and whose tanh comes after its per-step bias.
+   */
   tanh: boolean;
+  /** `step-bias` only: the (T,) bias added to step t's x·w before tanh; X must have T steps. */
+  stepBias?: Float64Array;
+  /**
+   * Weights per step: 1, or F for `per-feature`, whose units are not summed with a u but
+   * each normalised over time (its weights are (…, T, F), one per step and feature).
+   */
+  perStep: number;
   /** (A, F) row-major. */
   w: Float64Array;
   /** (A,), zeros when the layer has no bias. */
@@ -57,6 +71,8 @@ const DESCRIBE: Record<Variant, string> = {
   'awc-th': 'AttentionWithContext on Theano, tanh(x·W+b)·u with W (F, F)',
   attlayer: 'AttLayer, tanh(x·W+b)·u with W (F, A)',
   linear: 'a linear score head x·w+b with w (F,), (F, 1) or (1, F)',
+  'step-bias': 'a per-step bias tanh(x·w+b_t) with w (F, 1) and b (T, 1), softmax over time',
+  'per-feature': 'per-feature attention exp(tanh(x·W+b)) over time for each feature, W (F, F), b (F,), no u',
 };
 
 export function describeVariant(v: Variant): string {
@@ -111,7 +127,7 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
   if (!isVariant(variant)) {
     fail('BAD_ARGUMENT', `unknown attention variant ${JSON.stringify(variant)}`, { file, hint: `use one of ${VARIANTS.join(', ')}` });
   }
-  const normalise = p.normalise ?? (variant === 'linear' ? 'softmax' : 'eps');
+  const normalise = p.normalise ?? (variant === 'linear' || variant === 'step-bias' ? 'softmax' : 'eps');
   if (normalise !== 'eps' && normalise !== 'softmax') {
     fail('BAD_ARGUMENT', `unknown normalisation ${JSON.stringify(normalise)}`, { file, hint: 'use eps (the layers\' own) or softmax' });
   }
@@ -130,8 +146,9 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
       if (asVector(p.b.shape, 1) === undefined) mismatch(`the linear variant's bias is one number, but b is ${formatShape(p.b.shape)} (W is ${formatShape(Ws)})`);
       bias = numeric(p.b, 'b', file)[0]!;
     }
-    return { variant, normalise, inputDim: F!, attentionDim: 1, tanh: false, w, b: new Float64Array([bias]), u: new Float64Array([1]), shapes };
+    return { variant, normalise, inputDim: F!, attentionDim: 1, tanh: false, perStep: 1, w, b: new Float64Array([bias]), u: new Float64Array([1]), shapes };
   }
+  if (variant === 'step-bias') return stepBiasKernel(p, normalise, shapes, mismatch, file);
 
   if (Ws.length !== 2) mismatch(`W must be 2-D, but W is ${formatShape(Ws)}`);
   const [r, c] = Ws as [number, number];
@@ -141,6 +158,7 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
   const F = r;
   const A = c;
   if (F === 0 || A === 0) mismatch(`W ${formatShape(Ws)} has an empty axis`);
+  if (variant === 'per-feature') return perFeatureKernel(p, normalise, shapes, F, A, mismatch, file);
   if (!p.u) mismatch(`${variant} needs a context vector u of shape (${A},), but none was given (W is ${formatShape(Ws)})`, 'pass W, b and u in that order (W.npy,b.npy,u.npy, or W.npy,,u.npy without a bias)');
   if (asVector(p.u!.shape, A) === undefined) {
     mismatch(`u is ${formatShape(p.u!.shape)} but W ${formatShape(Ws)} gives A = ${A}: u must be (${A},), (${A}, 1) or (1, ${A})`);
@@ -160,11 +178,42 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
     // x·W: unit a reads column a of W.
     for (let f = 0; f < F; f++) for (let a = 0; a < A; a++) w[a * F + f] = W[f * A + a]!;
   }
-  return { variant, normalise, inputDim: F, attentionDim: A, tanh: true, w, b: Float64Array.from(b), u: Float64Array.from(u), shapes };
+  return { variant, normalise, inputDim: F, attentionDim: A, tanh: true, perStep: 1, w, b: Float64Array.from(b), u: Float64Array.from(u), shapes };
+}
+
+type Mismatch = (msg: string, hint?: string) => never;
+
+/** w (F,1) or (F,), b (T,1) or (T,): e_t = tanh(x_t·w + b_t). The scorer computes x·w; computeBlock adds b_t and takes the tanh. */
+function stepBiasKernel(p: AttentionParams, normalise: Normalisation, shapes: Kernel['shapes'], mismatch: Mismatch, file?: string): Kernel {
+  const Ws = p.W.shape;
+  const F = Ws.length === 2 && Ws[1] === 1 ? Ws[0] : Ws.length === 1 ? Ws[0] : undefined;
+  if (!F) mismatch(`the step-bias variant needs w of shape (F, 1) or (F,), but W is ${formatShape(Ws)}`);
+  if (p.u) mismatch(`the step-bias variant has no context vector u, but u ${formatShape(p.u.shape)} was given`);
+  if (!p.b) mismatch(`the step-bias variant needs its per-step bias b of shape (T, 1), but none was given (W is ${formatShape(Ws)})`, 'pass W and b in that order (W.npy,b.npy)');
+  const bs = p.b!.shape;
+  if (!((bs.length === 2 && bs[1] === 1) || bs.length === 1) || bs[0] === 0) {
+    mismatch(`the step-bias variant's b holds one bias per time step, (T, 1) or (T,), but b is ${formatShape(bs)}`);
+  }
+  const w = numeric(p.W, 'W', file);
+  const stepBias = numeric(p.b!, 'b', file);
+  return { variant: 'step-bias', normalise, inputDim: F!, attentionDim: 1, tanh: false, stepBias, perStep: 1, w, b: new Float64Array(1), u: new Float64Array([1]), shapes };
+}
+
+/** W (F,F), b (F,) or (1,F), no u: h = tanh(x·W + b), each of the F units normalised over time on its own. */
+function perFeatureKernel(p: AttentionParams, normalise: Normalisation, shapes: Kernel['shapes'], F: number, A: number, mismatch: Mismatch, file?: string): Kernel {
+  if (F !== A) mismatch(`per-feature needs a square W (F, F) (its output has one weight per feature of X), but W is ${formatShape(p.W.shape)}`);
+  if (p.u) mismatch(`the per-feature variant has no context vector u, but u ${formatShape(p.u.shape)} was given`, 'a layer with a u is AttentionWithContext (awc-tf/awc-th) or AttLayer');
+  if (p.b && asVector(p.b.shape, F) === undefined) mismatch(`b is ${formatShape(p.b.shape)} but W ${formatShape(p.W.shape)} gives F = ${F}: b must be (${F},) or (1, ${F})`);
+  const W = numeric(p.W, 'W', file);
+  const b = p.b ? numeric(p.b, 'b', file) : new Float64Array(F);
+  // K.dot(x, W) is x·W (a 2-D W is not expanded as AttentionWithContext's is): unit a reads column a.
+  const w = new Float64Array(F * F);
+  for (let f = 0; f < F; f++) for (let a = 0; a < F; a++) w[a * F + f] = W[f * F + a]!;
+  return { variant: 'per-feature', normalise, inputDim: F, attentionDim: F, tanh: true, perStep: F, w, b: Float64Array.from(b), u: new Float64Array(F), shapes };
 }
 
 /** Which axis of W is X's F, for messages: "W's axis 1" for awc-tf, "W's axis 0" otherwise. */
 export function inputAxisOfW(k: Kernel): string {
-  if (k.variant === 'linear') return 'the length of w';
+  if (k.variant === 'linear' || k.variant === 'step-bias') return "w's length (F)";
   return k.variant === 'awc-tf' ? "W's axis 1 (x·Wᵀ)" : "W's axis 0 (x·W)";
 }

@@ -26,10 +26,10 @@ parentPort!.on('message', (m: WorkerRequest) => {
     return;
   }
   try {
-    const rows = m.count * m.T;
-    if (scores.length < rows) scores = new Float64Array(rows);
-    const out = new Float32Array(rows);
-    computeBlock(kernel!, floatData(m.dtype, m.data), m.start, m.count, m.T, m.xShape, m.mask, out, 0, { backend }, scores.subarray(0, rows));
+    const n = m.count * m.T * kernel!.perStep;
+    if (scores.length < n) scores = new Float64Array(n);
+    const out = new Float32Array(n);
+    computeBlock(kernel!, floatData(m.dtype, m.data), m.start, m.count, m.T, m.xShape, m.mask, out, 0, { backend }, scores.subarray(0, n));
     const reply: WorkerReply = { id: m.id, weights: out };
     parentPort!.postMessage(reply, [out.buffer]);
   } catch (e) {

@@ -13,7 +13,8 @@ const cases = readdirSync(DIR).sort();
 
 describe('reference cases from han_ref.py', () => {
   it('has the cases the generator writes', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(13);
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    expect(cases).toEqual(expect.arrayContaining(['step-bias', 'step-bias-flat-masked', 'per-feature', 'per-feature-masked', 'per-feature-2d']));
   });
   for (const name of cases) {
     it(name, async () => {
@@ -35,7 +36,8 @@ describe('reference cases from han_ref.py', () => {
         // Masked steps are exactly 0.
         if (mask && 'lengths' in mask) {
           const T = X.shape[X.shape.length - 2]!;
-          for (let n = 0; n < mask.lengths.length; n++) for (let t = mask.lengths[n]!; t < T; t++) expect(got[n * T + t]).toBe(0);
+          const P = k.perStep;
+          for (let n = 0; n < mask.lengths.length; n++) for (let i = mask.lengths[n]! * P; i < T * P; i++) expect(got[n * T * P + i]).toBe(0);
         }
       }
     });
