@@ -1,19 +1,20 @@
 // `attnlens inspect / extract / convert` on TensorFlow dumps: files written by the
 // project's own encoders (@attnlens/tf), the committed fixtures of packages/tf (written by
 // an independent Python encoder), and the bundled nmt sample.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { decodeJson, decodeStream, tensor, toFloat32 } from '@attnlens/core';
+import { decodeJson, decodeStream, tensor } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
 import { encodeEvent, encodeTFRecords, encodeTensorProto } from '@attnlens/tf';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-tf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, data: Uint8Array | string) => {
   const p = join(dir, name);
   writeFileSync(p, data);
@@ -236,13 +237,14 @@ describe('attnlens on .npy alignment dumps (the bundled nmt sample)', () => {
     expect(r.code).toBe(0);
     const docs = decodeJson(readFileSync(out, 'utf8')).documents;
     expect(docs).toHaveLength(4);
-    const a = decodeNpy(new Uint8Array(readFileSync(npy))); // (8, 4, 7)
-    const v = toFloat32(a);
     const m = docs[1]!.maps[0]!;
     expect(m).toMatchObject({ shape: [8, 7], validRows: 4, validCols: 5 });
     expect(m.colLabels).toEqual(['i', 'like', 'green', 'tea', '</s>', '', '']);
     expect(m.rowLabels!.slice(0, 4)).toEqual(['我', '喜欢', '绿茶', '</s>']);
-    expect(Array.from(m.weights.subarray(7, 14))).toEqual(Array.from(v.subarray((1 * 4 + 1) * 7, (1 * 4 + 1) * 7 + 7)));
+    // decoder step 1 of pair 1, as NumPy reads it (not our reader):
+    //   /usr/bin/python3 -c "import numpy as np; print(np.load('apps/cli/samples/nmt/alignment_history.npy')[1, 1].tolist())"
+    const numpy = [0.025040889158844948, 0.23288382589817047, 0.4912969768047333, 0.2414861023426056, 0.009292203933000565, 0, 0];
+    expect(Array.from(m.weights.subarray(7, 14))).toEqual(numpy);
     expect(docs[0]!.provenance).toMatchObject({ sourceFormat: 'npy', fileName: 'alignment_history.npy', framework: 'tensorflow' });
   });
 
