@@ -14,6 +14,9 @@ keras-team/keras-preprocessing (the code Keras 2.2-2.3 and tf.keras ship):
 Python 2 branches are left out (Python 3 only). Run with Debian's python3:
   /usr/bin/python3 packages/text/scripts/make-fixtures.py
 It writes packages/text/tests/fixtures/{tok-*.json,cases.json}.
+  /usr/bin/python3 packages/text/scripts/make-fixtures.py --encode TOKENIZER.json TEXT...
+prints the ids of each TEXT under a saved tokenizer (tokenizer_from_json, then
+texts_to_sequences): the expected values of test/conformance/text.test.ts.
 """
 import json
 import os
@@ -244,5 +247,31 @@ def main():
     print('wrote %d cases to %s' % (len(cases), OUT))
 
 
+def tokenizer_from_json(json_string):
+    """keras_preprocessing/text.py tokenizer_from_json (the file's last function)."""
+    tokenizer_config = json.loads(json_string)
+    config = tokenizer_config.get('config')
+    word_counts = json.loads(config.pop('word_counts'))
+    word_docs = json.loads(config.pop('word_docs'))
+    index_docs = json.loads(config.pop('index_docs'))
+    index_docs = {int(k): v for k, v in index_docs.items()}
+    index_word = json.loads(config.pop('index_word'))
+    index_word = {int(k): v for k, v in index_word.items()}
+    word_index = json.loads(config.pop('word_index'))
+    tokenizer = Tokenizer(**config)
+    tokenizer.word_counts = word_counts
+    tokenizer.word_docs = word_docs
+    tokenizer.index_docs = index_docs
+    tokenizer.word_index = word_index
+    tokenizer.index_word = index_word
+    return tokenizer
+
+
 if __name__ == '__main__':
-    main()
+    import sys
+    if len(sys.argv) > 2 and sys.argv[1] == '--encode':
+        with open(sys.argv[2], encoding='utf-8') as f:
+            tok = tokenizer_from_json(f.read())
+        print(json.dumps({'size': len(tok.word_index), 'ids': tok.texts_to_sequences(sys.argv[3:])}))
+    else:
+        main()
