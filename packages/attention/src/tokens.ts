@@ -1,59 +1,10 @@
-// Token labels for the steps of each sample, and how they line up with X's padded time axis.
+// How token labels line up with X's padded time axis.
 import { fail } from '@attnlens/core';
 import { validExtent, type Mask } from './mask.js';
 
-/**
- * Tokens of each sample: a JSON array of arrays of strings, or text with one sample per
- * line and tokens separated by spaces (a final newline does not add a sample).
- */
-export function parseTokens(text: string, file?: string): string[][] {
-  const body = text.replace(/^\uFEFF/, '');
-  if (/^\s*\[/.test(body)) {
-    const v = parseJson(body, file);
-    if (!Array.isArray(v) || !v.every((s) => Array.isArray(s) && s.every((t) => typeof t === 'string'))) {
-      fail('BAD_ARGUMENT', 'JSON tokens must be an array of arrays of strings, one array per sample', { file, hint: 'e.g. [["the", "cat"], ["a", "dog", "ran"]]' });
-    }
-    return v as string[][];
-  }
-  const lines = body.split(/\r?\n/);
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => l.split(/[ \t]+/).filter((t) => t !== ''));
-}
-
-/**
- * Tokens of each sentence of each sample, for hierarchical attention: a JSON array
- * (samples) of arrays (sentences) of arrays of strings, or text with one sentence per
- * line and a blank line between samples.
- */
-export function parseSentenceTokens(text: string, file?: string): string[][][] {
-  const body = text.replace(/^\uFEFF/, '');
-  if (/^\s*\[/.test(body)) {
-    const v = parseJson(body, file);
-    const ok = Array.isArray(v) && v.every((d) => Array.isArray(d) && d.every((s) => Array.isArray(s) && s.every((t) => typeof t === 'string')));
-    if (!ok) fail('BAD_ARGUMENT', 'JSON tokens for hierarchical attention must be samples → sentences → tokens (arrays of arrays of arrays of strings)', { file, hint: 'e.g. [[["good", "food"], ["slow", "service"]]]' });
-    return v as string[][][];
-  }
-  const docs: string[][][] = [];
-  let cur: string[][] | undefined;
-  for (const line of body.split(/\r?\n/)) {
-    if (line.trim() === '') {
-      if (cur) docs.push(cur);
-      cur = undefined;
-      continue;
-    }
-    (cur ??= []).push(line.split(/[ \t]+/).filter((t) => t !== ''));
-  }
-  if (cur) docs.push(cur);
-  return docs;
-}
-
-function parseJson(text: string, file?: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    return fail('BAD_ARGUMENT', `tokens look like JSON but do not parse: ${(e as Error).message}`, { file, hint: 'fix the JSON, or give plain text with one sample per line' });
-  }
-}
+// The token-file parsers live in @attnlens/text (one parser of each layout); kept here
+// so that existing imports from @attnlens/attention go on working.
+export { parseTokens, parseSentenceTokens } from '@attnlens/text';
 
 /**
  * Column labels for one sequence of T steps. Tokens may number T (labels for every step,

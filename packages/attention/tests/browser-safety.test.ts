@@ -29,7 +29,7 @@ describe('browser safety of @attnlens/attention', () => {
     expect(files.has('node.ts')).toBe(false);
     expect(files.has('worker-pool.ts')).toBe(false);
     expect(files.has('scores-wasm.ts')).toBe(true);
-    expect([...external].sort()).toEqual(['@attnlens/core']);
+    expect([...external].sort()).toEqual(['@attnlens/core', '@attnlens/text']);
   });
 
   it('the Node-only imports are in node.ts, worker-pool.ts and worker.ts', () => {
