@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'NON_FINITE' // NaN or Inf where a number is needed
   | 'BAD_ARGUMENT' // a command-line or API argument is wrong
   | 'VERSION' // a format version newer than this attnlens reads
-  | 'INTERRUPTED'; // the user stopped the work
+  | 'INTERRUPTED' // the user stopped the work
+  | 'SIZE_LIMIT' // the data would take more memory or disk than a limit allows (core/limits.ts); details: bytes, limit, limitName
+  | 'NOT_ALLOWED'; // the file asks to read another file (HDF5 external storage or link) the user did not allow
 
 export interface AttnlensErrorOptions {
   code: ErrorCode;

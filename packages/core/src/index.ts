@@ -1,5 +1,7 @@
 export { AttnlensError, fail, isAttnlensError } from './errors.js';
 export type { ErrorCode, AttnlensErrorOptions } from './errors.js';
+export { DEFAULT_LIMITS, LIMIT_FLAGS, setLimits, resetLimits, limits, checkSize, formatBytes } from './limits.js';
+export type { Limits, LimitName, CheckSizeOptions } from './limits.js';
 export {
   DTYPES, itemSize, isFloat, shapeSize, formatShape, allocate, view, tensor,
   float16ToFloat32, float32ToFloat16, toFloat32, toFloat64, valueAt, firstNonFinite, unravel,

@@ -6,3 +6,8 @@ export { decodeNpy, decodeNpyAll } from './decode.js';
 export { encodeNpy } from './encode.js';
 export { decodeNpz, listNpz, inspectNpz, extractZipEntry } from './npz.js';
 export type { NpzEntry, NpzEntryInfo } from './npz.js';
+// The zip reader (by ranges, ZIP64, CRC-checked), shared with the torch and Keras adapters.
+export {
+  locateCentralDirectory, zip64Record, parseCentralDirectory, localDataOffset, checkEntry, entryData, crc32, ZIP_TAIL_BYTES, LOCAL_HEADER_BYTES,
+} from './zip.js';
+export type { ZipEntry, CentralDirectory } from './zip.js';

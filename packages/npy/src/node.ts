@@ -2,7 +2,7 @@
 // so a file is never read whole unless the whole array is asked for, and openNpy
 // streams rows of a file of any size in constant memory.
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { AttnlensError, allocate, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Tensor, type TypedArray } from '@attnlens/core';
+import { AttnlensError, allocate, checkSize, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Limits, type Tensor, type TypedArray } from '@attnlens/core';
 import { fileSize, fsError } from '@attnlens/core/node';
 import { arrayError, decodeNpy } from './decode.js';
 import { npyDataBytes } from './encode.js';
@@ -12,7 +12,7 @@ import {
 import { entryHeaderInfo, entryLabel, npyEntries, type NpzEntryInfo } from './npz.js';
 import { nativeInPlace, needsSwap, normaliseBool, swapBytes } from './order.js';
 import {
-  entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, PrefixInflater, zip64Record, ZIP_TAIL_BYTES, checkEntry, type ZipEntry,
+  entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, prefixPiece, PrefixInflater, zip64Record, ZIP_TAIL_BYTES, checkEntry, type ZipEntry,
 } from './zip.js';
 
 export type { NpyHeader, NpyHeaderInfo } from './header.js';
@@ -61,6 +61,8 @@ export type NumpyFileInfo =
 export interface LoadOptions {
   /** Where warnings go (bytes after the last array); default: stderr. */
   warn?: (message: string) => void;
+  /** Size limits for this call, over the process-wide ones (core's setLimits). */
+  limits?: Partial<Limits>;
 }
 
 const stderrWarn = (m: string) => {
@@ -128,7 +130,8 @@ async function refuseTrailing(fh: FileHandle, end: number, size: number, path: s
 }
 
 /** Read the array whose header is `h`, starting at `offset`, into one typed array. */
-async function readArrayAt(fh: FileHandle, offset: number, h: NpyHeader, path: string): Promise<Tensor> {
+async function readArrayAt(fh: FileHandle, offset: number, h: NpyHeader, path: string, limits?: Partial<Limits>): Promise<Tensor> {
+  checkSize(h.dataBytes, `the array ${h.dtype} ${formatShape(h.shape)}`, 'maxArrayBytes', { file: path, limits });
   const size = itemSize(h.dtype);
   let arr: TypedArray = allocate(h.dtype, h.dataBytes / size);
   await readExactly(fh, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), offset + h.headerBytes, path);
@@ -137,7 +140,7 @@ async function readArrayAt(fh: FileHandle, offset: number, h: NpyHeader, path: s
 }
 
 /** One .npy array, strictly (as decodeNpy): bytes after it are an error. */
-export async function readNpyFile(path: string): Promise<Tensor> {
+export async function readNpyFile(path: string, opts: Pick<LoadOptions, 'limits'> = {}): Promise<Tensor> {
   const { fh, size } = await openRead(path);
   try {
     const info = await headerAt(fh, 0, size, path);
@@ -146,7 +149,7 @@ export async function readNpyFile(path: string): Promise<Tensor> {
     checkDataFits(h, size - h.headerBytes, path);
     const end = h.headerBytes + h.dataBytes;
     if (end < size) await refuseTrailing(fh, end, size, path);
-    return await readArrayAt(fh, 0, h, path);
+    return await readArrayAt(fh, 0, h, path, opts.limits);
   } finally {
     await fh.close();
   }
@@ -199,10 +202,10 @@ async function entryPrefix(fh: FileHandle, e: ZipEntry, start: number, want: num
   want = Math.min(want, e.uncompressedSize);
   if (e.method === 0) return bytesAt(fh, start, want, path);
   const inf = new PrefixInflater(want, e.name, path);
-  for (let p = 0; ; p += 65536) {
-    const n = Math.min(65536, e.compressedSize - p);
+  for (let p = 0, k = 0; ; p += prefixPiece(k++)) {
+    const n = Math.min(prefixPiece(k), e.compressedSize - p);
     const chunk = await bytesAt(fh, start + p, Math.max(0, n), path);
-    if (inf.push(chunk, p + 65536 >= e.compressedSize)) break;
+    if (inf.push(chunk, p + prefixPiece(k) >= e.compressedSize)) break;
   }
   return inf.bytes.subarray(0, want);
 }
@@ -258,17 +261,18 @@ export async function loadArray(path: string, name?: string, opts: LoadOptions =
       const a = scan.arrays[Number(pick)]!;
       if (a.info.unsupported) throw arrayError(a.info.unsupported.withFile(path), Number(a.name), a.offset, path);
       if (scan.trailingBytes) warn(`${path}: ${scan.trailingBytes} bytes after the last array (from byte ${size - scan.trailingBytes}) are not another .npy array; ignored them`);
-      return await readArrayAt(fh, a.offset, a.info.header!, path);
+      return await readArrayAt(fh, a.offset, a.info.header!, path, opts.limits);
     }
     const entries = npyEntries(await zipEntriesOf(fh, size, path), path);
     const key = choose(entries.map((e) => e.key), name, path, 'entries');
     const e = [...entries].reverse().find((x) => x.key === key)!.entry;
     checkEntry(e, path);
     const label = entryLabel(path, e.name);
+    checkSize(e.uncompressedSize, `zip entry ${e.name}`, 'maxArrayBytes', { file: path, limits: opts.limits });
     const start = await entryStart(fh, e, size, path);
     const raw = new Uint8Array(e.compressedSize);
     await readExactly(fh, raw, start, path);
-    return decodeNpy(entryData(e, raw, label), label);
+    return decodeNpy(entryData(e, raw, label, opts.limits), label);
   } finally {
     await fh.close();
   }

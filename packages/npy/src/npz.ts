@@ -2,7 +2,7 @@
 import { fail, type Tensor } from '@attnlens/core';
 import { decodeNpy } from './decode.js';
 import { checkDataFits, inspectNpyHeader, npyHeaderSize, NPY_PREAMBLE_BYTES, type NpyHeader, type NpyHeaderInfo } from './header.js';
-import { entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, PrefixInflater, checkEntry, type ZipEntry } from './zip.js';
+import { checkNoOverlap, entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, prefixPiece, PrefixInflater, checkEntry, type ZipEntry } from './zip.js';
 
 export interface NpzEntry {
   /** The key np.load gives it: the entry name without `.npy` (`arr_0` for positional arrays). */
@@ -34,6 +34,7 @@ export function zipEntries(bytes: Uint8Array, file?: string): ZipEntry[] {
 
 /** The .npy entries of an archive, as np.load names them. */
 export function npyEntries(entries: ZipEntry[], file?: string): { key: string; entry: ZipEntry }[] {
+  checkNoOverlap(entries, file);
   const out = entries.filter((e) => e.name.endsWith('.npy')).map((entry) => ({ key: entry.name.slice(0, -4), entry }));
   if (!out.length) {
     fail('UNKNOWN_FORMAT', `is a zip with no .npy entries (${entries.length ? entries.slice(0, 5).map((e) => e.name).join(', ') : 'it is empty'}), not an .npz`, {
@@ -67,7 +68,10 @@ function memoryPrefix(e: ZipEntry, raw: Uint8Array, file?: string): (want: numbe
   if (e.method === 0) return (want) => raw.subarray(0, want);
   return (want) => {
     const inf = new PrefixInflater(want, e.name, file);
-    for (let p = 0; p < raw.length; p += 65536) if (inf.push(raw.subarray(p, p + 65536), p + 65536 >= raw.length)) break;
+    for (let p = 0, k = 0; p < raw.length; p += prefixPiece(k++)) {
+      const end = p + prefixPiece(k);
+      if (inf.push(raw.subarray(p, end), end >= raw.length)) break;
+    }
     if (raw.length === 0) inf.push(raw, true);
     return inf.bytes.subarray(0, want);
   };

@@ -3,8 +3,8 @@
 // the directory is parsed by hand so that Node can read one entry of a huge .npz by
 // range, list entries without inflating them, honour ZIP64 (which NumPy forces on
 // every entry's local header) and check each entry's CRC (fflate does not).
-import { fail } from '@attnlens/core';
-import { Inflate, inflateSync } from 'fflate';
+import { checkSize, fail, type Limits } from '@attnlens/core';
+import { Inflate } from 'fflate';
 
 export interface ZipEntry {
   name: string;
@@ -165,23 +165,28 @@ export function checkEntry(e: ZipEntry, file?: string): void {
   }
 }
 
-/** An entry's bytes from its stored/compressed bytes: inflated, length- and CRC-checked. */
-export function entryData(e: ZipEntry, raw: Uint8Array, file?: string): Uint8Array {
-  checkEntry(e, file);
-  let data: Uint8Array;
-  if (e.method === 0) data = raw;
-  else {
-    // fflate silently truncates to the `out` buffer, so it gets one spare byte to show an overrun.
-    const out = new Uint8Array(e.uncompressedSize + 1);
-    try {
-      data = inflateSync(raw, { out });
-    } catch (err) {
-      fail('CORRUPT', `zip entry ${e.name} does not inflate (${(err as Error).message})`, { file, hint: 'the archive is damaged or was cut short; save it again' });
-    }
-    if (data.length !== e.uncompressedSize) {
-      fail('CORRUPT', `zip entry ${e.name} inflates to ${data.length === out.length ? 'more than' : data.length} bytes, not the ${e.uncompressedSize} its directory says`, { file, hint: 'the archive is damaged; save it again' });
+/**
+ * Refuse directories whose entries share bytes: NumPy never writes them, and pointing many
+ * entries at one highly compressed member is how overlapping zip bombs multiply their size.
+ */
+export function checkNoOverlap(entries: readonly ZipEntry[], file?: string): void {
+  const byOffset = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  for (let k = 1; k < byOffset.length; k++) {
+    const a = byOffset[k - 1]!;
+    const b = byOffset[k]!;
+    if (a.localHeaderOffset + LOCAL_HEADER_BYTES + a.compressedSize > b.localHeaderOffset) {
+      fail('CORRUPT', `zip entries ${a.name} and ${b.name} share bytes (both from byte ${b.localHeaderOffset}): overlapping entries, which no zip writer makes and zip bombs use`, {
+        file, hint: 'do not trust this archive; save the arrays again with np.savez', details: { entries: [a.name, b.name], offset: b.localHeaderOffset },
+      });
     }
   }
+}
+
+/** An entry's bytes from its stored/compressed bytes: inflated, length- and CRC-checked. */
+export function entryData(e: ZipEntry, raw: Uint8Array, file?: string, limits?: Partial<Limits>): Uint8Array {
+  checkEntry(e, file);
+  checkSize(e.uncompressedSize, `zip entry ${e.name}`, 'maxArrayBytes', { file, limits });
+  const data = e.method === 0 ? raw : inflateEntry(e, raw, file);
   const crc = crc32(data);
   if (crc !== e.crc32) {
     fail('CORRUPT', `zip entry ${e.name} fails its CRC check (the data is damaged)`, { file, hint: 'the archive is damaged; save it again', details: { expected: e.crc32, actual: crc } });
@@ -189,9 +194,54 @@ export function entryData(e: ZipEntry, raw: Uint8Array, file?: string): Uint8Arr
   return data;
 }
 
+/** Compressed bytes inflated per step: each step yields at most ~16 MiB, however the data was made. */
+const INFLATE_PIECE = 16 << 10;
+
+/**
+ * Inflate into a buffer of the size the directory claims (already checked against the
+ * limit), in pieces, stopping as soon as the data runs past it: an entry whose directory
+ * lies (a zip bomb) costs the claimed size plus one piece, not what it would expand to.
+ * (fflate's inflateSync with a fixed `out` throws a RangeError on some overruns instead.)
+ */
+function inflateEntry(e: ZipEntry, raw: Uint8Array, file?: string): Uint8Array {
+  const out = new Uint8Array(e.uncompressedSize);
+  let n = 0;
+  let over = false;
+  let ended = false;
+  const inf = new Inflate((chunk, final) => {
+    if (final) ended = true;
+    if (n + chunk.length > out.length) over = true;
+    else {
+      out.set(chunk, n);
+      n += chunk.length;
+    }
+  });
+  try {
+    for (let p = 0; !over; p += INFLATE_PIECE) {
+      const last = p + INFLATE_PIECE >= raw.length;
+      inf.push(raw.subarray(p, p + INFLATE_PIECE), last);
+      if (last) break;
+    }
+  } catch (err) {
+    fail('CORRUPT', `zip entry ${e.name} does not inflate (${(err as Error).message})`, { file, hint: 'the archive is damaged or was cut short; save it again' });
+  }
+  if (over || !ended || n !== out.length) {
+    fail('CORRUPT', `zip entry ${e.name} inflates to ${over ? `more than ${out.length}` : n} bytes, not the ${e.uncompressedSize} its directory says`, { file, hint: 'the archive is damaged; save it again' });
+  }
+  return out;
+}
+
+/**
+ * Compressed bytes to feed a PrefixInflater at step k: 256, 512, ... up to 64 KiB. Deflate
+ * expands at most ~1032:1 and fflate inflates a whole pushed piece, so small first pieces
+ * keep the look at an .npy header (a few hundred bytes) to well under a MiB of inflating,
+ * however much the entry holds: inspection never expands the data.
+ */
+export const prefixPiece = (k: number): number => Math.min(65536, 256 << Math.min(k, 8));
+
 /**
  * Inflates just enough of a deflated entry to see its first `want` bytes (an .npy
- * header) without inflating the rest. Feed compressed chunks until `push` is true.
+ * header) without inflating the rest. Feed compressed pieces of prefixPiece(k) bytes until `push` is true.
  */
 export class PrefixInflater {
   private parts: Uint8Array[] = [];

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AttnlensError, checkSize, DEFAULT_LIMITS, formatBytes, limits, resetLimits, setLimits } from '../src/index.js';
+
+afterEach(() => resetLimits());
+
+function thrown(fn: () => void): AttnlensError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AttnlensError) return e;
+    throw e;
+  }
+  throw new Error('did not throw');
+}
+
+describe('size limits', () => {
+  it('default to 2 GiB per array, 1 GiB per output, 2 GiB per temporary copy', () => {
+    expect(DEFAULT_LIMITS).toEqual({ maxArrayBytes: 2 ** 31, maxOutputBytes: 2 ** 30, maxTempBytes: 2 ** 31 });
+  });
+  it('checkSize passes at the limit and fails one byte over, naming the size, the limit and the option', () => {
+    checkSize(2 ** 31, 'x');
+    const e = thrown(() => checkSize(2 ** 31 + 1, 'the dataset /w', 'maxArrayBytes', { file: 'm.h5' }));
+    expect(e.code).toBe('SIZE_LIMIT');
+    expect(e.message).toBe('m.h5: the dataset /w needs 2.1 GB (2147483649 bytes), over the per-array limit of 2.1 GB (2147483648 bytes)');
+    expect(e.hint).toContain('maxArrayBytes');
+    expect(e.hint).toContain('--max-array-bytes');
+    expect(e.details).toEqual({ bytes: 2 ** 31 + 1, limit: 2 ** 31, limitName: 'maxArrayBytes' });
+  });
+  it('setLimits changes the process-wide value; a per-call override wins', () => {
+    setLimits({ maxOutputBytes: 1000 });
+    expect(limits().maxOutputBytes).toBe(1000);
+    expect(thrown(() => checkSize(1001, 'y', 'maxOutputBytes')).message).toContain('over the per-output limit of 1.0 KB (1000 bytes)');
+    checkSize(1001, 'y', 'maxOutputBytes', { limits: { maxOutputBytes: 5000 } });
+    expect(limits({ maxTempBytes: 7 }).maxTempBytes).toBe(7);
+  });
+  it('refuses nonsense limits', () => {
+    expect(thrown(() => setLimits({ maxArrayBytes: -1 })).code).toBe('BAD_ARGUMENT');
+    expect(thrown(() => setLimits({ maxArrayBytes: 1.5 })).code).toBe('BAD_ARGUMENT');
+  });
+  it('formatBytes gives decimal units and the exact count', () => {
+    expect(formatBytes(999)).toBe('999 bytes');
+    expect(formatBytes(3_900_000_000)).toBe('3.9 GB (3900000000 bytes)');
+  });
+});
