@@ -1,0 +1,31 @@
+// runRnn against keras_ref.py's rnn() (tests/fixtures/rnn.json): every cell, both GRU variants,
+// masks with gaps and fully masked rows, go_backwards, both masked-output rules, initial states.
+import { describe, expect, it } from 'vitest';
+import { runRnn, type ActivationName, type CellKind } from '../src/index.js';
+import { type Arr, expectClose, f32, fixture, opt, u8 } from './helpers.js';
+
+interface RnnCase {
+  name: string; cell: CellKind; units: number; activation: ActivationName; recurrentActivation: ActivationName;
+  resetAfter: boolean; goBackwards: boolean; maskedOutput: 'previous' | 'zero'; returnSequences: boolean;
+  x: Arr; mask: Arr | null; kernel: Arr; recurrentKernel: Arr; bias: Arr | null; initialState?: Arr[];
+  expected: Arr; states: Arr[];
+}
+
+describe('runRnn matches the Keras reference', () => {
+  const cases = fixture<RnnCase[]>('rnn');
+  it('has the cases it should', () => expect(cases.length).toBeGreaterThan(50));
+  for (const c of cases) {
+    it(c.name, () => {
+      const [n, t, f] = c.x.shape as [number, number, number];
+      const w = { kernel: f32(c.kernel), recurrentKernel: f32(c.recurrentKernel), ...(c.bias ? { bias: opt(c.bias)! } : {}) };
+      const r = runRnn(f32(c.x), n, t, f, c.mask ? u8(c.mask) : undefined, w, {
+        cell: c.cell, units: c.units, activation: c.activation, recurrentActivation: c.recurrentActivation,
+        resetAfter: c.resetAfter, returnSequences: c.returnSequences, goBackwards: c.goBackwards, maskedOutput: c.maskedOutput,
+        ...(c.initialState ? { initialState: c.initialState.map(f32) } : {}),
+      });
+      expectClose(r.output, c.expected);
+      expect(r.states.length).toBe(c.states.length);
+      r.states.forEach((s, i) => expectClose(s, c.states[i]!));
+    });
+  }
+});
