@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { encodeStream, type AttentionDocument } from '@attnlens/core';
-import { BIN, cli, isCleanError } from '../helpers/cli.js';
+import { BIN, cli, isCleanError, type CliResult } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const vec = (...w: number[]) => Float32Array.from(w);
 const doc = (id: string, w: Float32Array, extra: Partial<AttentionDocument> = {}): AttentionDocument => ({
   id,
@@ -28,10 +29,23 @@ function files(d: string): string[] {
   return existsSync(d) ? readdirSync(d).sort() : [];
 }
 
+/** Every file under a folder, as paths relative to it. */
+function tree(d: string): string[] {
+  return readdirSync(d, { recursive: true, encoding: 'utf8' }).filter((n) => statSync(join(d, n)).isFile()).sort();
+}
+
 describe('attnlens render', () => {
-  const out = join(dir, 'render');
+  // Two levels below a folder of its own, so an id like ../../escape that got out
+  // would land beside the output folder, where `tree(root)` sees it.
+  const root = join(dir, 'render-root');
+  const out = join(root, 'a', 'b', 'render');
+  let r: CliResult;
+  // The first render is every test's input here, so each test holds in any order.
+  beforeAll(() => {
+    r = cli(['render', input, '--out', out, '--format', 'png,svg,html', '--quiet']);
+  });
+
   it('writes one file per document and format inside the folder, reports bad samples and exits 3', () => {
-    const r = cli(['render', input, '--out', out, '--format', 'png,svg,html', '--quiet']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/sample "nan": map "word" has NaN weights/);
     expect(r.stderr).toMatch(/sample "empty": map "word" has no tokens/);
@@ -40,7 +54,8 @@ describe('attnlens render', () => {
     expect(names.length).toBe(8 * 3);
     expect(names.every((n) => !n.includes('/') && !n.startsWith('.'))).toBe(true);
     expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(names.length);
-    expect(files(dir).sort()).toEqual(['in.attn.pb', 'render']); // nothing escaped the folder
+    expect(tree(root).every((n) => n.startsWith(join('a', 'b', 'render') + '/'))).toBe(true); // nothing escaped the folder
+    expect(tree(root).length).toBe(8 * 3);
     expect(names).toContain('a.png');
     expect(names.filter((n) => /^A-[0-9a-f]{8}\.png$/.test(n)).length).toBe(1); // "A" never meets "a"
     expect(names.filter((n) => /^CON-[0-9a-f]{8}\.png$/.test(n)).length).toBe(1);
@@ -129,7 +144,7 @@ describe('attnlens report', () => {
   });
 
   it('limits heatmaps and chunks big reports into data files', () => {
-    const many = Array.from({ length: 1200 }, (_, i) => doc(`d${i}`, vec(Math.random(), Math.random(), 1)));
+    const many = Array.from({ length: 1200 }, (_, i) => doc(`d${i}`, vec(((i * 37) % 101) / 101, ((i * 53) % 97) / 97, 1)));
     const p = join(dir, 'many.attn.pb');
     writeFileSync(p, encodeStream(many));
     const out = join(dir, 'many');
@@ -147,13 +162,22 @@ describe('attnlens report', () => {
     const out = join(dir, 'slow');
     const child = spawn(process.execPath, [BIN, 'report', p, '--out', out, '--workers', '1'], { env: { ...process.env } });
     let stderr = '';
-    const started = new Promise<void>((resolve) => child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/heatmaps: \d+\/400/.test(stderr) && files(join(out, 'heatmaps')).length > 0) resolve();
-    }));
-    await started;
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    // Signal on an event, not a time: the first finished heatmap (files appear by an atomic
+    // rename, so one that is there is whole). Polling the folder, because the progress
+    // line comes every 2 s and fs.watch is not reliable on every file system.
+    const firstPng = () => files(join(out, 'heatmaps')).some((f) => f.endsWith('.png'));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (firstPng() || child.exitCode !== null) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 2);
+    });
     child.kill('SIGINT');
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const code = await closed;
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted after \d+ heatmaps; nothing half-written is left/);
     const partial = files(join(out, 'heatmaps'));
