@@ -39,7 +39,22 @@ async function writeH5(name: string, build: (f: InstanceType<typeof h5wasm.File>
   return path;
 }
 
-const kerasTemps = () => readdirSync(tmpdir()).filter((n) => n.startsWith('attnlens-keras-') && !n.startsWith('attnlens-keras-test-'));
+/**
+ * Run with TMPDIR set to a fresh folder of this test's own, where `temps()` lists what
+ * openKeras left: the shared temp folder also holds other tests' and other programs'
+ * folders (test/cli makes attnlens-keras-cli-*), which come and go as they run.
+ */
+async function inPrivateTmp(fn: (temps: () => string[]) => Promise<void>): Promise<void> {
+  const t = mkdtempSync(join(dir, 'tmp-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = t; // os.tmpdir() reads it on every call
+  try {
+    await fn(() => readdirSync(t));
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
 
 describe('files that are not readable Keras files', () => {
   it('missing file, directory, empty file, text file', async () => {
@@ -136,8 +151,7 @@ describe('bad .keras archives', () => {
     await rejects(openKeras(p), 'TRUNCATED', /zip archive without its central directory/);
   });
 
-  it('damaged weights inside the archive: an HDF5 error naming the .keras, and no temporary file left behind', async () => {
-    const before = kerasTemps().length;
+  it('damaged weights inside the archive: an HDF5 error naming the .keras, and no temporary file left behind', () => inPrivateTmp(async (temps) => {
     const src = Buffer.from(readFileSync(fx('keras3.keras')));
     const at = src.indexOf(Buffer.from([0x89, 0x48, 0x44, 0x46])); // the HDF5 signature of model.weights.h5
     expect(at).toBeGreaterThan(0);
@@ -145,8 +159,8 @@ describe('bad .keras archives', () => {
     const p = join(dir, 'damaged.keras');
     writeFileSync(p, src);
     await rejects(openKeras(p), 'CORRUPT', /damaged\.keras: has an HDF5 signature but the HDF5 library cannot open it/, p);
-    expect(kerasTemps().length).toBe(before);
-  });
+    expect(temps()).toEqual([]);
+  }));
 
   it('nowhere to put the temporary copy: an IO error naming the directory', async () => {
     const saved = process.env.TMPDIR;
@@ -201,14 +215,13 @@ describe('asking for what is not there', () => {
     await rejects(() => k.readWeight('model_weights/att_layer_2/att_layer_2/Variable:0'), 'BAD_ARGUMENT', /closed/);
   });
 
-  it('a .keras file removes its temporary copy on close', async () => {
-    const before = kerasTemps().length;
+  it('a .keras file removes its temporary copy on close', () => inPrivateTmp(async (temps) => {
     const k = await openKeras(fx('keras3.keras'));
-    expect(kerasTemps().length).toBe(before + 1);
+    expect(temps()).toEqual([expect.stringMatching(/^attnlens-keras-/)]);
     expect(k.readWeight('layers/dense_1/vars/0').shape).toEqual([3, 1]);
     k.close();
-    expect(kerasTemps().length).toBe(before);
-  });
+    expect(temps()).toEqual([]);
+  }));
 });
 
 describe('the generated bad files are what the generator says', () => {
