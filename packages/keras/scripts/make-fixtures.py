@@ -259,6 +259,100 @@ def keras3_legacy(path):
         layer(mw, "top_level_model_weights", [], names=vlen_utf8)
 
 
+def k3_node(*inputs):
+    """Keras 3 inbound_nodes: one call whose args are keras tensors (keras_history [name, node, tensor])."""
+    if not inputs:
+        return []
+    ts = [{"class_name": "__keras_tensor__", "config": {"shape": [None, 6, 3], "dtype": "float32", "keras_history": [n, 0, 0]}} for n in inputs]
+    return [{"args": ts if len(ts) == 1 else [ts], "kwargs": {}}]  # several inputs: one list argument
+
+
+def keras2_per_feature(path):
+    """Keras 2.2.4 Sequential like mayuefine/c_AMPs-prediction att.h5: Embedding -> Conv1D ->
+    a custom Attention_layer holding '{name}_W:0' (F,F) and '{name}_b:0' (F,) and no u
+    (script/Attention.py: per-feature attention, a (T,F) map) -> Dense(1, sigmoid)."""
+    F = 4
+    layers = [cfg("Embedding", "embedding_1", input_dim=9, output_dim=5), cfg("Conv1D", "conv1d_1", filters=F, kernel_size=3),
+              cfg("Attention_layer", "attention_layer_1"), cfg("Dense", "dense_1", units=1, activation="sigmoid")]
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"2.2.4"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = model_config("Sequential", "sequential_1", layers)
+        mw = f.create_group("model_weights")
+        fixed(mw, "layer_names", ["embedding_1", "conv1d_1", "attention_layer_1", "dense_1"])
+        layer(mw, "embedding_1", [("embedding_1/embeddings:0", vals((9, 5)))])
+        layer(mw, "conv1d_1", [("conv1d_1/kernel:0", vals((3, 5, F))), ("conv1d_1/bias:0", vals((F,)))])
+        layer(mw, "attention_layer_1", [("attention_layer_1/attention_layer_1_W:0", vals((F, F))), ("attention_layer_1/attention_layer_1_b:0", vals((F,)))])
+        layer(mw, "dense_1", [("dense_1/kernel:0", vals((F, 1))), ("dense_1/bias:0", vals((1,)))])
+
+
+def keras3_step_bias(path):
+    """Keras 3 legacy .h5 Functional like mschongchulshin's: LSTM -> a custom layer whose
+    class_name is 'Attention' (Keras's built-in name) with att_weight (F,1) and att_bias (T,1),
+    its weights a model output; beside it the built-in Attention (no weights) over a query and
+    the LSTM output; a Dense(1) score head -> Flatten -> Activation('softmax') (attention
+    built from built-in layers: linear); and a Dense(1) named like attention that only feeds a
+    Dense (not attention by itself)."""
+    T, F = 6, 3
+    def l3(cls, name, inputs, **c):
+        c["name"] = name
+        return {"module": "keras.layers", "class_name": cls, "config": c, "registered_name": None, "name": name, "inbound_nodes": k3_node(*inputs)}
+    layers = [
+        l3("InputLayer", "input_layer", [], batch_shape=[None, T, 2]),
+        l3("LSTM", "lstm", ["input_layer"], units=F, return_sequences=True),
+        l3("Attention", "attention", ["lstm"]),
+        l3("Lambda", "query", ["lstm"]),
+        l3("Attention", "attention_1", ["query", "lstm"], score_mode="dot", use_scale=False),
+        l3("Dense", "score", ["lstm"], units=1, activation="linear"),
+        l3("Flatten", "flatten", ["score"]),
+        l3("Activation", "attention_weights", ["flatten"], activation="softmax"),
+        l3("Dense", "attention_dense", ["lstm"], units=1, activation="linear"),
+        l3("Dense", "dense", ["attention_dense"], units=1, activation="linear"),
+    ]
+    config = {"class_name": "Functional", "config": {"name": "functional", "layers": layers,
+              "input_layers": [["input_layer", 0, 0]], "output_layers": [["dense", 0, 0], ["attention", 0, 1]]}}
+    weights = {
+        "lstm": [("lstm/lstm_cell/kernel", vals((2, 4 * F))), ("lstm/lstm_cell/recurrent_kernel", vals((F, 4 * F))), ("lstm/lstm_cell/bias", vals((4 * F,)))],
+        "attention": [("attention/att_weight", vals((F, 1))), ("attention/att_bias", vals((T, 1)))],
+        "score": [("score/kernel", vals((F, 1))), ("score/bias", vals((1,)))],
+        "attention_dense": [("attention_dense/kernel", vals((F, 1))), ("attention_dense/bias", vals((1,)))],
+        "dense": [("dense/kernel", vals((1, 1))), ("dense/bias", vals((1,)))],
+    }
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "3.4.1"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(config)
+        mw = f.create_group("model_weights")
+        names = [l["name"] for l in layers]
+        vlen_utf8(mw, "layer_names", names)
+        for n in names:
+            layer(mw, n, weights.get(n, []), names=vlen_utf8)
+
+
+def keras1_theano_awc(path):
+    """Keras 1.2.2 model.save on Theano: no backend attribute (Keras 1 wrote none), Sequential
+    config as a list, Theano variable names without ':0' ('gru_1_W_z'), and an
+    AttentionWithContext named '{layer}_W' / _b / _u, which must be read as x·W (awc-th)."""
+    F = 3
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"1.2.2"
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": [
+            {"class_name": "Embedding", "config": {"name": "embedding_1", "input_dim": 10, "output_dim": 4}},
+            {"class_name": "GRU", "config": {"name": "gru_1", "output_dim": F, "return_sequences": True}},
+            {"class_name": "AttentionWithContext", "config": {"name": "attentionwithcontext_1"}},
+            {"class_name": "Dense", "config": {"name": "dense_1", "output_dim": 2}},
+        ]}).encode("utf8")
+        mw = f.create_group("model_weights")
+        fixed(mw, "layer_names", ["embedding_1", "gru_1", "attentionwithcontext_1", "dense_1"])
+        layer(mw, "embedding_1", [("embedding_1_W", vals((10, 4)))])
+        gru = []
+        for gate in "zrh":
+            gru += [("gru_1_W_%s" % gate, vals((4, F))), ("gru_1_U_%s" % gate, vals((F, F))), ("gru_1_b_%s" % gate, vals((F,)))]
+        layer(mw, "gru_1", gru)
+        layer(mw, "attentionwithcontext_1", [("attentionwithcontext_1_W", vals((F, F))), ("attentionwithcontext_1_b", vals((F,))), ("attentionwithcontext_1_u", vals((F,)))])
+        layer(mw, "dense_1", [("dense_1_W", vals((F, 2))), ("dense_1_b", vals((2,)))])
+
+
 def k3_vars(parent, path, arrays, name=None):
     g = parent.create_group(path + "/vars" if path else "vars")
     if name is not None:
@@ -461,6 +555,10 @@ def main():
     npz = io.BytesIO()
     np.savez(npz, **{"layers/dense/vars/0": vals((2, 2))})
     keras_zip(p("npz-weights.keras"), [("metadata.json", META), ("config.json", keras3_config()), ("model.weights.npz", npz.getvalue())])
+    # attention forms of the second corpus search, written after every other file so the RNG gives those the same values
+    keras2_per_feature(p("keras2-per-feature.h5"))
+    keras3_step_bias(p("keras3-step-bias.h5"))
+    keras1_theano_awc(p("keras1-theano-awc.h5"))
     manifest(["keras1-full.h5", "keras0-legacy.h5", "keras2-han.h5", "tfkeras27-full.h5", "keras2-theano-weights.h5",
               "keras3-legacy.h5", "keras3.weights.h5", "tfkeras213.weights.h5", "keras3.keras", "dtypes.h5"])
     for n in sorted(os.listdir(OUT)):

@@ -20,23 +20,27 @@ export interface KerasLayer {
   weights: KerasWeight[];
 }
 
-/** How to recompute an attention layer: the variants of shared/reference/han_ref.py. */
-export type Variant = 'awc-tf' | 'awc-th' | 'attlayer' | 'linear';
+/**
+ * How to recompute an attention layer: the variants of shared/reference/han_ref.py, plus
+ * `step-bias` (W (F,1), b (T,1)) and `per-feature` (W (F,F), b (F,), no u; a (T,F) map) of
+ * packages/attention/scripts/variants_ref.py. The same names as @attnlens/attention's Variant.
+ */
+export type Variant = 'awc-tf' | 'awc-th' | 'attlayer' | 'linear' | 'step-bias' | 'per-feature';
 
 export interface AttentionLayerInfo {
   /** The layer name; a layer nested in a wrapper is `outer/inner` (`time_distributed_1/att_layer_1`). */
   layer: string;
   className?: string;
   variant: Variant;
-  /** HDF5 dataset paths (readWeight takes them). For `linear`, W is the Dense kernel and b its bias. */
+  /** HDF5 dataset paths (readWeight takes them). For `linear`, W is the Dense kernel and b its bias; for `step-bias`, b is the (T,1) per-step bias. */
   weights: { W: string; b?: string; u?: string };
   /** F: the size of the feature axis the layer attends over (W's rows). */
   inputDim: number;
-  /** A: W's columns (F for AttentionWithContext, 1 for a linear score). */
+  /** A: W's columns (F for AttentionWithContext and per-feature, 1 for a linear score or a per-step bias). */
   attentionDim: number;
-  /** The backend the variant was chosen for, when it mattered. */
+  /** The backend the variant was chosen for, when it mattered (from the backend attribute, or the weight names when there is none). */
   backend?: string;
-  /** Why this variant, in a sentence. */
+  /** Why this variant, in a sentence, naming the evidence that decided. */
   reason: string;
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { DType } from '@attnlens/core';
 import { classifyAttention, findAttentionLayers, looksLikeAttention, nestedLayers } from '../src/classify.js';
+import { classNamesByLayer } from '../src/model-config.js';
 import { openKeras } from '../src/node.js';
 import type { AttentionLayerInfo, KerasFile, KerasLayer } from '../src/types.js';
 import { fx } from './fixture-files.js';
@@ -28,7 +29,12 @@ describe('classifyAttention', () => {
       expect(r.variant).toBe('awc-th');
       expect(r.reason).toContain(`on the ${b} backend`);
     }
-    const unknown = info(classifyAttention(awc));
+    // no backend attribute: Keras 1's '{layer}_W:0' names are TensorFlow's, so that decides
+    const byNames = info(classifyAttention(awc));
+    expect(byNames.variant).toBe('awc-tf');
+    expect(byNames.reason).toMatch(/no backend attribute; its weight names \(attention_with_context_1_W:0, .*\) end in ':0', as TensorFlow names variables, so tensorflow decided/);
+    const unnamed = layer('attention_with_context_1', [w('vars/0', [15, 15]), w('vars/1', [15]), w('vars/2', [15])], 'AttentionWithContext');
+    const unknown = info(classifyAttention(unnamed));
     expect(unknown.variant).toBe('awc-tf');
     expect(unknown.reason).toMatch(/names no backend.*tensorflow.*assumed/);
   });
@@ -209,5 +215,125 @@ describe('the fixtures, classified', () => {
   it('Keras 1 unnamed AttLayer (param_0..2) and a float16/big-endian AttLayer', async () => {
     expect((await attention('keras1-full.h5')).a.map((x) => x.variant)).toEqual(['attlayer']);
     expect((await attention('dtypes.h5')).a).toEqual([expect.objectContaining({ layer: 'att_layer', variant: 'attlayer', inputDim: 4, attentionDim: 3 })]);
+  });
+});
+
+describe('the forms of the second corpus search', () => {
+  const seq = (...layers: [string, string, Record<string, unknown>?][]) => ({ class_name: 'Sequential', config: { name: 's', layers: layers.map(([cls, name, c]) => ({ class_name: cls, config: { name, ...(c ?? {}) } })) } });
+  const k2 = (...layers: [string, string, string[], Record<string, unknown>?][]) => ({
+    class_name: 'Model',
+    config: { name: 'm', layers: layers.map(([cls, name, inputs, c]) => ({ class_name: cls, name, config: { name, ...(c ?? {}) }, inbound_nodes: inputs.length ? [inputs.map((i) => [i, 0, 0, {}])] : [] })), output_layers: [] },
+  });
+
+  it('a per-step bias (att_weight (F,1), att_bias (T,1)), named or by position, is step-bias', () => {
+    const r = info(classifyAttention(layer('attention', [w('attention/att_weight', [64, 1]), w('attention/att_bias', [50, 1])], 'AttentionStep')));
+    expect(r).toMatchObject({ variant: 'step-bias', inputDim: 64, attentionDim: 1, weights: { W: 'g/attention/att_weight', b: 'g/attention/att_bias' } });
+    expect(r.reason).toMatch(/one bias per time step, T = 50; weights named\): tanh\(x·w \+ b_t\), softmaxed over time/);
+    expect(info(classifyAttention(layer('att_1', [w('att_1/Variable:0', [8, 1]), w('att_1/Variable_1:0', [12, 1])]))).variant).toBe('step-bias');
+    // an AttLayer with A = 1 keeps u (1,1), and a Dense(1) has bias (1,): neither is a per-step bias
+    expect(info(classifyAttention(layer('att_layer_1', [w('att_layer_1/Variable:0', [8, 1]), w('att_layer_1/Variable_1:0', [1, 1])]))).variant).toBe('attlayer');
+    expect(info(classifyAttention(layer('attention_layer', [w('attention_layer/dense/kernel', [8, 1]), w('attention_layer/dense/bias', [1])]))).variant).toBe('linear');
+  });
+
+  it('class_name Attention: the built-in (no weights, or only a scale) is unrecognised, a custom one is told apart by its weights', () => {
+    const cfg = k2(['InputLayer', 'q', []], ['GRU', 'gru', ['q']], ['Attention', 'attention', ['q', 'gru'], { score_mode: 'dot', use_scale: false }]);
+    const none = unrec(classifyAttention(layer('attention', [], 'Attention'), 'tensorflow', { modelConfig: cfg }));
+    expect(none).toBe("Attention is Keras's built-in layer (score_mode dot, use_scale false) and holds no weights: it scores a query against values (q, gru) from their activations at run time, which a weights file does not hold");
+    expect(unrec(classifyAttention(layer('attention', [w('attention/scale:0', [])], 'Attention')))).toMatch(/built-in layer and holds only scale:0 \(\)/);
+    expect(unrec(classifyAttention(layer('additive_attention', [w('additive_attention/scale', [16])], 'AdditiveAttention')))).toMatch(/AdditiveAttention is Keras's built-in layer/);
+    const custom = info(classifyAttention(layer('attention', [w('attention/att_weight', [64, 1]), w('attention/att_bias', [50, 1])], 'Attention')));
+    expect(custom.variant).toBe('step-bias');
+    expect(custom.reason).toMatch(/class_name Attention is also Keras's built-in layer, but that one holds no weights \(at most a scalar scale\), so its weights make this a custom layer/);
+  });
+
+  it("no u and a square W with b (F,) named by the layer is per-feature; a Dense's kernel never is", () => {
+    const r = info(classifyAttention(layer('attention_layer_7', [w('attention_layer_7/attention_layer_7_W:0', [64, 64]), w('attention_layer_7/attention_layer_7_b:0', [64])], 'Attention_layer')));
+    expect(r).toMatchObject({ variant: 'per-feature', inputDim: 64, attentionDim: 64, weights: { W: 'g/attention_layer_7/attention_layer_7_W:0', b: 'g/attention_layer_7/attention_layer_7_b:0' } });
+    expect(r.reason).toMatch(/no context vector u; weights named\): exp\(tanh\(x·W \+ b\)\) normalised over time for each feature/);
+    expect(unrec(classifyAttention(layer('attention_block', [w('attention_block/dense/kernel', [8, 8]), w('attention_block/dense/bias', [8])])))).toMatch(/match none/);
+    expect(unrec(classifyAttention(layer('attention_layer_7', [w('attention_layer_7_W', [6, 6]), w('attention_layer_7_b', [5])])))).toMatch(/match none/);
+  });
+
+  it('a top-level Dense is a score head only when the model config softmaxes its output over time', () => {
+    const d1 = (name: string) => layer(name, [w(`${name}/kernel:0`, [16, 1]), w(`${name}/bias:0`, [1])], 'Dense');
+    const graph = k2(['InputLayer', 'in', []], ['LSTM', 'lstm', ['in']], ['Dense', 'score', ['lstm']], ['Flatten', 'flatten_1', ['score']], ['Activation', 'probs', ['flatten_1'], { activation: 'softmax' }],
+      ['Dense', 'attention_dense', ['lstm']], ['Dense', 'out', ['attention_dense']], ['Dense', 'tanh_score', ['lstm'], { activation: 'tanh' }], ['Flatten', 'flatten_2', ['tanh_score']], ['Softmax', 'sm', ['flatten_2']]);
+    const ctx = { modelConfig: graph };
+    const head = info(classifyAttention(d1('score'), 'tensorflow', ctx));
+    expect(head).toMatchObject({ layer: 'score', variant: 'linear', inputDim: 16, weights: { W: 'g/score/kernel:0', b: 'g/score/bias:0' } });
+    expect(head.reason).toBe('a Dense(1) score head (kernel (16, 1), bias (1,)): the model config sends its output through flatten_1 → probs (Activation softmax), a softmax over time; scores are x·w + b');
+    expect(unrec(classifyAttention(d1('attention_dense'), 'tensorflow', ctx))).toBe('Dense layer attention_dense is named like attention, but a Dense is a score head only when its output is softmaxed over time, and its output goes to out, which does not softmax it over time: it is not attention by itself');
+    expect(unrec(classifyAttention(d1('tanh_score'), 'tensorflow', ctx))).toMatch(/softmaxed over time \(flatten_2 → sm \(Softmax\)\) but has activation tanh/);
+    expect(unrec(classifyAttention(d1('attention_dense')))).toMatch(/the file has no model config to show what consumes it/);
+    expect(classifyAttention(d1('out'), 'tensorflow', ctx)).toBeUndefined();
+    // a Dense(1) softmaxed over its own size-1 axis is not over time
+    expect(classifyAttention(d1('score'), 'tensorflow', { modelConfig: k2(['Dense', 'score', []], ['Activation', 'a', ['score'], { activation: 'softmax' }]) })).toBeUndefined();
+    // the softmax layers after a recognised head are that head, not more unrecognised attention
+    const r = findAttentionLayers([d1('score'), layer('attention_probs', [], 'Activation')], 'tensorflow', undefined, {
+      modelConfig: k2(['Dense', 'score', []], ['Reshape', 'r', ['score']], ['Activation', 'attention_probs', ['r'], { activation: 'softmax' }]),
+    });
+    expect(r.attentionLayers.map((a) => a.layer)).toEqual(['score']);
+    expect(r.unrecognisedAttention).toEqual([]);
+  });
+
+  it('a weightless layer named like attention says what it is built from', () => {
+    const cfg = k2(['InputLayer', 'in', []], ['Dense', 'dense_1', ['in'], { units: 8, activation: 'softmax' }], ['Lambda', 'dim_reduction', ['dense_1']], ['Permute', 'attention_vec', ['dim_reduction']]);
+    expect(unrec(classifyAttention(layer('attention_vec', [], 'Permute'), 'tensorflow', { modelConfig: cfg }))).toBe(
+      'Permute layer has no weights (it reads dense_1 (Dense with softmax over its last axis, 8 units) → dim_reduction (Lambda: Python code, not in the file): attention built from built-in layers): parameter-free attention is computed from activations, which a weights file does not hold',
+    );
+    // a Sequential config is a chain
+    expect(unrec(classifyAttention(layer('attention_vec', [], 'Permute'), undefined, { modelConfig: seq(['Dense', 'dense_1', { activation: 'softmax' }], ['Permute', 'attention_vec']) }))).toMatch(/it reads dense_1 \(Dense with softmax/);
+  });
+
+  it('AttentionWithContext without a backend attribute: Keras 1 names decide, and the reason says which', () => {
+    const awc = (suffix: string) => layer('attentionwithcontext_1', ['W', 'b', 'u'].map((r, i) => w(`attentionwithcontext_1_${r}${suffix}`, i ? [3] : [3, 3])), 'AttentionWithContext');
+    const th = info(classifyAttention(awc(''), undefined, { kerasVersion: '1.2.2' }));
+    expect(th).toMatchObject({ variant: 'awc-th', backend: 'theano' });
+    expect(th.reason).toMatch(/no backend attribute; its weight names \(attentionwithcontext_1_W, attentionwithcontext_1_b, attentionwithcontext_1_u\) are Keras 1's \{layer\}_W naming without ':0' \(keras_version 1\.2\.2\), which only Theano writes.*so theano decided: its dot_product is K\.dot\(x, W\), x·W/);
+    expect(info(classifyAttention(awc(':0'))).variant).toBe('awc-tf');
+    // the backend attribute, when there is one, decides over the names
+    expect(info(classifyAttention(awc(''), 'tensorflow')).variant).toBe('awc-tf');
+    // no Keras 1 names on the layer: other layers' ':0' names are TensorFlow's
+    const plain = layer('attention_with_context', [w('vars/0', [3, 3]), w('vars/1', [3]), w('vars/2', [3])], 'AttentionWithContext');
+    const r = findAttentionLayers([layer('dense_1', [w('dense_1/kernel:0', [3, 3])], 'Dense'), plain]);
+    expect(r.attentionLayers[0]!.reason).toMatch(/other weights are named like dense_1\/kernel:0, with TensorFlow's ':0'/);
+  });
+});
+
+describe('the second-search fixtures, classified', () => {
+  const files: KerasFile[] = [];
+  afterEach(() => {
+    while (files.length) files.pop()!.close();
+  });
+  /** The file's layers classified with its model config and version as context. */
+  const classify = async (name: string) => {
+    const k = await openKeras(fx(name));
+    files.push(k);
+    return findAttentionLayers(k.layers, k.backend, classNamesByLayer(k.modelConfig), { modelConfig: k.modelConfig, ...(k.kerasVersion ? { kerasVersion: k.kerasVersion } : {}) });
+  };
+
+  it("Keras 2 Sequential with mayuefine's Attention_layer: per-feature", async () => {
+    const { attentionLayers: a, unrecognisedAttention: u } = await classify('keras2-per-feature.h5');
+    expect(a).toEqual([expect.objectContaining({ layer: 'attention_layer_1', className: 'Attention_layer', variant: 'per-feature', inputDim: 4, attentionDim: 4,
+      weights: { W: 'model_weights/attention_layer_1/attention_layer_1/attention_layer_1_W:0', b: 'model_weights/attention_layer_1/attention_layer_1/attention_layer_1_b:0' } })]);
+    expect(u).toEqual([]);
+  });
+
+  it('Keras 3 Functional: a custom Attention (step-bias), the built-in Attention, a Dense(1) head and a Dense(1) that is not one', async () => {
+    const { attentionLayers: a, unrecognisedAttention: u } = await classify('keras3-step-bias.h5');
+    expect(a.map((x) => [x.layer, x.className, x.variant, x.inputDim, x.weights])).toEqual([
+      ['attention', 'Attention', 'step-bias', 3, { W: 'model_weights/attention/attention/att_weight', b: 'model_weights/attention/attention/att_bias' }],
+      ['score', 'Dense', 'linear', 3, { W: 'model_weights/score/score/kernel', b: 'model_weights/score/score/bias' }],
+    ]);
+    expect(a[0]!.reason).toMatch(/attention is a model output/);
+    expect(u.map((x) => x.layer)).toEqual(['attention_1', 'attention_dense']);
+    expect(u[0]!.reason).toMatch(/built-in layer \(score_mode dot, use_scale false\).*\(query, lstm\)/);
+  });
+
+  it('Keras 1 on Theano without a backend attribute: awc-th from the weight names, through openKeras', async () => {
+    const k = await openKeras(fx('keras1-theano-awc.h5'));
+    files.push(k);
+    expect(k.backend).toBeUndefined();
+    expect(k.attentionLayers).toEqual([expect.objectContaining({ layer: 'attentionwithcontext_1', variant: 'awc-th', backend: 'theano', reason: expect.stringMatching(/which only Theano writes/) })]);
   });
 });
