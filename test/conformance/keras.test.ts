@@ -1,13 +1,15 @@
 // Every Keras file of ../shared/fixtures/real, inspected with @attnlens/keras. Values
 // are spot-checked against numbers h5py 3.7 read from the same files (written down
-// here), and the two files with W/b/u are classified exactly as
+// here, and each checked against fixtures/keras-h5py.json, which
+// `/usr/bin/python3 test/conformance/scripts/keras-h5py.py` makes), and the two files with W/b/u are classified exactly as
 // ../shared/fixtures/expected/*/case.json says, their weights equal to its .npy files.
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { toFloat64 } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadArray } from '@attnlens/npy/node';
-import { describeReal, expected, real } from '../helpers/shared.js';
+import { describeReal, expected, real, REAL } from '../helpers/shared.js';
 
 const opened: KerasFile[] = [];
 async function open(...p: string[]): Promise<KerasFile> {
@@ -19,7 +21,11 @@ afterAll(() => opened.forEach((k) => k.close()));
 
 /** h5py's dtype, shape, first values and float64 sum of one dataset. */
 interface Spot { path: string; shape: number[]; first: number[]; sum: number }
+const H5PY = JSON.parse(readFileSync(new URL('fixtures/keras-h5py.json', import.meta.url), 'utf8')) as { spots: Record<string, Record<string, Omit<Spot, 'path'>>> };
 function expectSpot(k: KerasFile, s: Spot): void {
+  // the numbers written here are h5py's: the script's output says the same
+  const rel = relative(REAL, k.path);
+  expect({ shape: s.shape, first: s.first, sum: s.sum }, `${rel} ${s.path} in keras-h5py.json`).toEqual(H5PY.spots[rel]?.[s.path]);
   const t = k.readWeight(s.path);
   expect([...t.shape], s.path).toEqual(s.shape);
   const v = toFloat64(t);
