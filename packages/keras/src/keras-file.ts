@@ -97,7 +97,7 @@ function describe(h5: Hdf5File, file: string, opts: OpenHdf5Options): KerasFile 
     const cls = l.className ?? classNames.get(l.name);
     if (cls) l.className = cls;
   }
-  const { attentionLayers, unrecognisedAttention } = findAttentionLayers(layers, backend, classNames);
+  const { attentionLayers, unrecognisedAttention } = findAttentionLayers(layers, backend, classNames, { modelConfig, ...(kerasVersion !== undefined ? { kerasVersion } : {}) });
 
   let closed = false;
   const layerByName = (name: string): KerasLayer => {
