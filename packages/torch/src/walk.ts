@@ -1,0 +1,98 @@
+// Name every tensor of an unpickled checkpoint by its path of keys, and summarise the rest
+// (epoch, loss lists, a Vocab) in a line each. Containers without tensors are summarised
+// whole; a placeholder's state is searched for tensors too (a module saved whole).
+import { fail } from '@attnlens/core';
+import { isKind, type Opaque, type TensorRef } from './globals.js';
+import { describeValue, isTuple, PyDict, type PyValue } from './pickle.js';
+
+/** A value beside the tensors, summarised. */
+export interface TorchEntry {
+  name: string;
+  /** int, float, str, bool, None, list, dict, bytes, or the class of a placeholder. */
+  type: string;
+  /** A short description (`7`, `list of 3: 1.5, 0.75, 0.125`, `argparse.Namespace, kept unread`). */
+  summary: string;
+  /** The value itself for numbers, strings and bools. */
+  value?: number | string | boolean | null;
+}
+
+export const ROOT_TENSOR = 'tensor';
+const MAX_DEPTH = 256;
+
+export function walkCheckpoint(root: PyValue, file?: string): { tensors: { name: string; ref: TensorRef }[]; entries: TorchEntry[] } {
+  const tensors: { name: string; ref: TensorRef }[] = [];
+  const entries: TorchEntry[] = [];
+  const seen = new Set<object>();
+  const used = new Set<string>();
+  const unique = (name: string) => {
+    let n = name;
+    for (let k = 2; used.has(n); k++) n = `${name}#${k}`;
+    used.add(n);
+    return n;
+  };
+  const holdsTensor = memoHolds();
+  const visit = (v: PyValue, path: string[], depth: number): void => {
+    if (depth > MAX_DEPTH) fail('UNSUPPORTED', `nests containers more than ${MAX_DEPTH} deep`, { file, hint: 'save the tensors in a flatter dict' });
+    if (isKind<TensorRef>(v, 'tensor')) {
+      tensors.push({ name: unique(path.join('/') || ROOT_TENSOR), ref: v });
+      return;
+    }
+    const name = path.join('/') || '(root)';
+    if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) {
+      if (seen.has(v)) return; // a value the pickle memoised twice (or a cycle)
+      if (holdsTensor(v)) {
+        seen.add(v);
+        if (isKind<Opaque>(v, 'opaque')) entries.push(summarise(name, v));
+        for (const [k, child] of children(v)) visit(child, [...path, k], depth + 1);
+        return;
+      }
+    }
+    entries.push(summarise(name, v));
+  };
+  visit(root, [], 0);
+  return { tensors, entries };
+}
+
+function children(v: PyValue): [string, PyValue][] {
+  if (v instanceof PyDict) return [...v.map].map(([k, x]) => [String(k), x]);
+  if (Array.isArray(v)) return v.map((x, i) => [String(i), x]);
+  if (isKind<Opaque>(v, 'opaque')) return v.state === undefined ? [] : children(v.state);
+  return [];
+}
+
+/** Does a value hold a tensor anywhere inside (memoised, cycle-safe)? */
+function memoHolds(): (v: PyValue) => boolean {
+  const memo = new Map<object, boolean>();
+  const holds = (v: PyValue, depth: number): boolean => {
+    if (isKind<TensorRef>(v, 'tensor')) return true;
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array || depth > MAX_DEPTH) return false;
+    const m = memo.get(v);
+    if (m !== undefined) return m;
+    memo.set(v, false);
+    const r = children(v).some(([, c]) => holds(c, depth + 1));
+    memo.set(v, r);
+    return r;
+  };
+  return (v) => holds(v, 0);
+}
+
+function summarise(name: string, v: PyValue): TorchEntry {
+  if (v === null) return { name, type: 'None', summary: 'None', value: null };
+  if (typeof v === 'boolean') return { name, type: 'bool', summary: String(v), value: v };
+  if (typeof v === 'number') return { name, type: Number.isInteger(v) ? 'int' : 'float', summary: String(v), value: v };
+  if (typeof v === 'bigint') return { name, type: 'int', summary: String(v), value: String(v) };
+  if (typeof v === 'string') return { name, type: 'str', summary: JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v), value: v };
+  if (v instanceof Uint8Array) return { name, type: 'bytes', summary: `${v.length} bytes` };
+  if (Array.isArray(v)) {
+    const kind = isTuple(v) ? 'tuple' : 'list';
+    const head = v.slice(0, 5).map(describeValue).join(', ');
+    return { name, type: kind, summary: `${kind} of ${v.length}${v.length ? `: ${head}${v.length > 5 ? ', ...' : ''}` : ''}` };
+  }
+  if (v instanceof PyDict) {
+    const keys = [...v.map.keys()].slice(0, 6).map(String).join(', ');
+    return { name, type: 'dict', summary: `dict of ${v.map.size}${v.map.size ? ` (${keys}${v.map.size > 6 ? ', ...' : ''})` : ''}` };
+  }
+  if (isKind<Opaque>(v, 'opaque')) return { name, type: v.className, summary: v.note ?? `${v.className}, kept as a placeholder (attnlens does not read its contents)` };
+  const kind = (v as { kind: string }).kind;
+  return { name, type: kind, summary: describeValue(v) };
+}
