@@ -1,0 +1,139 @@
+// A graph with each layer bound to its canonical weights and told whether it can run.
+import { fail, type Tensor } from '@attnlens/core';
+import type { AttentionLayerInfo, KerasFile, KerasWeight, UnrecognisedAttention } from '@attnlens/keras';
+import type { Graph, LayerSpec } from './graph.js';
+import { canonicalWeights, splitAmong, weightCount, type NamedWeight, type Weight } from './weights.js';
+
+/** Built-in classes the executor runs (Keras 2 names; dialects.ts renames Keras 1's). */
+export const RUNNABLE = new Set([
+  'InputLayer', 'Embedding', 'Masking', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
+  'Dense', 'Activation', 'Softmax', 'SimpleRNN', 'GRU', 'LSTM', 'CuDNNGRU', 'CuDNNLSTM', 'Bidirectional', 'TimeDistributed', 'Conv1D',
+  'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'Flatten', 'Reshape', 'Permute',
+  'RepeatVector', 'Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot', 'Merge',
+  'BatchNormalization', 'LayerNormalization', 'Attention', 'AdditiveAttention', 'Model',
+]);
+
+export interface BoundLayer {
+  spec: LayerSpec;
+  /** 'outer/inner' for a layer inside a wrapper or nested model. */
+  path: string;
+  weights: Record<string, Weight>;
+  runnable: boolean;
+  reason?: string;
+  /** For a custom attention layer the engine recomputes. */
+  attention?: { info: AttentionLayerInfo; W: Tensor; b?: Tensor; u?: Tensor };
+  inner?: BoundLayer;
+  backward?: BoundLayer;
+  model?: BoundGraph;
+}
+
+export interface BoundGraph {
+  graph: Graph;
+  layers: Map<string, BoundLayer>;
+}
+
+export interface BindContext {
+  file: KerasFile;
+  kerasMajor?: number;
+  backend?: string;
+}
+
+const named = (file: KerasFile, ws: KerasWeight[]): NamedWeight[] => ws.map((w) => ({ name: w.name, tensor: file.readWeight(w.path) }));
+
+function findAttention(file: KerasFile, path: string): AttentionLayerInfo | undefined {
+  const last = path.split('/').pop()!;
+  return file.attentionLayers.find((a) => a.layer === path) ?? file.attentionLayers.find((a) => a.layer.split('/').pop() === last && path.startsWith(a.layer.split('/')[0]!));
+}
+
+function findUnrecognised(file: KerasFile, path: string): UnrecognisedAttention | undefined {
+  const last = path.split('/').pop()!;
+  return file.unrecognisedAttention.find((a) => a.layer === path || a.layer.split('/').pop() === last);
+}
+
+/** Bind one layer (and what it wraps) to its weights, `ws` in the order Keras wrote them. */
+export function bindLayer(spec: LayerSpec, path: string, ws: KerasWeight[], ctx: BindContext): BoundLayer {
+  const b: BoundLayer = { spec, path, weights: {}, runnable: RUNNABLE.has(spec.className) };
+  const f = ctx.file.path;
+  if (spec.className === 'Bidirectional' || spec.className === 'TimeDistributed') {
+    if (!spec.inner) return { ...b, runnable: false, reason: `its config names no wrapped layer` };
+    if (spec.className === 'TimeDistributed') {
+      // A wrapped model's layers are named time_distributed_1/att_layer_1, as @attnlens/keras names them.
+      b.inner = bindLayer(spec.inner, spec.inner.className === 'Model' ? path : `${path}/${spec.inner.name}`, ws, ctx);
+    } else {
+      const backSpec = spec.backward ?? spec.inner;
+      const [fw, bw] = splitBidirectional(spec, ws, ctx);
+      b.inner = bindLayer(spec.inner, `${path}/forward_${spec.inner.name}`, fw, ctx);
+      b.backward = bindLayer(backSpec, `${path}/backward_${spec.inner.name}`, bw, ctx);
+    }
+    const why = [b.inner, b.backward].find((x) => x && !x.runnable);
+    if (why) return { ...b, runnable: false, reason: `its ${why.spec.className} ${why.spec.name} cannot run: ${why.reason}` };
+    return b;
+  }
+  if (spec.className === 'Model') {
+    b.model = bindGraph(spec.model!, ws, ctx, path);
+    const stuck = [...b.model.layers.values()].find((x) => !x.runnable);
+    if (stuck) return { ...b, runnable: false, reason: `its layer ${stuck.path} cannot run: ${stuck.reason}` };
+    return b;
+  }
+  if (!b.runnable) return bindCustom(b, ctx);
+  b.weights = canonicalWeights(spec, named(ctx.file, ws), undefined, { kerasMajor: ctx.kerasMajor, backend: ctx.backend, file: f });
+  return b;
+}
+
+function splitBidirectional(spec: LayerSpec, ws: KerasWeight[], ctx: BindContext): [KerasWeight[], KerasWeight[]] {
+  // Keras 3 files sort the two halves by name (backward_layer first); legacy files name
+  // them forward_<rnn>/backward_<rnn> in Keras's order, forward first.
+  const back = ws.filter((w) => /(^|\/)backward/.test(w.name));
+  if (back.length && back.length < ws.length) return [ws.filter((w) => !back.includes(w)), back];
+  const n = weightCount(spec.inner!, ctx.kerasMajor);
+  const half = n ?? ws.length / 2;
+  return [ws.slice(0, half), ws.slice(half)];
+}
+
+function bindCustom(b: BoundLayer, ctx: BindContext): BoundLayer {
+  const { spec, path } = b;
+  if (spec.className === 'Lambda') {
+    return { ...b, reason: 'a Lambda layer holds Python code (marshalled bytecode), which cannot be run outside Python' };
+  }
+  const info = findAttention(ctx.file, path);
+  if (info) {
+    const read = (p?: string) => (p ? ctx.file.readWeight(p) : undefined);
+    const W = read(info.weights.W)!;
+    const bias = read(info.weights.b);
+    const u = read(info.weights.u);
+    return { ...b, runnable: true, attention: { info, W, ...(bias ? { b: bias } : {}), ...(u ? { u } : {}) } };
+  }
+  const odd = findUnrecognised(ctx.file, path);
+  if (odd) return { ...b, reason: `an attention layer of class ${spec.originalClassName} that the engine cannot recompute yet: ${odd.reason}` };
+  return { ...b, reason: `${spec.originalClassName} is a custom class, and its code is not in the file` };
+}
+
+/** Bind a (nested) model's layers; a nested model's weights all sit in its outer layer's list, in config order. */
+export function bindGraph(graph: Graph, nestedWeights: KerasWeight[] | undefined, ctx: BindContext, prefix?: string): BoundGraph {
+  const layers = new Map<string, BoundLayer>();
+  const specs = [...graph.layers.values()];
+  let split: KerasWeight[][] | undefined;
+  if (nestedWeights) {
+    split = splitAmong(specs.map((spec) => ({ spec, count: weightCount(spec, ctx.kerasMajor) })), nestedWeights, prefix ?? graph.name, ctx.file.path);
+  }
+  specs.forEach((spec, k) => {
+    const path = prefix ? `${prefix}/${spec.name}` : spec.name;
+    const ws = split ? split[k]! : topLevelWeights(ctx, spec);
+    layers.set(spec.name, bindLayer(spec, path, ws, ctx));
+  });
+  return { graph, layers };
+}
+
+function topLevelWeights(ctx: BindContext, spec: LayerSpec): KerasWeight[] {
+  const l = ctx.file.layers.find((x) => x.name === spec.name);
+  if (l) return l.weights;
+  const need = weightCount(spec, ctx.kerasMajor);
+  if (need === 0) return [];
+  if (spec.className === 'InputLayer') return [];
+  // A custom layer without weights (or a class only its name can tell) is not an error here.
+  if (need === undefined) return [];
+  return fail('NOT_FOUND', `has no weights for layer ${spec.name} (${spec.className}), which needs ${need}`, {
+    file: ctx.file.path,
+    hint: 'the weights and the config describe different models; pass the config saved with these weights',
+  });
+}

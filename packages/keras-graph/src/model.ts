@@ -1,0 +1,269 @@
+// loadModel: a KerasFile (+ an optional to_json() config) → a model that runs batches and
+// returns what taps ask for: a layer's input, output or attention scores, nested layers too.
+import { fail, formatShape, type Tensor } from '@attnlens/core';
+import type { KerasFile } from '@attnlens/keras';
+import { bindGraph, type BoundGraph, type BoundLayer } from './bound.js';
+import { majorVersion } from './dialects.js';
+import { isObj, parseModelConfig, refKey, unwrapConfig, type Graph, type TensorRef } from './graph.js';
+import { applyLayer, type RunContext } from './run-layer.js';
+import { fromTensor, toTensor, type Value } from './values.js';
+import { findBuiltinAttention, type BuiltinAttention } from './builtin-attention.js';
+
+export type Tap = { layer: string; what: 'input' | 'output' | 'scores' };
+export interface TapValue {
+  tap: Tap;
+  value: Tensor;
+  /** The Keras mask arriving there (one byte per position of every axis but the last), if any. */
+  mask?: Uint8Array;
+}
+
+export interface ModelLayerInfo {
+  name: string;
+  className: string;
+  runnable: boolean;
+  reason?: string;
+  /** A choice the executor made for this layer, in a sentence (e.g. an attention layer's unsummed output). */
+  note?: string;
+}
+
+export interface RunOptions {
+  /** Values given as a layer's input instead of computing it (how to go on past a Lambda): the layer's first input. */
+  feeds?: { layer: string; value: Tensor }[];
+}
+
+export interface KerasModel {
+  inputs: { name: string; shape: (number | null)[]; dtype: string }[];
+  outputs: string[];
+  layers: ModelLayerInfo[];
+  builtinAttention: BuiltinAttention[];
+  run(inputs: Tensor[], taps: Tap[], opts?: RunOptions): TapValue[];
+}
+
+export interface LoadOptions {
+  /** The architecture (model.to_json() output, parsed or as text) for a weights-only file, or to override the file's. */
+  config?: unknown;
+}
+
+/** Sequence layers: a custom attention layer feeding one of these returns x·a unsummed. */
+const NEEDS_SEQUENCE = new Set(['SimpleRNN', 'GRU', 'LSTM', 'CuDNNGRU', 'CuDNNLSTM', 'Bidirectional', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'TimeDistributed', 'Attention', 'AdditiveAttention']);
+
+function configVersion(config: unknown): string | undefined {
+  try {
+    const c = unwrapConfig(config);
+    return typeof c.keras_version === 'string' ? c.keras_version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keras ≥ 2.2.3, tf.keras and Keras 3 make a Bidirectional's masked steps output zeros. */
+function bidirectionalZeroes(version: string | undefined): boolean {
+  const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version) : null;
+  if (!m) return true;
+  const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  return a > 2 || (a === 2 && (b > 2 || (b === 2 && c >= 3)));
+}
+
+export function loadModel(file: KerasFile, opts: LoadOptions = {}): KerasModel {
+  const config = opts.config ?? file.modelConfig;
+  if (config === undefined) {
+    fail('NOT_FOUND', 'holds weights only (no model_config), so the architecture is unknown', {
+      file: file.path,
+      hint: 'pass the architecture saved with model.to_json() as the config',
+    });
+  }
+  const version = file.kerasVersion ?? configVersion(config);
+  const kerasMajor = majorVersion(version);
+  const graph = parseModelConfig(config, { ...(version ? { kerasVersion: version } : {}), file: file.path });
+  const bound = bindGraph(graph, undefined, { file, ...(kerasMajor !== undefined ? { kerasMajor } : {}), ...(file.backend ? { backend: file.backend } : {}) });
+  return new Model(file.path, bound, kerasMajor, bidirectionalZeroes(version));
+}
+
+interface Recorder {
+  want: Map<string, Tap[]>;
+  out: Map<Tap, TapValue>;
+}
+
+class Model implements KerasModel {
+  readonly inputs: KerasModel['inputs'];
+  readonly outputs: string[];
+  readonly layers: ModelLayerInfo[] = [];
+  readonly builtinAttention: BuiltinAttention[];
+  private readonly paths = new Map<string, BoundLayer>();
+
+  constructor(private readonly file: string, private readonly root: BoundGraph, private readonly kerasMajor: number | undefined, private readonly zeroes: boolean) {
+    this.inputs = root.graph.inputSpecs.map((s) => ({ ...s, shape: [...s.shape] }));
+    this.outputs = root.graph.outputs.map((r) => r.layer);
+    this.collect(root);
+    this.builtinAttention = findBuiltinAttention(root.graph);
+  }
+
+  private collect(g: BoundGraph): void {
+    for (const b of g.layers.values()) {
+      this.paths.set(b.path, b);
+      const info: ModelLayerInfo = { name: b.path, className: b.spec.originalClassName, runnable: b.runnable, ...(b.reason ? { reason: b.reason } : {}) };
+      if (b.attention && this.unsummed(b, g.graph)) info.note = `returns x·a unsummed, (N, T, F): the layer it feeds needs a sequence`;
+      this.layers.push(info);
+      if (b.model) this.collect(b.model);
+      for (const w of [b.inner, b.backward]) {
+        if (!w) continue;
+        if (w.path !== b.path) this.paths.set(w.path, w);
+        if (w.model) this.collect(w.model);
+      }
+    }
+  }
+
+  /** A tap's layer: its path, or a nested layer's inner name when only one layer has it. */
+  private resolve(name: string): BoundLayer {
+    const exact = this.paths.get(name);
+    if (exact) return exact;
+    const hits = [...this.paths.values()].filter((b) => b.path.split('/').pop() === name);
+    if (hits.length === 1) return hits[0]!;
+    return fail(hits.length ? 'AMBIGUOUS' : 'NOT_FOUND', hits.length ? `several layers are named ${name}: ${hits.map((h) => h.path).join(', ')}` : `the model has no layer ${name}`, {
+      file: this.file,
+      hint: hits.length ? 'name it as outer/inner' : `its layers are ${[...this.paths.keys()].slice(0, 12).join(', ')}`,
+    });
+  }
+
+  private unsummed(b: BoundLayer, g: Graph): boolean {
+    const consumers = g.nodes.filter((n) => n.inbound.some((r) => r.layer === b.spec.name)).map((n) => g.layers.get(n.layer)!);
+    return consumers.some((c) => NEEDS_SEQUENCE.has(c.className));
+  }
+
+  run(inputs: Tensor[], taps: Tap[], opts: RunOptions = {}): TapValue[] {
+    const rec: Recorder = { want: new Map(), out: new Map() };
+    for (const t of taps) {
+      const b = this.resolve(t.layer);
+      if (!rec.want.has(b.path)) rec.want.set(b.path, []);
+      rec.want.get(b.path)!.push(t);
+    }
+    const feeds = new Map<string, Value>();
+    for (const f of opts.feeds ?? []) feeds.set(this.resolve(f.layer).path, fromTensor(f.value));
+    const spec = this.root.graph.inputSpecs;
+    const fedOnly = feeds.size > 0 && inputs.length === 0;
+    if (!fedOnly && inputs.length !== spec.length) {
+      fail('BAD_ARGUMENT', `the model takes ${spec.length} input${spec.length === 1 ? '' : 's'} (${spec.map((s) => `${s.name} ${formatShape(['N', ...s.shape.map((d) => d ?? '?')] as unknown as number[])}`).join(', ')}), got ${inputs.length}`, {
+        file: this.file,
+        hint: 'pass one array per model input, in this order, batch axis first',
+      });
+    }
+    const values = fedOnly ? [] : inputs.map((t, i) => checkInput(fromTensor(t), spec[i]!, this.file));
+    const wanted = [...rec.want.keys()];
+    this.runGraph(this.root, values, rec, feeds, wanted);
+    return taps.map((t) => rec.out.get(t) ?? fail('NOT_FOUND', `layer ${t.layer} has no ${t.what} to tap (it never ran, or it is not an attention layer)`, { file: this.file, hint: "'scores' taps attention layers; 'input' and 'output' tap any layer" }));
+  }
+
+  private context(rec: Recorder, feeds: Map<string, Value>, g: Graph, flat?: { n: number; s: number }): RunContext {
+    return {
+      ...(this.kerasMajor !== undefined ? { kerasMajor: this.kerasMajor } : {}),
+      bidirectionalZeroes: this.zeroes,
+      file: this.file,
+      runNested: (b, inputs, fl) => this.runGraph(b.model!, inputs, rec, feeds, undefined, fl ?? flat),
+      unsummed: (b) => this.unsummed(b, g),
+      scores: (b, v) => this.record(rec, b.path, 'scores', v, flat),
+    };
+  }
+
+  private record(rec: Recorder, path: string, what: Tap['what'], v: Value, flat?: { n: number; s: number }): void {
+    for (const t of rec.want.get(path) ?? []) {
+      if (t.what !== what || rec.out.has(t)) continue;
+      // Inside TimeDistributed: give back the outer leading axes, (N·S, ...) → (N, S, ...).
+      const shape = flat ? [flat.n, flat.s, ...v.shape.slice(1)] : v.shape;
+      rec.out.set(t, { tap: t, value: toTensor({ shape, data: v.data }), ...(v.mask ? { mask: v.mask } : {}) });
+    }
+  }
+
+  /** Run the nodes needed for the taps (all of them for a nested model), in order. */
+  private runGraph(bg: BoundGraph, inputs: Value[], rec: Recorder, feeds: Map<string, Value>, wanted?: string[], flat?: { n: number; s: number }): Value[] {
+    const g = bg.graph;
+    const vals = new Map<string, Value>();
+    g.inputs.forEach((r, i) => {
+      if (inputs[i]) vals.set(refKey(r), inputs[i]!);
+    });
+    const needed = wanted ? this.neededNodes(bg, wanted, feeds) : undefined;
+    const ctx = this.context(rec, feeds, g, flat);
+    for (const r of g.inputs) {
+      const b = bg.layers.get(r.layer)!;
+      const v = vals.get(refKey(r));
+      if (v) this.record(rec, b.path, 'output', v, flat);
+    }
+    for (const node of g.nodes) {
+      const b = bg.layers.get(node.layer)!;
+      if (needed && !needed.has(`${node.layer}:${node.node}`)) continue;
+      const fed = feeds.get(b.path);
+      const ins = fed ? [fed] : node.inbound.map((r) => vals.get(refKey(r)) ?? this.missing(b, r));
+      if (b.spec.className === 'InputLayer') continue;
+      this.record(rec, b.path, 'input', ins[0]!, flat);
+      if (this.onlyInputWanted(b, rec, wanted, needed, node.layer, node.node, g)) continue;
+      if (!b.runnable) this.cannotRun(b, g);
+      const outs = applyLayer(b, ins, ctx);
+      outs.forEach((v, i) => vals.set(refKey({ layer: node.layer, node: node.node, index: i }), v));
+      this.record(rec, b.path, 'output', outs[0]!, flat);
+      if (b.attention === undefined && (b.spec.className === 'Dense' || b.spec.className === 'Activation' || b.spec.className === 'Softmax')) this.record(rec, b.path, 'scores', outs[0]!, flat);
+    }
+    return g.outputs.map((r) => vals.get(refKey(r)) ?? this.missing(bg.layers.get(r.layer)!, r));
+  }
+
+  /** A layer whose input alone is tapped, and whose output nothing else needs, is not run. */
+  private onlyInputWanted(b: BoundLayer, rec: Recorder, wanted: string[] | undefined, needed: Set<string> | undefined, layer: string, node: number, g: Graph): boolean {
+    if (!wanted || !needed) return false;
+    const taps = rec.want.get(b.path) ?? [];
+    const usedLater = g.nodes.some((n) => needed.has(`${n.layer}:${n.node}`) && n.inbound.some((r) => r.layer === layer && r.node === node));
+    const innerTapped = wanted.some((w) => w.startsWith(`${b.path}/`));
+    return !usedLater && !innerTapped && taps.length > 0 && taps.every((t) => t.what === 'input');
+  }
+
+  private neededNodes(bg: BoundGraph, wanted: string[], feeds: Map<string, Value>): Set<string> {
+    const g = bg.graph;
+    const need = new Set<string>();
+    const byKey = new Map(g.nodes.map((n) => [`${n.layer}:${n.node}`, n]));
+    const stack: string[] = [];
+    for (const w of wanted) {
+      const top = w.split('/')[0]!;
+      for (const n of g.nodes) if (n.layer === top) stack.push(`${n.layer}:${n.node}`);
+    }
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (need.has(k)) continue;
+      need.add(k);
+      const n = byKey.get(k);
+      if (!n || feeds.has(bg.layers.get(n.layer)!.path)) continue;
+      for (const r of n.inbound) stack.push(`${r.layer}:${r.node}`);
+    }
+    return need;
+  }
+
+  private missing(b: BoundLayer, r: TensorRef): never {
+    return fail('NOT_FOUND', `layer ${b.path} needs the output of ${r.layer}, which was not computed (a model input not given?)`, {
+      file: this.file,
+      hint: `pass every model input, or feed the input of ${b.path} directly`,
+    });
+  }
+
+  private cannotRun(b: BoundLayer, g: Graph): never {
+    const next = g.nodes.filter((n) => n.inbound.some((r) => r.layer === b.spec.name)).map((n) => n.layer);
+    return fail('UNSUPPORTED', `layer ${b.path} (${b.spec.originalClassName}) cannot be run from the file: ${b.reason ?? 'its class is unknown'}`, {
+      file: this.file,
+      hint: next.length
+        ? `compute its output in Python and pass it as the input of the layer after it (${[...new Set(next)].join(', ')})`
+        : 'tap an earlier layer instead',
+      details: { layer: b.path, className: b.spec.originalClassName, next },
+    });
+  }
+}
+
+function checkInput(v: Value, spec: { name: string; shape: (number | null)[] }, file: string): Value {
+  const want = spec.shape;
+  const got = v.shape.slice(1);
+  const ok = got.length === want.length && want.every((d, i) => d === null || d === got[i]);
+  if (!ok) {
+    fail('SHAPE_MISMATCH', `the model input ${spec.name} is (N, ${want.map((d) => d ?? '?').join(', ')}) but the array given is ${formatShape(v.shape)}`, {
+      file,
+      hint: 'pass one array per model input, batch axis first, shaped as the model was built',
+      details: { input: spec.name, expected: want, got: v.shape },
+    });
+  }
+  return v;
+}
+
+export { isObj };
