@@ -273,7 +273,7 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
     const inner = all.filter((i) => i.layer.split('/').pop() === name);
     if (inner.length === 1) return inner[0]!;
     const un = kf.unrecognisedAttention.find((u) => u.layer === name);
-    if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: 'attnlens recomputes AttentionWithContext, AttLayer and Dense(1) score layers' });
+    if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention' });
     kf.layer(name); // NOT_FOUND listing the layer names when there is no such layer
     return fail('NOT_FOUND', `layer ${name} (${flag}) is not an attention layer attnlens can recompute`, {
       file: kf.path,
@@ -285,7 +285,7 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
     const why = kf.unrecognisedAttention.map((u) => `${u.layer}: ${u.reason}`).join('; ');
     return fail('NOT_FOUND', `has no attention layer attnlens can recompute${why ? ` (${why})` : ''}`, {
       file: kf.path,
-      hint: why ? 'attnlens recomputes AttentionWithContext, AttLayer and Dense(1) score layers' : `it has layers ${kf.layers.map((l) => l.name).join(', ')}; pass bare arrays with --weights if the attention layer is one of them`,
+      hint: why ? 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention' : `it has layers ${kf.layers.map((l) => l.name).join(', ')}; pass bare arrays with --weights if the attention layer is one of them`,
     });
   };
   const ambiguous = (flag: string, candidates: AttentionLayerInfo[]): never =>
@@ -340,12 +340,17 @@ async function kernelFromArrays(spec: string, variant: Variant | undefined, norm
   const W = await loadArray(wf);
   const b = bf ? await loadArray(bf) : undefined;
   const u = uf ? await loadArray(uf) : undefined;
-  const v = variant ?? guessVariant(W, u, wf, flag);
+  const v = variant ?? guessVariant(W, b, u, wf, flag);
   return { kernel: prepareKernel({ variant: v, W, b, u, normalise }, wf), files: [wf, bf, uf].filter((f): f is string => !!f) };
 }
 
-function guessVariant(W: Tensor, u: Tensor | undefined, file: string, flag: string): Variant {
-  if (!u) return 'linear';
+function guessVariant(W: Tensor, b: Tensor | undefined, u: Tensor | undefined, file: string, flag: string): Variant {
+  if (!u) {
+    // Without u: a bias per step (T,1) beside w (F,1) is step-bias; a square W is per-feature.
+    if (b && W.shape.length === 2 && W.shape[1] === 1 && b.shape.length === 2 && b.shape[1] === 1 && b.shape[0]! > 1) return 'step-bias';
+    if (W.shape.length === 2 && W.shape[0] === W.shape[1] && W.shape[0]! > 1) return 'per-feature';
+    return 'linear';
+  }
   if (W.shape.length === 2 && W.shape[0] !== W.shape[1]) return 'attlayer';
   if (W.shape.length === 2) {
     // A square W with a context vector is AttentionWithContext, and nearly every saved
