@@ -1,8 +1,10 @@
 // The real TensorFlow event files of ../shared/fixtures: tensorflow/nmt attention images
 // (negahead-chichat-nmt) and a Keras TensorBoard log with only scalars (flamingjay).
 // Expected values were read independently with a hand-written protobuf + PNG decoder
-// in Python (zlib and struct only), not with attnlens.
-import { describe, expect, it } from 'vitest';
+// in Python (zlib and struct only), not with attnlens: scripts/tf-events.py writes them
+// to fixtures/tf-events.json (rerun `/usr/bin/python3 test/conformance/scripts/tf-events.py`).
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateDocument, type AttentionDocument } from '@attnlens/core';
 import { TF1_IMAGE_NOTE } from '@attnlens/tf';
 import { extractTFTensor, inspectTFFile, tfDocuments } from '@attnlens/tf/node';
@@ -12,11 +14,18 @@ const NMT = real('negahead-chichat-nmt', 'events.out.tfevents.1536594755.ubuntu'
 const FLAMINGJAY = real('flamingjay-han-ids', 'events.out.tfevents.1591802914.DESKTOP-55K6GPV');
 const TAG = 'attention_images/image/0';
 
-describeReal('TF conformance: tensorflow/nmt attention images (negahead-chichat-nmt)', () => {
-  let docs: AttentionDocument[] = [];
+interface PyTag { kind: string; count: number; steps: number[]; firstStep: number; lastStep: number }
+interface PyEvents { records: number; tags: Record<string, PyTag>; other: Record<string, number>; images: { tag: string; step: number; height: number; width: number; max: number; pixels?: number[] }[] }
+const PY = JSON.parse(readFileSync(new URL('fixtures/tf-events.json', import.meta.url), 'utf8')) as { nmt: PyEvents; flamingjay: PyEvents };
 
-  it('converts to 114 alignment maps with the images\' shapes, transposed to [decoder, encoder]', async () => {
+describeReal('TF conformance: tensorflow/nmt attention images (negahead-chichat-nmt)', () => {
+  const docs: AttentionDocument[] = [];
+  // every test reads the same conversion, made once here so each holds in any order
+  beforeAll(async () => {
     for await (const d of tfDocuments(NMT)) docs.push(d);
+  });
+
+  it('converts to 114 alignment maps with the images\' shapes, transposed to [decoder, encoder]', () => {
     expect(docs).toHaveLength(114);
     docs.forEach((d) => validateDocument(d));
     // image sizes (height = encoder steps x width = decoder steps) -> map [width, height]
@@ -56,6 +65,34 @@ describeReal('TF conformance: tensorflow/nmt attention images (negahead-chichat-
     // each decoder step's attention summed to 1 before TF rescaled the image: rows sum alike
     const sums = [0, 1, 2, 3, 4].map((t) => Array.from(m113.weights.subarray(t * 4, t * 4 + 4)).reduce((a, b) => a + b, 0) * 255);
     for (const s of sums) expect(Math.abs(s - sums[0]!)).toBeLessThanOrEqual(3);
+  });
+
+  it('every map is its image as the Python decoder reads it: size, step, largest level, pixels', () => {
+    const imgs = PY.nmt.images;
+    expect(docs).toHaveLength(imgs.length);
+    imgs.forEach((img, i) => {
+      const m = docs[i]!.maps[0]!;
+      // image height = encoder steps, width = decoder steps; map [decoder, encoder]
+      expect([...m.shape, docs[i]!.meta?.step], `image ${i}`).toEqual([img.width, img.height, String(img.step)]);
+      expect(Math.round(Math.max(...m.weights) * 255), `image ${i}`).toBe(img.max);
+      if (img.pixels) {
+        const got = Array.from({ length: img.height * img.width }, (_, k) => Math.round(m.weights[(k % img.width) * img.height + Math.floor(k / img.width)]! * 255));
+        expect(got, `image ${i}`).toEqual(img.pixels);
+      }
+    });
+    expect(imgs.filter((im) => im.pixels).length).toBe(3);
+  });
+
+  it('inspect agrees with the Python decoder on records, tags and other events', async () => {
+    for (const [file, py] of [[NMT, PY.nmt], [FLAMINGJAY, PY.flamingjay]] as const) {
+      const info = await inspectTFFile(file);
+      if (info.format !== 'tfevents') throw new Error(`${file} is ${info.format}`);
+      expect(info.records).toBe(py.records);
+      expect(info.other).toEqual(py.other);
+      expect(Object.fromEntries(info.tags.map((t) => [t.tag, { kind: t.kind, count: t.count, firstStep: t.firstStep, lastStep: t.lastStep, ...(t.stepsTruncated ? {} : { steps: t.steps }) }]))).toEqual(
+        Object.fromEntries(Object.entries(py.tags).map(([tag, t]) => [tag, { kind: t.kind, count: t.count, firstStep: t.firstStep, lastStep: t.lastStep, ...(info.tags.find((x) => x.tag === tag)?.stepsTruncated ? {} : { steps: t.steps }) }])),
+      );
+    }
   });
 
   it('--step picks the two images of step 1000', async () => {
