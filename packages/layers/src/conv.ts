@@ -4,7 +4,7 @@
 // keras/layers/convolutional.py Conv1D.call). Data is channels-last, (N, T, C).
 import { fail } from '@attnlens/core';
 import { checkLength, checkSize } from './checks.js';
-import { matmulUnchecked } from './matmul.js';
+import { gemmF32, packB } from './matmul.js';
 
 export interface Conv1dOptions { strides: number; padding: 'valid' | 'same' | 'causal'; dilation: number }
 export interface Pool1dOptions { kind: 'max' | 'avg'; poolSize: number; strides: number; padding: 'valid' | 'same' }
@@ -45,7 +45,7 @@ export function conv1d(
     }
   }
   const data = new Float32Array(n * g.out * o);
-  matmulUnchecked(cols, n * g.out, k * c, kernel, o, bias, data);
+  gemmF32(cols, n * g.out, packB(kernel, k * c, o, bias), data);
   return { data, t: g.out };
 }
 

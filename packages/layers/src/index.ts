@@ -2,9 +2,10 @@
 // row-major Float32Array data, batch axis first, explicit shapes; errors are AttnlensErrors.
 export { activate, isActivationName, scalarActivation, erf, ACTIVATION_NAMES } from './activations.js';
 export type { ActivationName } from './activations.js';
-export { matmul } from './matmul.js';
+export { matmul, packB, gemmPacked } from './matmul.js';
+export type { PackedB } from './matmul.js';
 export { dense, embedding } from './dense.js';
-export { runRnn, GATES } from './rnn.js';
+export { runRnn, runRnnProjected, rnnInputProjection, GATES } from './rnn.js';
 export type { CellKind, RnnWeights, RnnOptions, RnnResult } from './rnn.js';
 export { conv1d, pool1d, globalPool1d, windowGeometry } from './conv.js';
 export type { Conv1dOptions, Pool1dOptions } from './conv.js';
