@@ -1,10 +1,11 @@
 // The engine and `attnlens compute` against the real cases in ../shared/fixtures/expected:
 // real Keras layers (eindH's AttentionWithContext, FlamingJay's AttLayer), a deterministic
 // X, valid lengths, and the attention han_ref.py computes in float64.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
 import { decodeJson, tensor, toFloat64, type Tensor } from '@attnlens/core';
 import { sha256File } from '@attnlens/core/node';
 import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
@@ -175,5 +176,89 @@ describeReal('attention: the real cases in ../shared/fixtures/expected', () => {
       for (let t = 0; t < 50; t++) s += a[n * 50 + t]!;
       expect(Math.abs(s - 1)).toBeLessThan(1e-5);
     }
+  });
+});
+
+// The two layers no han_ref variant fits, recomputed from their REAL weights through the CLI
+// and compared with test/conformance/scripts/real-attention.py, which read those weights
+// with h5py and ran packages/attention/scripts/variants_ref.py (NumPy, float64) on its X.
+const REAL_CASES = [
+  { name: 'mayuefine', variant: 'per-feature', normalise: 'eps' },
+  { name: 'mschongchulshin', variant: 'step-bias', normalise: 'softmax' },
+] as const;
+const realCase = (name: string, f: string) => join(import.meta.dirname, 'fixtures', 'real-attention', name, f);
+
+describeReal('attention: the per-feature and per-step-bias layers of the real corpus', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'attnlens-conf-variants-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const c of REAL_CASES) {
+    it(`${c.name}: compute --model finds the ${c.variant} layer and matches NumPy to 1e-6, unmasked and masked`, async () => {
+      const meta = JSON.parse(readFileSync(realCase(c.name, 'case.json'), 'utf8'));
+      // the weights the script read are the ones in the file (their float64 sums, as h5py saw them)
+      const kf = await openKeras(real(meta.file));
+      try {
+        const sum = (p: string) => toFloat64(kf.readWeight(p)).reduce((s, v) => s + v, 0);
+        expect(Math.abs(sum(meta.W) - meta.W_sum)).toBeLessThan(1e-9);
+        expect(Math.abs(sum(meta.b) - meta.b_sum)).toBeLessThan(1e-9);
+        expect(kf.attentionLayers.map((a) => [a.layer, a.variant, a.weights.W, a.weights.b])).toEqual([[meta.layer, c.variant, meta.W, meta.b]]);
+      } finally {
+        kf.close();
+      }
+      for (const [suffix, extra, want] of [['', [], 'attention.npy'], ['-masked', ['--lengths', realCase(c.name, 'lengths.npy')], 'attention_masked.npy']] as const) {
+        const out = join(dir, `${c.name}${suffix}.npy`);
+        const r = cli(['compute', '--model', real(meta.file), '--inputs', realCase(c.name, 'X.npy'), ...extra, '--out', out]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`layer ${meta.layer}, ${c.variant}, ${c.normalise} normalisation`);
+        const got = await readNpyFile(out);
+        expect([...got.shape]).toEqual(meta.attention_shape);
+        const d = maxAbsDiff(got.data as Float32Array, toFloat64(await readNpyFile(realCase(c.name, want))));
+        expect(d, `${c.name}${suffix}: max |Δ| ${d}`).toBeLessThan(1e-6);
+      }
+    });
+  }
+
+  it('mschongchulshin: X whose T is not the 50 steps of its per-step bias is refused, naming both', () => {
+    const r = cli(['compute', '--model', real('mschongchulshin-fatigue/fatigue_life_model.h5'), '--inputs', realCase('mayuefine', 'X.npy'), '--out', join(dir, 'x.npy')]);
+    expect(isCleanError(r)).toBe(true);
+    expect(r.stderr).toContain("X is (3, 12, 64) with T = 12 steps, but the layer's per-step bias b is (50, 1): it was built for T = 50");
+  });
+
+  it('mayuefine to .attn.json: the per-step mean beside the 12×64 map, and both render', async () => {
+    const out = join(dir, 'mayuefine.attn.json');
+    const tokens = join(dir, 'peptides.txt');
+    writeFileSync(tokens, ['G L F D I V K K V V G A', 'K W K L F K K', 'R R'].join('\n') + '\n');
+    const r = cli(['compute', '--model', real('mayuefine-amps/att.h5'), '--inputs', realCase('mayuefine', 'X.npy'), '--lengths', realCase('mayuefine', 'lengths.npy'), '--tokens', tokens, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { documents } = decodeJson(readFileSync(out, 'utf8'));
+    expect(documents).toHaveLength(3);
+    const want = toFloat64(await readNpyFile(realCase('mayuefine', 'attention_masked.npy')));
+    const [mean, grid] = documents[1]!.maps;
+    expect(mean).toMatchObject({ name: 'attention_layer_7 (mean over features)', shape: [12], validCols: 7, variant: 'per-feature' });
+    expect(mean!.colLabels!.slice(0, 8)).toEqual(['K', 'W', 'K', 'L', 'F', 'K', 'K', '']);
+    expect(grid).toMatchObject({ name: 'attention_layer_7 (per feature)', shape: [12, 64], validRows: 7, rowTitle: 'step', colTitle: 'feature' });
+    expect(maxAbsDiff(grid!.weights, want.subarray(12 * 64, 2 * 12 * 64))).toBeLessThan(1e-6);
+    for (let t = 0; t < 12; t++) {
+      let s = 0;
+      for (let f = 0; f < 64; f++) s += want[(12 + t) * 64 + f]!;
+      expect(Math.abs(mean!.weights[t]! - s / 64)).toBeLessThan(1e-6);
+    }
+    // the renderers take both maps as they are: a 7-row heatmap (padding trimmed), highlighted tokens
+    const { renderHeatmap, renderHighlightPng } = await import('@attnlens/render/node');
+    const { highlightHtml } = await import('@attnlens/render');
+    const heat = renderHeatmap(grid!, { pixelRatio: 1 });
+    const png = PNG.sync.read(heat.png);
+    expect(png.width).toBe(heat.layout.width);
+    expect(png.height).toBe(heat.layout.height);
+    expect(heat.layout.height).toBeLessThan(heat.layout.width); // 7 rows of 64 columns
+    const hl = PNG.sync.read(renderHighlightPng(documents[1]!));
+    expect(hl.width).toBeGreaterThan(0);
+    const html = highlightHtml(documents[1]!);
+    for (const t of ['K', 'W', 'L', 'F']) expect(html).toContain(`>${t}<`);
   });
 });
