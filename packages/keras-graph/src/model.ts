@@ -27,8 +27,11 @@ export interface ModelLayerInfo {
 }
 
 export interface RunOptions {
-  /** Values given as a layer's input instead of computing it (how to go on past a Lambda): the layer's first input. */
-  feeds?: { layer: string; value: Tensor }[];
+  /**
+   * Values given instead of computed (how to go on past a Lambda): by default the layer's
+   * (first) input; with `as: 'output'`, the layer's output (the layer is then not run).
+   */
+  feeds?: { layer: string; value: Tensor; as?: 'input' | 'output' }[];
 }
 
 export interface KerasModel {
@@ -78,6 +81,8 @@ export function loadModel(file: KerasFile, opts: LoadOptions = {}): KerasModel {
   const bound = bindGraph(graph, undefined, { file, ...(kerasMajor !== undefined ? { kerasMajor } : {}), ...(file.backend ? { backend: file.backend } : {}) });
   return new Model(file.path, bound, kerasMajor, bidirectionalZeroes(version));
 }
+
+type Feeds = Map<string, { value: Value; as: 'input' | 'output' }>;
 
 interface Recorder {
   want: Map<string, Tap[]>;
@@ -137,8 +142,8 @@ class Model implements KerasModel {
       if (!rec.want.has(b.path)) rec.want.set(b.path, []);
       rec.want.get(b.path)!.push(t);
     }
-    const feeds = new Map<string, Value>();
-    for (const f of opts.feeds ?? []) feeds.set(this.resolve(f.layer).path, fromTensor(f.value));
+    const feeds: Feeds = new Map();
+    for (const f of opts.feeds ?? []) feeds.set(this.resolve(f.layer).path, { value: fromTensor(f.value), as: f.as ?? 'input' });
     const spec = this.root.graph.inputSpecs;
     const fedOnly = feeds.size > 0 && inputs.length === 0;
     if (!fedOnly && inputs.length !== spec.length) {
@@ -153,7 +158,7 @@ class Model implements KerasModel {
     return taps.map((t) => rec.out.get(t) ?? fail('NOT_FOUND', `layer ${t.layer} has no ${t.what} to tap (it never ran, or it is not an attention layer)`, { file: this.file, hint: "'scores' taps attention layers; 'input' and 'output' tap any layer" }));
   }
 
-  private context(rec: Recorder, feeds: Map<string, Value>, g: Graph, flat?: { n: number; s: number }): RunContext {
+  private context(rec: Recorder, feeds: Feeds, g: Graph, flat?: { n: number; s: number }): RunContext {
     return {
       ...(this.kerasMajor !== undefined ? { kerasMajor: this.kerasMajor } : {}),
       bidirectionalZeroes: this.zeroes,
@@ -174,7 +179,7 @@ class Model implements KerasModel {
   }
 
   /** Run the nodes needed for the taps (all of them for a nested model), in order. */
-  private runGraph(bg: BoundGraph, inputs: Value[], rec: Recorder, feeds: Map<string, Value>, wanted?: string[], flat?: { n: number; s: number }): Value[] {
+  private runGraph(bg: BoundGraph, inputs: Value[], rec: Recorder, feeds: Feeds, wanted?: string[], flat?: { n: number; s: number }): Value[] {
     const g = bg.graph;
     const vals = new Map<string, Value>();
     g.inputs.forEach((r, i) => {
@@ -191,16 +196,22 @@ class Model implements KerasModel {
       const b = bg.layers.get(node.layer)!;
       if (needed && !needed.has(`${node.layer}:${node.node}`)) continue;
       const fed = feeds.get(b.path);
-      const ins = fed ? [fed] : node.inbound.map((r) => vals.get(refKey(r)) ?? this.missing(b, r));
-      if (b.spec.className === 'InputLayer') continue;
-      this.record(rec, b.path, 'input', ins[0]!, flat);
-      if (this.onlyInputWanted(b, rec, wanted, needed, node.layer, node.node, g)) continue;
-      if (!b.runnable) this.cannotRun(b, g);
-      const outs = applyLayer(b, ins, ctx);
+      let outs: Value[];
+      if (fed?.as === 'output') outs = [fed.value];
+      else {
+        const ins = node.inbound.map((r, i) => (i === 0 && fed ? fed.value : vals.get(refKey(r)) ?? this.missing(b, r)));
+        if (b.spec.className === 'InputLayer') continue;
+        this.record(rec, b.path, 'input', ins[0]!, flat);
+        if (this.onlyInputWanted(b, rec, wanted, needed, node.layer, node.node, g)) continue;
+        if (!b.runnable) this.cannotRun(b, g);
+        outs = applyLayer(b, ins, ctx);
+      }
       outs.forEach((v, i) => vals.set(refKey({ layer: node.layer, node: node.node, index: i }), v));
       this.record(rec, b.path, 'output', outs[0]!, flat);
       if (b.attention === undefined && (b.spec.className === 'Dense' || b.spec.className === 'Activation' || b.spec.className === 'Softmax')) this.record(rec, b.path, 'scores', outs[0]!, flat);
     }
+    // The top level runs only what the taps need; a nested model returns its outputs.
+    if (needed) return [];
     return g.outputs.map((r) => vals.get(refKey(r)) ?? this.missing(bg.layers.get(r.layer)!, r));
   }
 
@@ -213,7 +224,7 @@ class Model implements KerasModel {
     return !usedLater && !innerTapped && taps.length > 0 && taps.every((t) => t.what === 'input');
   }
 
-  private neededNodes(bg: BoundGraph, wanted: string[], feeds: Map<string, Value>): Set<string> {
+  private neededNodes(bg: BoundGraph, wanted: string[], feeds: Feeds): Set<string> {
     const g = bg.graph;
     const need = new Set<string>();
     const byKey = new Map(g.nodes.map((n) => [`${n.layer}:${n.node}`, n]));
@@ -227,8 +238,11 @@ class Model implements KerasModel {
       if (need.has(k)) continue;
       need.add(k);
       const n = byKey.get(k);
-      if (!n || feeds.has(bg.layers.get(n.layer)!.path)) continue;
-      for (const r of n.inbound) stack.push(`${r.layer}:${r.node}`);
+      const fed = n && feeds.get(bg.layers.get(n.layer)!.path);
+      if (!n || fed?.as === 'output') continue;
+      n.inbound.forEach((r, i) => {
+        if (!(fed && i === 0)) stack.push(`${r.layer}:${r.node}`);
+      });
     }
     return need;
   }
