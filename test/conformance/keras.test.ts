@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { toFloat64 } from '@attnlens/core';
+import { AttnlensError, toFloat64 } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadArray } from '@attnlens/npy/node';
 import { describeReal, expected, real, REAL } from '../helpers/shared.js';
@@ -162,5 +162,110 @@ describeReal('Keras conformance: the real files', () => {
     expectSpot(k, { path: 'layers/lstm_1/cell/vars/2', shape: [512], first: [0.29924532771110535, 0.10907507687807083, 0.2710130512714386], sum: 201.79957257467322 });
     expectSpot(k, { path: 'layers/embedding_1/vars/0', shape: [357, 64], first: [0.029003266245126724, -0.03345710039138794, 0.033583346754312515], sum: -35.825952696076456 });
     expect(k.readWeight('optimizer/vars/0')).toMatchObject({ dtype: 'int64', shape: [], data: new BigInt64Array([21550n]) });
+  });
+});
+
+// The Keras files of the second search (the ten folders from mayuefine-amps on). Layer
+// names, counts and classes here were read with h5py (test/conformance/scripts/keras-h5py.py
+// writes the spot values); the attention layers are classified as the README table of
+// ../shared/fixtures says, each with the evidence that decided in its reason.
+describeReal('Keras conformance: the second search', () => {
+  it('mayuefine c_AMPs (Keras 2.2.4 Sequential): Attention_layer W (64,64), b (64,), no u → per-feature', async () => {
+    const k = await open('mayuefine-amps', 'att.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.2.4', backend: 'tensorflow' });
+    expect(k.layers.map((l) => [l.name, l.className])).toEqual([
+      ['embedding_7', 'Embedding'], ['conv1d_7', 'Conv1D'], ['max_pooling1d_7', 'MaxPooling1D'], ['dropout_7', 'Dropout'], ['attention_layer_7', 'Attention_layer'], ['dense_7', 'Dense'],
+    ]);
+    expect(weightCount(k)).toBe(7);
+    expect(k.attentionLayers).toEqual([expect.objectContaining({
+      layer: 'attention_layer_7', className: 'Attention_layer', variant: 'per-feature', inputDim: 64, attentionDim: 64,
+      weights: { W: 'model_weights/attention_layer_7/attention_layer_7/attention_layer_7_W:0', b: 'model_weights/attention_layer_7/attention_layer_7/attention_layer_7_b:0' },
+      reason: expect.stringMatching(/^per-feature attention \(W \(64, 64\), b \(64,\), no context vector u; weights named\): exp\(tanh\(x·W \+ b\)\) normalised over time for each feature/),
+    })]);
+    expect(k.unrecognisedAttention).toEqual([]); // the sigmoid Dense(1) output is not attention
+    expectSpot(k, { path: 'model_weights/attention_layer_7/attention_layer_7/attention_layer_7_W:0', shape: [64, 64], first: [-0.14193716645240784, 0.1255132555961609, -0.017159106209874153], sum: -22.715380155379535 });
+    expectSpot(k, { path: 'model_weights/attention_layer_7/attention_layer_7/attention_layer_7_b:0', shape: [64], first: [-0.08647426217794418, -0.04006112739443779, -0.12174727767705917], sum: -12.81727144215256 });
+    expectSpot(k, { path: 'model_weights/conv1d_7/conv1d_7/kernel:0', shape: [16, 128, 64], first: [0.26805126667022705, -0.10345526039600372, 0.3835619390010834], sum: -1136.3842504756376 });
+  });
+
+  it("mschongchulshin fatigue (Keras 3.4.1): a custom layer named like the built-in Attention, told apart by att_weight/att_bias → step-bias", async () => {
+    const k = await open('mschongchulshin-fatigue', 'fatigue_life_model.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '3.4.1', backend: 'tensorflow' });
+    const lstms = [49, 50, 51, 52, 53, 54, 55];
+    expect(layerNames(k)).toEqual(['input_layer', ...lstms.flatMap((n, i) => [`lstm_${n}`, `dropout_${56 + i}`]), 'attention', 'dense_14', 'dropout_63', 'dense_15']);
+    expect(k.layer('attention').className).toBe('Attention');
+    expect(weightCount(k)).toBe(27);
+    expect(k.attentionLayers).toHaveLength(1);
+    const a = k.attentionLayers[0]!;
+    expect(a).toMatchObject({ layer: 'attention', className: 'Attention', variant: 'step-bias', inputDim: 64, attentionDim: 1,
+      weights: { W: 'model_weights/attention/attention/att_weight', b: 'model_weights/attention/attention/att_bias' } });
+    expect(a.reason).toMatch(/one bias per time step, T = 50; weights named; its class_name Attention is also Keras's built-in layer, but that one holds no weights \(at most a scalar scale\), so its weights make this a custom layer; the model outputs its weights/);
+    expect(k.unrecognisedAttention).toEqual([]);
+    expectSpot(k, { path: a.weights.W, shape: [64, 1], first: [0.08016300201416016, -0.01084059663116932, -0.24742162227630615], sum: -2.1778059350326657 });
+    expectSpot(k, { path: a.weights.b!, shape: [50, 1], first: [0.002736201975494623, 0.0036990847438573837, 0.004596709739416838], sum: -0.13637740560807288 });
+    expectSpot(k, { path: 'model_weights/lstm_55/lstm_55/lstm_cell/bias', shape: [256], first: [-0.007423024624586105, -0.0015232000732794404, -0.02654862217605114], sum: 62.406761775462655 });
+  });
+
+  it('xingxiaoxuan anomaly (Keras 2.2.0): attention built from built-in layers (Dense softmax over features → Permute): unrecognised, saying so', async () => {
+    const k = await open('xingxiaoxuan-anomaly', 'attention_model.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.2.0', backend: 'tensorflow' });
+    expect(k.layers.map((l) => [l.name, l.className])).toEqual([
+      ['input_1', 'InputLayer'], ['cnn1', 'Conv1D'], ['dropout_1', 'Dropout'], ['lstm', 'CuDNNLSTM'], ['dropout_2', 'Dropout'], ['dense_1', 'Dense'],
+      ['attention_vec', 'Permute'], ['multiply_1', 'Multiply'], ['flatten_1', 'Flatten'], ['dense_2', 'Dense'],
+    ]);
+    expect(weightCount(k)).toBe(9);
+    expect(k.layer('lstm').weights.map((w) => [w.name, w.shape])).toEqual([['lstm/kernel:0', [64, 256]], ['lstm/recurrent_kernel:0', [64, 256]], ['lstm/bias:0', [512]]]);
+    expect(k.attentionLayers).toEqual([]);
+    expect(k.unrecognisedAttention).toEqual([{ layer: 'attention_vec', reason: 'Permute layer has no weights (it reads dense_1 (Dense with softmax over its last axis, 64 units): attention built from built-in layers): parameter-free attention is computed from activations, which a weights file does not hold' }]);
+    expectSpot(k, { path: 'model_weights/dense_1/dense_1/kernel:0', shape: [64, 64], first: [0.053734589368104935, -0.09425923973321915, -0.03296424075961113], sum: -6.463667381778578 });
+    expectSpot(k, { path: 'model_weights/lstm/lstm/bias:0', shape: [512], first: [0.2049117386341095, 0.16246068477630615, 0.045558083802461624], sum: 87.72227945475606 });
+  });
+
+  it('kevinlin19 thesis (Keras 2.1.6): Permute → Dense softmax → Lambda → … → Merge(mul): unrecognised, naming the Lambda', async () => {
+    const k = await open('kevinlin19-thesis', 'model_attention.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '2.1.6', backend: 'tensorflow' });
+    expect(k.layers.map((l) => [l.name, l.className])).toEqual([
+      ['input_1', 'InputLayer'], ['permute_1', 'Permute'], ['dense_1', 'Dense'], ['dim_reduction', 'Lambda'], ['repeat_vector_1', 'RepeatVector'],
+      ['attention_vec', 'Permute'], ['attention_mul', 'Merge'], ['lstm_1', 'LSTM'], ['dense_2', 'Dense'],
+    ]);
+    expect(weightCount(k)).toBe(7);
+    expect(k.attentionLayers).toEqual([]);
+    expect(k.unrecognisedAttention.map((u) => u.layer)).toEqual(['attention_vec', 'attention_mul']);
+    for (const u of k.unrecognisedAttention) expect(u.reason).toMatch(/dense_1 \(Dense with softmax over its last axis, 8 units\) → dim_reduction \(Lambda: Python code, not in the file\) → repeat_vector_1 \(RepeatVector\)/);
+    expectSpot(k, { path: 'model_weights/dense_1/dense_1/kernel:0', shape: [8, 8], first: [-0.3643428385257721, -1.0092283487319946, -0.5999957919120789], sum: -3.528251315932721 });
+    expectSpot(k, { path: 'model_weights/lstm_1/lstm_1/kernel:0', shape: [1, 120], first: [-0.7096676826477051, -0.4127459228038788, -4.258780479431152], sum: -32.57504583732225 });
+  });
+
+  it("stylianosioannou INM706 (Keras 3.9.1): Keras's built-in Attention (no weights) is unrecognised as such", async () => {
+    const k = await open('stylianosioannou-inm706', 'attention_model.h5');
+    expect(k).toMatchObject({ layout: 'keras-h5', kerasVersion: '3.9.1', backend: 'tensorflow' });
+    expect(k.layers.map((l) => [l.name, l.className])).toEqual([
+      ['input_layer', 'InputLayer'], ['gru', 'GRU'], ['lambda', 'Lambda'], ['attention', 'Attention'], ['reshape', 'Reshape'], ['dropout', 'Dropout'], ['dense', 'Dense'],
+    ]);
+    expect(weightCount(k)).toBe(5);
+    expect(k.attentionLayers).toEqual([]);
+    expect(k.unrecognisedAttention).toEqual([{ layer: 'attention', reason: "Attention is Keras's built-in layer (score_mode dot, use_scale false) and holds no weights: it scores a query against values (lambda, gru) from their activations at run time, which a weights file does not hold" }]);
+    expectSpot(k, { path: 'model_weights/gru/gru/gru_cell/bias', shape: [2, 150], first: [0.1466333270072937, 0.23177915811538696, -0.3779543340206146], sum: 7.1130035526812465 });
+    expectSpot(k, { path: 'model_weights/dense/dense/kernel', shape: [50, 1], first: [-0.08566562086343765, 0.448655366897583, -0.4190053939819336], sum: -5.076816436601803 });
+  });
+
+  it('yaokui2018 sentiment: the Keras 2.6 weights-only save is read (no attention); the empty HDF5 is refused clearly', async () => {
+    const k = await open('yaokui2018-sentiment', 'model_lstm.h5');
+    expect(k).toMatchObject({ layout: 'keras-weights-h5', detail: 'legacy save_weights (layer_names at the root)', kerasVersion: '2.6.0', backend: 'tensorflow' });
+    expect(k.modelConfig).toBeUndefined();
+    expect(layerNames(k)).toEqual(['embedding', 'lstm', 'dropout', 'dense', 'activation']);
+    expect(k.layer('lstm').weights.map((w) => [w.name, w.shape])).toEqual([['lstm/lstm_cell/kernel:0', [100, 200]], ['lstm/lstm_cell/recurrent_kernel:0', [50, 200]], ['lstm/lstm_cell/bias:0', [200]]]);
+    expect(weightCount(k)).toBe(6);
+    expect(k.attentionLayers).toEqual([]);
+    expect(k.unrecognisedAttention).toEqual([]);
+    expectSpot(k, { path: 'lstm/lstm/lstm_cell/recurrent_kernel:0', shape: [50, 200], first: [0.059425968676805496, -0.02786790393292904, 0.09568843990564346], sum: -16.862071586201637 });
+    expectSpot(k, { path: 'dense/dense/kernel:0', shape: [50, 3], first: [-0.362908273935318, 0.4284154176712036, 0.10475245118141174], sum: -2.5243339568842202 });
+    const e = await openKeras(real('yaokui2018-sentiment', 'model_bilstm-self-attention.h5')).then(
+      (x) => (x.close(), undefined),
+      (err: unknown) => err as AttnlensError,
+    );
+    expect(e).toBeInstanceOf(AttnlensError);
+    expect(e!.code).toBe('UNKNOWN_FORMAT');
+    expect(e!.message).toMatch(/model_bilstm-self-attention\.h5: is an HDF5 file with nothing in it/);
   });
 });

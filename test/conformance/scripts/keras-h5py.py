@@ -60,6 +60,32 @@ SPOTS = {
         ("layers/lstm_1/cell/vars/2", 3),
         ("layers/embedding_1/vars/0", 3),
     ],
+    "mayuefine-amps/att.h5": [
+        ("model_weights/attention_layer_7/attention_layer_7/attention_layer_7_W:0", 3),
+        ("model_weights/attention_layer_7/attention_layer_7/attention_layer_7_b:0", 3),
+        ("model_weights/conv1d_7/conv1d_7/kernel:0", 3),
+    ],
+    "mschongchulshin-fatigue/fatigue_life_model.h5": [
+        ("model_weights/attention/attention/att_weight", 3),
+        ("model_weights/attention/attention/att_bias", 3),
+        ("model_weights/lstm_55/lstm_55/lstm_cell/bias", 3),
+    ],
+    "xingxiaoxuan-anomaly/attention_model.h5": [
+        ("model_weights/dense_1/dense_1/kernel:0", 3),
+        ("model_weights/lstm/lstm/bias:0", 3),
+    ],
+    "kevinlin19-thesis/model_attention.h5": [
+        ("model_weights/dense_1/dense_1/kernel:0", 3),
+        ("model_weights/lstm_1/lstm_1/kernel:0", 3),
+    ],
+    "stylianosioannou-inm706/attention_model.h5": [
+        ("model_weights/gru/gru/gru_cell/bias", 3),
+        ("model_weights/dense/dense/kernel", 3),
+    ],
+    "yaokui2018-sentiment/model_lstm.h5": [
+        ("lstm/lstm/lstm_cell/recurrent_kernel:0", 3),
+        ("dense/dense/kernel:0", 3),
+    ],
 }
 
 
