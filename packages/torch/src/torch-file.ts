@@ -64,7 +64,7 @@ async function fromZip(src: ByteSource): Promise<TorchFile> {
   const storages = new Map<string, StorageRef>();
   const root = unpickleWhole(z.pickle, checkpointHooks(src.name, storages), src.name);
   const recs = Object.entries(z.records).map(([k, v]) => `${k} ${v}`).join(', ');
-  return build(src, 'torch-zip', `zip, folder ${z.prefix ? JSON.stringify(z.prefix) : '(none)'}${recs ? `, ${recs}` : ''}`, z.records, root, z.storages, z.bigEndian);
+  return build(src, 'torch-zip', `folder ${z.prefix ? JSON.stringify(z.prefix) : '(none)'}${recs ? `, ${recs}` : ''}`, z.records, root, z.storages, z.bigEndian);
 }
 
 function unpickleWhole(bytes: Uint8Array, hooks: UnpickleHooks, file?: string): PyValue {
@@ -79,12 +79,12 @@ function unpickleWhole(bytes: Uint8Array, hooks: UnpickleHooks, file?: string): 
 async function fromLegacy(src: ByteSource): Promise<TorchFile> {
   const storages = new Map<string, StorageRef>();
   const l = await openTorchLegacy(src, checkpointHooks(src.name, storages), (k) => storages.get(k)?.dtype);
-  return build(src, 'torch-legacy', `legacy pickle format (protocol 1001, ${l.bigEndian ? 'big' : 'little'}-endian)`, {}, l.root, l.storages, l.bigEndian);
+  return build(src, 'torch-legacy', `pickles of protocol 1001, ${l.bigEndian ? 'big' : 'little'}-endian`, {}, l.root, l.storages, l.bigEndian);
 }
 
 async function fromSafetensors(src: ByteSource): Promise<TorchFile> {
   const s = await openSafetensors(src);
-  return assemble(src, 'safetensors', `safetensors, ${s.headerBytes}-byte header`, {}, s.tensors, [], s.storages, false, s.metadata);
+  return assemble(src, 'safetensors', `${s.headerBytes}-byte header`, {}, s.tensors, [], s.storages, false, s.metadata);
 }
 
 function build(src: ByteSource, format: TorchFormat, detail: string, records: Record<string, string>, root: PyValue, access: StorageAccess, bigEndian: boolean): TorchFile {

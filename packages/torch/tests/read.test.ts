@@ -12,7 +12,7 @@ describe.each([
   ['layouts-zip.pt', 'torch-zip', 'folder "layouts-zip/"'],
   ['layouts-archive.pt', 'torch-zip', 'folder "archive/"'],
   ['layouts-v2.pt', 'torch-zip', '.storage_alignment 64'],
-  ['layouts-legacy.pt', 'torch-legacy', 'legacy pickle format'],
+  ['layouts-legacy.pt', 'torch-legacy', 'pickles of protocol 1001, little-endian'],
 ])('%s', (file, format, detail) => {
   it(`is ${format} and every tensor has torch's dtype, shape and values (offsets, strides, shared storages)`, async () => {
     const f = await openTorchFile(fixture(file));
