@@ -53,10 +53,11 @@ def dense_cases():
               "expected": arr(K.dense(x, W, b, "relu"))},
              {"name": "dense no bias", "x": arr(x), "W": arr(W), "b": None, "activation": "linear",
               "expected": arr(K.dense(x, W, None))}]
-    # a wide GEMM that crosses the JS kernel's column block (256)
-    xw, Ww, bw = f32(3, 33), f32(33, 300, scale=0.3), f32(300)
-    cases.append({"name": "dense wide (300 columns)", "x": arr(xw), "W": arr(Ww), "b": arr(bw), "activation": "linear",
-                  "expected": arr(K.dense(xw, Ww, bw))})
+    # shapes around the JS kernel's 4-row x 2-column register blocks: remainders of both
+    for rows, inner, cols in ((3, 33, 300), (9, 6, 5), (4, 1, 2), (1, 17, 1), (13, 64, 193)):
+        xw, Ww, bw = f32(rows, inner), f32(inner, cols, scale=0.3), f32(cols)
+        cases.append({"name": f"dense ({rows}, {inner})·({inner}, {cols})", "x": arr(xw), "W": arr(Ww), "b": arr(bw),
+                      "activation": "linear", "expected": arr(K.dense(xw, Ww, bw))})
     table = f32(9, 3)
     ids = np.array([[0, 8, 3], [4, 4, 0]], dtype=np.int32)
     emb = {"ids": arr(ids), "table": arr(table), "expected": arr(K.embedding(ids, table))}

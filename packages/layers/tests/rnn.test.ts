@@ -1,7 +1,7 @@
 // runRnn against keras_ref.py's rnn() (tests/fixtures/rnn.json): every cell, both GRU variants,
 // masks with gaps and fully masked rows, go_backwards, both masked-output rules, initial states.
 import { describe, expect, it } from 'vitest';
-import { runRnn, type ActivationName, type CellKind } from '../src/index.js';
+import { embedding, rnnInputProjection, runRnn, runRnnProjected, type ActivationName, type CellKind } from '../src/index.js';
 import { type Arr, expectClose, f32, fixture, opt, u8 } from './helpers.js';
 
 interface RnnCase {
@@ -26,6 +26,27 @@ describe('runRnn matches the Keras reference', () => {
       expectClose(r.output, c.expected);
       expect(r.states.length).toBe(c.states.length);
       r.states.forEach((s, i) => expectClose(s, c.states[i]!));
+    });
+  }
+});
+
+describe('an Embedding in front: the table projected once', () => {
+  // x's N·T rows become an embedding table and ids 0..N·T-1 pick them back: projecting the
+  // table through the input kernel first must give runRnn's result exactly as the reference does.
+  const cases = fixture<RnnCase[]>('rnn').filter((c) => c.returnSequences && c.mask);
+  for (const c of cases.slice(0, 12)) {
+    it(c.name, () => {
+      const [n, t, f] = c.x.shape as [number, number, number];
+      const o = {
+        cell: c.cell, units: c.units, activation: c.activation, recurrentActivation: c.recurrentActivation,
+        resetAfter: c.resetAfter, returnSequences: true, goBackwards: c.goBackwards, maskedOutput: c.maskedOutput,
+      };
+      const w = { kernel: f32(c.kernel), recurrentKernel: f32(c.recurrentKernel), ...(c.bias ? { bias: opt(c.bias)! } : {}) };
+      const gu = w.recurrentKernel.length / c.units;
+      const table = rnnInputProjection(f32(c.x), n * t, f, w, o);
+      const ids = Int32Array.from({ length: n * t }, (_, i) => i);
+      const r = runRnnProjected(embedding(ids, table, n * t, gu), n, t, u8(c.mask!), w, o);
+      expectClose(r.output, c.expected);
     });
   }
 });
