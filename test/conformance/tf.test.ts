@@ -3,11 +3,15 @@
 // Expected values were read independently with a hand-written protobuf + PNG decoder
 // in Python (zlib and struct only), not with attnlens: scripts/tf-events.py writes them
 // to fixtures/tf-events.json (rerun `/usr/bin/python3 test/conformance/scripts/tf-events.py`).
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument, type AttentionDocument } from '@attnlens/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJson, validateDocument, type AttentionDocument } from '@attnlens/core';
 import { TF1_IMAGE_NOTE } from '@attnlens/tf';
 import { extractTFTensor, inspectTFFile, tfDocuments } from '@attnlens/tf/node';
+import { cli } from '../helpers/cli.js';
 import { describeReal, real } from '../helpers/shared.js';
 
 const NMT = real('negahead-chichat-nmt', 'events.out.tfevents.1536594755.ubuntu');
@@ -146,3 +150,48 @@ describeReal('TF conformance: a Keras TensorBoard log with only scalars (flaming
   });
 });
 
+
+// epicawang-nmt: tensorflow/nmt EN→ZH Bahdanau, one attention image whose tag has a `_1`.
+// The expected pixels come from the PNG itself, cut out of the event file's bytes by its
+// signature and decoded here with pngjs: no attnlens code reads them.
+describeReal('TF conformance: tensorflow/nmt attention image tagged attention_images_1 (epicawang-nmt)', () => {
+  const FILE = real('epicawang-nmt', 'events.out.tfevents.1522936471.gpu-35');
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'attnlens-conf-tf-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The one PNG in the file: from its 8-byte signature to the end of its IEND chunk. */
+  function pngInFile(): PNG {
+    const bytes = readFileSync(FILE);
+    const start = bytes.indexOf(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(start).toBeGreaterThan(0);
+    expect(bytes.indexOf(Buffer.from([0x89, 0x50, 0x4e, 0x47]), start + 8)).toBe(-1); // only one image
+    const iend = bytes.indexOf(Buffer.from('IEND'), start);
+    return PNG.sync.read(bytes.subarray(start, iend + 8));
+  }
+
+  it('converts to one 13×28 map, the 28×13 image (rows source) transposed to [decoder, encoder], pixel for pixel', () => {
+    const img = pngInFile();
+    expect([img.height, img.width]).toEqual([28, 13]);
+    const out = join(dir, 'epicawang.attn.json');
+    const r = cli(['convert', FILE, '--to', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const { documents } = decodeJson(readFileSync(out, 'utf8'));
+    expect(documents.map((d) => d.id)).toEqual(['attention_images_1/image/0@485000']);
+    const d = documents[0]!;
+    expect(d.meta).toMatchObject({ tag: 'attention_images_1/image/0', step: '485000', image: '28x13' });
+    const m = d.maps[0]!;
+    expect(m.shape).toEqual([13, 28]);
+    let checked = 0;
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 13; x++) {
+        const gray = img.data[(y * 13 + x) * 4]!; // pngjs gives RGBA; a gray image has R = G = B
+        expect(m.weights[x * 28 + y]! * 255, `image (y=${y}, x=${x})`).toBeCloseTo(gray, 3);
+        checked++;
+      }
+    }
+    expect(checked).toBe(364);
+  });
+});
