@@ -231,6 +231,35 @@ def mschongchulshin():
     for l, u in [("lstm_49", 96), ("lstm_50", 96), ("lstm_51", 32), ("lstm_52", 32), ("lstm_53", 128), ("lstm_54", 64), ("lstm_55", 64)]:
         v, _ = lstm(v, w(l, l + "/lstm_cell/kernel", l + "/lstm_cell/recurrent_kernel", l + "/lstm_cell/bias"), u, return_sequences=True)
     c.tap("attention", "input", v)
+    # attention.py: e = tanh(x·W + b) with b one value per step (T, 1); a = softmax(e, axis=1)
+    # (K.softmax subtracts the max); returns (Σ_t x·a, a).
+    W, b = w("attention", "attention/att_weight", "attention/att_bias")
+    e = np.tanh(v @ W + b)[..., 0]
+    a = np.exp(e - e.max(1, keepdims=True))
+    a /= a.sum(1, keepdims=True)
+    c.tap("attention", "scores", a)
+    d = K.dense((a[..., None] * v).sum(1), *w("dense_14", "dense_14/kernel", "dense_14/bias"), "relu")
+    c.tap("dense_15", "output", K.dense(d, *w("dense_15", "dense_15/kernel", "dense_15/bias")))
+    c.done()
+
+
+def mayuefine():
+    """Keras 2.2.4 Sequential: Embedding(21, 128) → Conv1D(64, 16) relu → MaxPooling1D(5) → Dropout →
+    Attention_layer (script/Attention.py: a = exp(tanh(x·W + b)) / (Σ_t + K.epsilon()), one weight per
+    step and feature, output Σ_t x·a) → Dense(1, sigmoid)."""
+    c = Case("mayuefine", "mayuefine-amps/att.h5")
+    w = Weights(c.meta["file"])
+    ids = RNG.integers(0, 21, (2, 300)).astype(np.int32)
+    c.input(ids)
+    x = K.embedding(ids, *w("embedding_7", "embedding_7/embeddings:0"))
+    x = K.activation("relu", K.conv1d(x, *w("conv1d_7", "conv1d_7/kernel:0", "conv1d_7/bias:0"), 1, "valid", 1))
+    x = K.pool1d(x, "max", 5, 5, "valid")
+    c.tap("attention_layer_7", "input", x)
+    W, b = w("attention_layer_7", "attention_layer_7/attention_layer_7_W:0", "attention_layer_7/attention_layer_7_b:0")
+    a = np.exp(np.tanh(x @ W + b))
+    a /= a.sum(1, keepdims=True) + 1e-7
+    c.tap("attention_layer_7", "scores", a)
+    c.tap("dense_7", "output", K.dense((a * x).sum(1), *w("dense_7", "dense_7/kernel:0", "dense_7/bias:0"), "sigmoid"))
     c.done()
 
 
@@ -238,7 +267,7 @@ def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    for make in (flamingjay, eindh, xingxiaoxuan, temp_stateful, dobiasd_lstm, yaokui, praveena, mschongchulshin):
+    for make in (flamingjay, eindh, xingxiaoxuan, temp_stateful, dobiasd_lstm, yaokui, praveena, mschongchulshin, mayuefine):
         make()
     print("wrote", OUT)
 

@@ -25,11 +25,12 @@ function weighs(l: LayerSpec): boolean {
   return l.className === 'Merge' && (l.config.mode === 'mul' || l.config.mode === 'dot');
 }
 
-export function findBuiltinAttention(g: Graph): BuiltinAttention[] {
+/** `custom`: layers the file's weights show to be custom classes (a custom `Attention` is not Keras's). */
+export function findBuiltinAttention(g: Graph, custom: (layer: string) => boolean = () => false): BuiltinAttention[] {
   const out: BuiltinAttention[] = [];
   const consumers = (name: string) => [...new Set(g.nodes.filter((n) => n.inbound.some((r) => r.layer === name)).map((n) => n.layer))];
   for (const l of g.layers.values()) {
-    if (l.className === 'Attention' || l.className === 'AdditiveAttention') {
+    if ((l.className === 'Attention' || l.className === 'AdditiveAttention') && !custom(l.name)) {
       out.push({
         layer: l.name,
         kind: l.className === 'Attention' ? 'keras-attention' : 'keras-additive-attention',
@@ -37,7 +38,7 @@ export function findBuiltinAttention(g: Graph): BuiltinAttention[] {
       });
       continue;
     }
-    if (!isSoftmax(l)) continue;
+    if (!isSoftmax(l) || custom(l.name)) continue;
     // Follow the softmax output through shape-only layers to a product with another tensor.
     let frontier = [{ name: l.name, path: [`${l.className} ${l.name}`] }];
     for (let hop = 0; hop < MAX_HOPS && frontier.length; hop++) {

@@ -100,7 +100,7 @@ class Model implements KerasModel {
     this.inputs = root.graph.inputSpecs.map((s) => ({ ...s, shape: [...s.shape] }));
     this.outputs = root.graph.outputs.map((r) => r.layer);
     this.collect(root);
-    this.builtinAttention = findBuiltinAttention(root.graph);
+    this.builtinAttention = findBuiltinAttention(root.graph, (name) => root.layers.get(name)?.attention !== undefined);
   }
 
   private collect(g: BoundGraph): void {

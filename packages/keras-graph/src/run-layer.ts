@@ -64,6 +64,7 @@ function mergedMask(inputs: Value[], outShape: number[]): Uint8Array | undefined
 export function applyLayer(b: BoundLayer, inputs: Value[], ctx: RunContext): Value[] {
   const c = b.spec.config;
   const x = inputs[0]!;
+  if (b.attention) return customAttention(b, x, ctx);
   switch (b.spec.className) {
     case 'InputLayer': case 'Dropout': case 'SpatialDropout1D': case 'GaussianNoise': case 'GaussianDropout': case 'AlphaDropout':
       return [x];
@@ -101,7 +102,6 @@ export function applyLayer(b: BoundLayer, inputs: Value[], ctx: RunContext): Val
     case 'LayerNormalization': return [keepMask(layerNormLayer(b, x), x.mask)];
     case 'Attention': case 'AdditiveAttention': return builtinAttention(b, inputs, ctx);
     default:
-      if (b.attention) return customAttention(b, x, ctx);
       return fail('UNSUPPORTED', `layer ${b.path} (${b.spec.className}) cannot be run`, { file: ctx.file });
   }
 }
