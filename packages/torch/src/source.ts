@@ -6,7 +6,7 @@ export interface ByteSource {
   /** The file's name or path, for messages. */
   readonly name?: string;
   readonly size: number;
-  /** Exactly `length` bytes from `offset` (TRUNCATED when the file is shorter). */
+  /** Exactly `length` bytes from `offset` (TRUNCATED when the file is shorter), in a buffer of their own. */
   read(offset: number, length: number): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
@@ -24,7 +24,7 @@ export function bytesSource(bytes: Uint8Array, name?: string): ByteSource {
     size: bytes.length,
     async read(offset, length) {
       checkRange(this, offset, length);
-      return bytes.subarray(offset, offset + length);
+      return bytes.slice(offset, offset + length); // a copy: tensors may view what read() returns
     },
   };
 }

@@ -1,7 +1,7 @@
 // A tensor's bytes out of its storage: only the span its view covers is read, then
 // gathered into C order (a `W.t()` saved without .contiguous() has strides (1, rows)),
 // byte-swapped from a big-endian writer, bfloat16 widened to float32, bool made 0/1.
-import { allocate, fail, formatShape, shapeSize, tensor, type Tensor } from '@attnlens/core';
+import { allocate, fail, formatShape, itemSize, shapeSize, tensor, view, type Tensor } from '@attnlens/core';
 import { readDType, torchItemSize, type TorchDType } from './dtypes.js';
 
 /** Where a storage's bytes are, and how to read a range of them. */
@@ -73,7 +73,8 @@ export async function readTensorData(info: TorchTensorInfo, access: StorageAcces
 /** The view's elements in C order, from `raw` (the storage from element `first`). */
 function gather(raw: Uint8Array, info: TorchTensorInfo, first: number, item: number, n: number): Uint8Array {
   const c = cStrides(info.shape);
-  if (info.strides.every((s, i) => s === c[i] || info.shape[i] === 1)) return raw.slice(0, n * item);
+  // contiguous: the bytes read are the tensor's (read() gives a buffer of its own, so no copy)
+  if (info.strides.every((s, i) => s === c[i] || info.shape[i] === 1)) return raw.length === n * item ? raw : raw.slice(0, n * item);
   const out = new Uint8Array(n * item);
   const nd = info.shape.length;
   const idx = new Array<number>(nd).fill(0);
@@ -111,8 +112,10 @@ function toTensor(bytes: Uint8Array, dtype: TorchDType, shape: number[], n: numb
     return tensor('float32', shape, out);
   }
   const d = readDType(dtype);
-  const data = allocate(d, n);
-  new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(bytes);
+  const item = itemSize(d);
+  // view the bytes when aligned (a fresh buffer always is); copy otherwise
+  const data = bytes.byteOffset % item === 0 ? view(d, bytes.buffer, bytes.byteOffset, n) : allocate(d, n);
+  if (data.buffer !== bytes.buffer) new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(bytes);
   if (d === 'bool') for (let i = 0; i < n; i++) (data as Uint8Array)[i] = (data as Uint8Array)[i] ? 1 : 0;
   return tensor(d, shape, data);
 }
