@@ -222,6 +222,30 @@ describeReal('attention: the per-feature and per-step-bias layers of the real co
     });
   }
 
+  it('compute --weights with the real arrays: step-bias and per-feature guessed from the shapes (the square W with a warning), or named by --variant', async () => {
+    for (const c of REAL_CASES) {
+      const meta = JSON.parse(readFileSync(realCase(c.name, 'case.json'), 'utf8'));
+      const kf = await openKeras(real(meta.file));
+      const [wp, bp] = [join(dir, `${c.name}-W.npy`), join(dir, `${c.name}-b.npy`)];
+      try {
+        await writeNpyFile(wp, kf.readWeight(meta.W));
+        await writeNpyFile(bp, kf.readWeight(meta.b));
+      } finally {
+        kf.close();
+      }
+      const want = toFloat64(await readNpyFile(realCase(c.name, 'attention.npy')));
+      for (const extra of [[], ['--variant', c.variant]]) {
+        const out = join(dir, `${c.name}-bare${extra.length}.npy`);
+        const r = cli(['compute', '--weights', `${wp},${bp}`, ...extra, '--inputs', realCase(c.name, 'X.npy'), '--out', out]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain(`${c.variant}, ${c.normalise} normalisation`);
+        const warned = c.variant === 'per-feature' && extra.length === 0;
+        expect(r.stderr).toBe(warned ? `attnlens: warning: ${wp}: W is square (64, 64) and there is no u: taking it as per-feature attention (exp(tanh(x·W + b)) over time for each feature, a (T, F) map); give u (W.npy,b.npy,u.npy) for AttentionWithContext\n` : '');
+        expect(maxAbsDiff((await readNpyFile(out)).data as Float32Array, want)).toBeLessThan(1e-6);
+      }
+    }
+  });
+
   it('mschongchulshin: X whose T is not the 50 steps of its per-step bias is refused, naming both', () => {
     const r = cli(['compute', '--model', real('mschongchulshin-fatigue/fatigue_life_model.h5'), '--inputs', realCase('mayuefine', 'X.npy'), '--out', join(dir, 'x.npy')]);
     expect(isCleanError(r)).toBe(true);

@@ -348,7 +348,11 @@ function guessVariant(W: Tensor, b: Tensor | undefined, u: Tensor | undefined, f
   if (!u) {
     // Without u: a bias per step (T,1) beside w (F,1) is step-bias; a square W is per-feature.
     if (b && W.shape.length === 2 && W.shape[1] === 1 && b.shape.length === 2 && b.shape[1] === 1 && b.shape[0]! > 1) return 'step-bias';
-    if (W.shape.length === 2 && W.shape[0] === W.shape[1] && W.shape[0]! > 1) return 'per-feature';
+    if (W.shape.length === 2 && W.shape[0] === W.shape[1] && W.shape[0]! > 1) {
+      // Also what an AttentionWithContext given without its u looks like: say so rather than guess silently.
+      process.stderr.write(`attnlens: warning: ${file}: W is square ${formatShape(W.shape)} and there is no u: taking it as per-feature attention (exp(tanh(x·W + b)) over time for each feature, a (T, F) map); give u (W.npy,b.npy,u.npy) for AttentionWithContext\n`);
+      return 'per-feature';
+    }
     return 'linear';
   }
   if (W.shape.length === 2 && W.shape[0] !== W.shape[1]) return 'attlayer';
