@@ -444,11 +444,200 @@ def keras3_zip():
     c.done(file="model.keras")
 
 
+# --------------------------------------------------------------------------- Keras 1 functional
+def keras1_functional():
+    """Keras 1.2.2 Model: inbound nodes as [name, node, tensor] triples, InputLayer's input_dtype,
+    TimeDistributed(Dense), Bidirectional(GRU, merge sum) with per-gate weights named
+    forward_gru_1_W_z..., RepeatVector, Merge(mode=mul/concat/dot/ave), SimpleRNN, BatchNormalization
+    (Keras 1 running_std holds the variance)."""
+    c = Case("keras1-functional")
+    T, F, D, U, F2 = 4, 3, 3, 2, 2
+    tdW, tdb = vals(F, D), vals(D)
+    gru = {d: {g: {"W": vals(D, U), "U": vals(U, U), "b": vals(U)} for g in "zrh"} for d in ("forward", "backward")}
+    pW, pb = vals(F2, U), vals(U)
+    rnn = [vals(3 * U, 3), vals(3, 3), vals(3)]
+    bn = [vals(3) + 1, vals(3), vals(3), np.abs(vals(3)) + 0.5]
+    qW = vals(U, 3)
+    tri = lambda *names: [[[n, 0, 0] for n in names]]
+    L = lambda cls, name, inbound, **cfg: {"name": name, "class_name": cls, "config": dict(cfg, name=name, trainable=True), "inbound_nodes": inbound}
+    gcfg = {"class_name": "GRU", "config": {"name": "gru_1", "output_dim": U, "init": "glorot_uniform", "inner_init": "orthogonal", "activation": "tanh",
+                                            "inner_activation": "hard_sigmoid", "return_sequences": True, "go_backwards": False, "stateful": False,
+                                            "unroll": False, "consume_less": "cpu", "dropout_W": 0.0, "dropout_U": 0.0, "trainable": True}}
+    merge = lambda mode, **kw: dict({"mode": mode, "concat_axis": -1, "dot_axes": -1, "output_shape": None, "output_mask": None, "arguments": {}, "mode_type": "raw",
+                                     "output_shape_type": "raw"}, **kw)
+    layers = [
+        L("InputLayer", "seq", [], batch_input_shape=[None, T, F], input_dtype="float32", sparse=False),
+        L("InputLayer", "vec", [], batch_input_shape=[None, F2], input_dtype="float32", sparse=False),
+        L("TimeDistributed", "timedistributed_1", tri("seq"), layer={"class_name": "Dense", "config": {"name": "dense_1", "output_dim": D, "activation": "relu", "bias": True, "init": "glorot_uniform", "trainable": True}}),
+        L("Bidirectional", "bidirectional_1", tri("timedistributed_1"), layer=gcfg, merge_mode="sum"),
+        L("Dense", "dense_2", tri("vec"), output_dim=U, activation="tanh", bias=True, init="glorot_uniform", input_dim=F2),
+        L("RepeatVector", "repeatvector_1", tri("dense_2"), n=T),
+        L("Merge", "merge_1", tri("bidirectional_1", "repeatvector_1"), **merge("mul")),
+        L("Merge", "merge_2", tri("merge_1", "bidirectional_1", "repeatvector_1"), **merge("concat")),
+        L("SimpleRNN", "simplernn_1", tri("merge_2"), output_dim=3, activation="tanh", return_sequences=False, go_backwards=False, init="glorot_uniform",
+          inner_init="orthogonal", dropout_W=0.0, dropout_U=0.0, consume_less="cpu", stateful=False, unroll=False),
+        L("BatchNormalization", "batchnormalization_1", tri("simplernn_1"), epsilon=0.001, mode=0, axis=-1, momentum=0.99),
+        L("Dense", "dense_3", tri("dense_2"), output_dim=3, activation="linear", bias=False, init="glorot_uniform"),
+        L("Merge", "merge_3", tri("batchnormalization_1", "dense_3"), **merge("dot", dot_axes=1)),
+        L("Merge", "merge_4", tri("batchnormalization_1", "dense_3"), **merge("ave")),
+    ]
+    config = {"class_name": "Model", "config": {"name": "model_1", "layers": layers, "input_layers": [["seq", 0, 0], ["vec", 0, 0]],
+                                                "output_layers": [["merge_3", 0, 0], ["merge_4", 0, 0]]}}
+    gw = [("%s_gru_1_%s_%s" % (d, k, g), gru[d][g][k]) for d in ("forward", "backward") for g in "zrh" for k in "WUb"]
+    weights = [("seq", []), ("vec", []), ("timedistributed_1", [("dense_1_W", tdW), ("dense_1_b", tdb)]), ("bidirectional_1", gw),
+               ("dense_2", [("dense_2_W", pW), ("dense_2_b", pb)]), ("repeatvector_1", []), ("merge_1", []), ("merge_2", []),
+               ("simplernn_1", [("simplernn_1_W", rnn[0]), ("simplernn_1_U", rnn[1]), ("simplernn_1_b", rnn[2])]),
+               ("batchnormalization_1", [("batchnormalization_1_gamma", bn[0]), ("batchnormalization_1_beta", bn[1]),
+                                         ("batchnormalization_1_running_mean", bn[2]), ("batchnormalization_1_running_std", bn[3])]),
+               ("dense_3", [("dense_3_W", qW)]), ("merge_3", []), ("merge_4", [])]
+    legacy_h5(os.path.join(c.dir, "model.h5"), "1.2.2", config, weights, backend="tensorflow")
+    seq, vec = vals(3, T, F), vals(3, F2)
+    c.input(seq)
+    c.input(vec)
+    h = K.dense(f64(seq), f64(tdW), f64(tdb), "relu")
+    cat = lambda d, k: np.concatenate([f64(gru[d][g][k]) for g in "zrh"], -1)
+    y1, _ = K.rnn("gru", h, None, cat("forward", "W"), cat("forward", "U"), cat("forward", "b"), U, "tanh", "hard_sigmoid", return_sequences=True)
+    y2, _ = K.rnn("gru", h, None, cat("backward", "W"), cat("backward", "U"), cat("backward", "b"), U, "tanh", "hard_sigmoid", return_sequences=True, go_backwards=True)
+    bi = y1 + y2[:, ::-1]
+    c.tap("bidirectional_1", "output", bi)
+    p = K.dense(f64(vec), f64(pW), f64(pb), "tanh")
+    rep = K.repeat_vector(p, T)
+    m2 = np.concatenate([bi * rep, bi, rep], -1)
+    r, _ = K.rnn("simple", m2, None, *map(f64, rnn), 3, "tanh")
+    b = K.batch_norm(r, *map(f64, bn))
+    q = K.dense(p, f64(qW))
+    c.tap("merge_3", "output", K.batch_dot(b, q, (1, 1)))
+    c.tap("merge_4", "output", (b + q) / 2)
+    c.done(file="model.h5")
+
+
+# --------------------------------------------------------------------------- Keras 2 zoo
+def keras2_zoo():
+    """Keras 2.3.1 Functional, many layer families at once: Embedding(mask_zero) → Dense (passes the
+    mask) → LSTM(return_sequences, return_state) → Bidirectional(SimpleRNN, merge mul) →
+    AttentionWithContext (TensorFlow: x·Wᵀ; summed, a Dense follows); Average of h and c;
+    Bidirectional(LSTM, merge None) → Maximum/Minimum; a float input through Conv1D(strides 2, same)
+    → AveragePooling1D(same) → GlobalMaxPooling1D → a nested Sequential → Reshape → Permute → Flatten;
+    Activation, Concatenate, Add."""
+    c = Case("keras2-zoo")
+    V, E, D, U, T, T2, F2 = 9, 3, 4, 3, 6, 7, 2
+    emb, dW, db = vals(V, E), vals(E, D), vals(D)
+    lw = [vals(D, 4 * U), vals(U, 4 * U), vals(4 * U)]
+    sf, sb = [vals(U, 2), vals(2, 2), vals(2)], [vals(U, 2), vals(2, 2), vals(2)]
+    aW, ab, au = vals(2, 2), vals(2), vals(2)
+    bf, bb = [vals(U, 8), vals(2, 8), vals(8)], [vals(U, 8), vals(2, 8), vals(8)]
+    cw, cb = vals(3, F2, 4), vals(4)
+    n1, n1b, n2, n2b = vals(4, 6), vals(6), vals(6, 2), vals(2)
+    hW, hb = vals(U, 2), vals(2)
+    oW, ob = vals(2 + 2 + 2 + 2 + 2 + 2, 1), vals(1)
+    L = layer2
+    seqm = {"name": "sequential_1", "layers": [
+        {"class_name": "Dense", "config": {"name": "dense_5", "units": 6, "activation": "linear", "use_bias": True, "batch_input_shape": [None, 4]}},
+        {"class_name": "Activation", "config": {"name": "activation_1", "activation": "relu"}},
+        {"class_name": "Dense", "config": {"name": "dense_6", "units": 2, "activation": "tanh", "use_bias": True}}]}
+    rnn = lambda cls, name, units, **kw: {"class_name": cls, "config": dict({"name": name, "units": units, "activation": "tanh", "recurrent_activation": "sigmoid",
+                                                                             "use_bias": True, "return_sequences": True, "return_state": False, "go_backwards": False}, **kw)}
+    layers = [
+        L("InputLayer", "ids", [], batch_input_shape=[None, T], dtype="int32", sparse=False),
+        L("InputLayer", "signal", [], batch_input_shape=[None, T2, F2], dtype="float32", sparse=False),
+        L("Embedding", "embedding_1", node("ids"), input_dim=V, output_dim=E, mask_zero=True),
+        L("Dense", "dense_1", node("embedding_1"), units=D, activation="relu", use_bias=True),
+        L("LSTM", "lstm_1", node("dense_1"), units=U, activation="tanh", recurrent_activation="hard_sigmoid", use_bias=True, return_sequences=True, return_state=True,
+          go_backwards=False, implementation=2),
+        L("Bidirectional", "bidirectional_1", [[["lstm_1", 0, 0, {}]]], layer=rnn("SimpleRNN", "simple_rnn_1", 2), merge_mode="mul"),
+        L("AttentionWithContext", "attention_with_context_1", node("bidirectional_1")),
+        L("Average", "average_1", [[["lstm_1", 0, 1, {}], ["lstm_1", 0, 2, {}]]]),
+        L("Dense", "dense_2", node("average_1"), units=2, activation="elu", use_bias=True),
+        L("Bidirectional", "bidirectional_2", [[["lstm_1", 0, 0, {}]]], layer=rnn("LSTM", "lstm_2", 2, return_sequences=False, go_backwards=True), merge_mode=None),
+        L("Maximum", "maximum_1", [[["bidirectional_2", 0, 0, {}], ["bidirectional_2", 0, 1, {}]]]),
+        L("Minimum", "minimum_1", [[["bidirectional_2", 0, 0, {}], ["bidirectional_2", 0, 1, {}]]]),
+        L("Conv1D", "conv1d_1", node("signal"), filters=4, kernel_size=[3], strides=[2], padding="same", data_format="channels_last", dilation_rate=[1],
+          activation="selu", use_bias=True),
+        L("AveragePooling1D", "average_pooling1d_1", node("conv1d_1"), pool_size=[2], strides=[2], padding="same", data_format="channels_last"),
+        L("GlobalMaxPooling1D", "global_max_pooling1d_1", node("average_pooling1d_1"), data_format="channels_last"),
+        {"name": "sequential_1", "class_name": "Sequential", "config": seqm, "inbound_nodes": node("global_max_pooling1d_1")},
+        L("Reshape", "reshape_1", node("sequential_1"), target_shape=[2, 1]),
+        L("Permute", "permute_1", node("reshape_1"), dims=[2, 1]),
+        L("Flatten", "flatten_1", node("permute_1"), data_format="channels_last"),
+        L("Add", "add_1", node("maximum_1", "minimum_1")),
+        L("Concatenate", "concatenate_1", node("attention_with_context_1", "dense_2", "add_1", "flatten_1", "maximum_1", "minimum_1"), axis=-1),
+        L("Dense", "dense_3", node("concatenate_1"), units=1, activation="softplus", use_bias=True),
+    ]
+    config = {"class_name": "Model", "config": {"name": "model_1", "layers": layers, "input_layers": [["ids", 0, 0], ["signal", 0, 0]],
+                                                "output_layers": [["dense_3", 0, 0]]}}
+    bw = lambda l, inner, f, b: [("%s/%s_%s/%s:0" % (l, d, inner, n), a) for d, ws in (("forward", f), ("backward", b)) for n, a in zip(("kernel", "recurrent_kernel", "bias"), ws)]
+    awc = "attention_with_context_1/attention_with_context_1_"
+    weights = [
+        ("ids", []), ("signal", []), ("embedding_1", [("embedding_1/embeddings:0", emb)]), ("dense_1", [("dense_1/kernel:0", dW), ("dense_1/bias:0", db)]),
+        ("lstm_1", [("lstm_1/kernel:0", lw[0]), ("lstm_1/recurrent_kernel:0", lw[1]), ("lstm_1/bias:0", lw[2])]),
+        ("bidirectional_1", bw("bidirectional_1", "simple_rnn_1", sf, sb)),
+        ("attention_with_context_1", [(awc + "W:0", aW), (awc + "b:0", ab), (awc + "u:0", au)]),
+        ("average_1", []), ("dense_2", [("dense_2/kernel:0", hW), ("dense_2/bias:0", hb)]),
+        ("bidirectional_2", bw("bidirectional_2", "lstm_2", bf, bb)), ("maximum_1", []), ("minimum_1", []),
+        ("conv1d_1", [("conv1d_1/kernel:0", cw), ("conv1d_1/bias:0", cb)]), ("average_pooling1d_1", []), ("global_max_pooling1d_1", []),
+        ("sequential_1", [("dense_5/kernel:0", n1), ("dense_5/bias:0", n1b), ("dense_6/kernel:0", n2), ("dense_6/bias:0", n2b)]),
+        ("reshape_1", []), ("permute_1", []), ("flatten_1", []), ("add_1", []), ("concatenate_1", []), ("dense_3", [("dense_3/kernel:0", oW), ("dense_3/bias:0", ob)]),
+    ]
+    legacy_h5(os.path.join(c.dir, "model.h5"), "2.3.1", config, weights)
+    N = 3
+    ids = RNG.integers(1, V, (N, T)).astype(np.int32)
+    ids[0, 4:] = 0
+    ids[1, :2] = 0
+    sig = vals(N, T2, F2)
+    c.input(ids)
+    c.input(sig)
+    m = ids != 0
+    h = K.dense(K.embedding(ids, f64(emb)), f64(dW), f64(db), "relu")
+    seq, (hh, cc) = K.rnn("lstm", h, m, *map(f64, lw), U, "tanh", "hard_sigmoid", return_sequences=True)
+    c.tap("lstm_1", "output", seq)
+    y1, _ = K.rnn("simple", seq, m, *map(f64, sf), 2, return_sequences=True, masked_output="zero")
+    y2, _ = K.rnn("simple", seq, m, *map(f64, sb), 2, return_sequences=True, go_backwards=True, masked_output="zero")
+    bi = y1 * y2[:, ::-1]
+    a = han_ref.awc(bi, f64(aW), f64(ab), f64(au), backend="tensorflow", mask=m.astype(np.float64))
+    c.tap("attention_with_context_1", "scores", a)
+    ctxv = (a[..., None] * bi).sum(1)
+    d2 = K.dense((hh + cc) / 2, f64(hW), f64(hb), "elu")
+    f, _ = K.rnn("lstm", seq, m, *map(f64, bf), 2, go_backwards=True)
+    b, _ = K.rnn("lstm", seq, m, *map(f64, bb), 2, go_backwards=False)  # the backward copy flips go_backwards
+    mx, mn = np.maximum(f, b), np.minimum(f, b)
+    cv = K.activation("selu", K.conv1d(f64(sig), f64(cw), f64(cb), 2, "same", 1))
+    g = K.global_pool1d(K.pool1d(cv, "avg", 2, 2, "same"), "max")
+    c.tap("sequential_1", "input", g)
+    nested = K.dense(K.activation("relu", K.dense(g, f64(n1), f64(n1b))), f64(n2), f64(n2b), "tanh")
+    c.tap("sequential_1", "output", nested)
+    out = K.dense(np.concatenate([ctxv, d2, mx + mn, nested, mx, mn], -1), f64(oW), f64(ob), "softplus")
+    c.tap("dense_3", "output", out)
+    c.done(file="model.h5")
+
+
+# --------------------------------------------------------------------------- x·a unsummed
+def keras2_awc_unsummed():
+    """eindH's AttentionWithContext returns x·a unsummed: here it feeds an LSTM, which needs (N, T, F)."""
+    c = Case("keras2-awc-unsummed")
+    T, F, U = 5, 3, 2
+    aW, ab, au = vals(F, F), vals(F), vals(F)
+    lw = [vals(F, 4 * U), vals(U, 4 * U), vals(4 * U)]
+    layers = [layer2("InputLayer", "x", [], batch_input_shape=[None, T, F], dtype="float32", sparse=False),
+              layer2("AttentionWithContext", "attention_with_context_1", node("x")),
+              layer2("LSTM", "lstm_1", node("attention_with_context_1"), units=U, activation="tanh", recurrent_activation="sigmoid", use_bias=True, return_sequences=False)]
+    config = {"class_name": "Model", "config": {"name": "model_1", "layers": layers, "input_layers": [["x", 0, 0]], "output_layers": [["lstm_1", 0, 0]]}}
+    awc = "attention_with_context_1/attention_with_context_1_"
+    weights = [("x", []), ("attention_with_context_1", [(awc + "W:0", aW), (awc + "b:0", ab), (awc + "u:0", au)]),
+               ("lstm_1", [("lstm_1/kernel:0", lw[0]), ("lstm_1/recurrent_kernel:0", lw[1]), ("lstm_1/bias:0", lw[2])])]
+    legacy_h5(os.path.join(c.dir, "model.h5"), "2.3.1", config, weights)
+    x = vals(2, T, F)
+    c.input(x)
+    a = han_ref.awc(f64(x), f64(aW), f64(ab), f64(au), backend="tensorflow")
+    c.tap("attention_with_context_1", "output", f64(x) * a[..., None])
+    c.tap("lstm_1", "output", K.rnn("lstm", f64(x) * a[..., None], None, *map(f64, lw), U)[0])
+    c.done(file="model.h5")
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    for make in (keras1_sequential, keras2_han, keras2_cudnn, tfkeras_shared, keras3_zip):
+    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_cudnn, tfkeras_shared, keras3_zip):
         make()
     print("wrote", OUT)
 
