@@ -1,0 +1,183 @@
+// Node entry: a model's inputs (token-id .npy files, or ids made from text) streamed in
+// batches through @attnlens/keras-graph, to a layer's output as .npy or to attention
+// documents. Memory follows the batch size, not the number of samples.
+import { fail, formatShape, tensor, toFloat32, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
+import { createNpyWriter, openNpy } from '@attnlens/npy/node';
+import { attentionDocuments, computeAttention, hierarchicalDocuments, masksFromIds, type Kernel, type Mask } from '@attnlens/attention';
+import type { KerasModel, Tap, TapValue } from '@attnlens/keras-graph';
+import { addOriginals, type EncodedTexts } from '@attnlens/text';
+import { builtinMaps, maskOf } from './maps.js';
+import { modelLayerPath } from './plan.js';
+import type { AttentionPlan } from './plan.js';
+
+export * from './index.js';
+
+/** Rows of one model input: an .npy read by rows, or an array in memory. */
+export interface RowSource {
+  rows: number;
+  file?: string;
+  readRows(start: number, count: number): Promise<Tensor>;
+  close(): Promise<void>;
+}
+
+export function tensorRows(t: Tensor, file?: string): RowSource {
+  const per = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  return {
+    rows: t.shape[0] ?? 0,
+    ...(file ? { file } : {}),
+    readRows: async (start, count) => tensor(t.dtype, [count, ...t.shape.slice(1)], t.data.subarray(start * per, (start + count) * per) as never),
+    close: async () => undefined,
+  };
+}
+
+/** One row source per .npy (opened lazily by rows; nothing is read whole). */
+export async function npyRows(paths: readonly string[]): Promise<RowSource[]> {
+  const out: RowSource[] = [];
+  try {
+    for (const p of paths) {
+      const r = await openNpy(p);
+      out.push({ rows: r.rows, file: p, readRows: (s, c) => r.readRows(s, c), close: () => r.close() });
+    }
+    return out;
+  } catch (e) {
+    for (const s of out) await s.close();
+    throw e;
+  }
+}
+
+export interface BatchOptions {
+  /** Samples per batch (default 256). */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface Batch {
+  start: number;
+  count: number;
+  inputs: Tensor[];
+  values: TapValue[];
+}
+
+/** The taps of each batch of samples, in order. The sources must hold the same number of rows. */
+export async function* forwardBatches(model: KerasModel, sources: readonly RowSource[], taps: Tap[], o: BatchOptions = {}): AsyncGenerator<Batch> {
+  const size = o.batchSize ?? 256;
+  if (!Number.isSafeInteger(size) || size < 1) fail('BAD_ARGUMENT', `the batch size must be a whole number ≥ 1, not ${size}`);
+  if (sources.length !== model.inputs.length) {
+    fail('BAD_ARGUMENT', `the model takes ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} (${model.inputs.map((i) => `${i.name} (N, ${i.shape.map((d) => d ?? '?').join(', ')})`).join(', ')}) but ${sources.length} ${sources.length === 1 ? 'was' : 'were'} given`, {
+      hint: 'give one array per model input, in this order, batch axis first',
+    });
+  }
+  const n = sources[0]?.rows ?? 0;
+  sources.forEach((s) => {
+    if (s.rows !== n) fail('SHAPE_MISMATCH', `has ${s.rows} samples but ${sources[0]!.file ?? 'the first input'} has ${n}`, { file: s.file, hint: 'every model input holds the same samples, one row each' });
+  });
+  for (let start = 0; start < n; start += size) {
+    if (o.signal?.aborted) fail('INTERRUPTED', `stopped after ${start} of ${n} samples`);
+    const count = Math.min(size, n - start);
+    const inputs: Tensor[] = [];
+    for (const s of sources) inputs.push(await s.readRows(start, count));
+    yield { start, count, inputs, values: model.run(inputs, taps) };
+  }
+}
+
+/** Runs the model and writes `layer`'s output (default the model's first output) as float32 .npy, batch by batch, atomically. */
+export async function forwardToNpy(model: KerasModel, sources: readonly RowSource[], out: string, o: BatchOptions & { layer?: string; file?: string } = {}): Promise<{ layer: string; shape: number[] }> {
+  const layer = o.layer ? modelLayerPath(model, o.layer, o.file) : model.outputs[0] ?? fail('NOT_FOUND', 'the model has no output', { file: o.file });
+  let writer: Awaited<ReturnType<typeof createNpyWriter>> | undefined;
+  let rowShape: number[] = [];
+  let rows = 0;
+  try {
+    for await (const b of forwardBatches(model, sources, [{ layer, what: 'output' }], o)) {
+      const v = b.values[0]!.value;
+      if (!writer) {
+        rowShape = v.shape.slice(1);
+        writer = await createNpyWriter(out, 'float32', rowShape);
+      }
+      await writer.write(tensor('float32', v.shape, toFloat32(v)));
+      rows += b.count;
+    }
+    if (!writer) writer = await createNpyWriter(out, 'float32', rowShape);
+    await writer.close();
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  }
+  return { layer, shape: [rows, ...rowShape] };
+}
+
+export interface AttentionRun {
+  model: KerasModel;
+  plan: AttentionPlan;
+  /** The prepared kernels of the plan's layers (recompute plans). */
+  kernels?: { word: Kernel; sentence?: Kernel };
+  sources: readonly RowSource[];
+  /** The texts the ids came from: labels, and the words as written. */
+  texts?: EncodedTexts;
+  /** Mask steps holding this id instead of using the mask Keras passed the layer. */
+  padId?: number;
+  provenance?: Provenance;
+  /** The ids file, named in mask errors. */
+  file?: string;
+}
+
+/** Attention documents, one per sample, streamed batch by batch. */
+export async function* attentionFromInputs(run: AttentionRun, o: BatchOptions = {}): AsyncGenerator<AttentionDocument> {
+  const { plan } = run;
+  if (run.texts && run.texts.shape[0] !== run.sources[0]?.rows) fail('SHAPE_MISMATCH', `the texts give ${run.texts.shape[0]} samples but the ids hold ${run.sources[0]?.rows}`);
+  for await (const b of forwardBatches(run.model, run.sources, plan.taps, o)) {
+    if (plan.kind === 'builtin') {
+      yield* builtinMaps(b.values[0]!, b.start, { layer: plan.attention.layer, kind: plan.attention.kind, ...(run.provenance ? { provenance: run.provenance } : {}) });
+      continue;
+    }
+    const docs = plan.sentence ? hierarchicalBatch(run, b) : flatBatch(run, b);
+    if (run.texts) addOriginals(docs, run.texts, b.start);
+    yield* docs;
+  }
+}
+
+function kernels(run: AttentionRun): { word: Kernel; sentence?: Kernel } {
+  return run.kernels ?? fail('BAD_ARGUMENT', 'no kernels were prepared for the attention layers to recompute');
+}
+
+function flatBatch(run: AttentionRun, b: Batch): AttentionDocument[] {
+  const k = kernels(run).word;
+  const x = b.values[0]!;
+  const mask = run.padId !== undefined ? masksFromIds(b.inputs[0]!, run.padId, run.file) : maskOf(x);
+  const T = x.value.shape[x.value.shape.length - 2]!;
+  const weights = computeAttention(k, x.value, mask, { maskFile: run.file });
+  const layer = run.plan.kind === 'recompute' ? run.plan.word.layer : undefined;
+  return attentionDocuments(weights, b.count, T, {
+    ...(run.texts ? { tokens: run.texts.labels } : {}),
+    ...(mask ? { mask } : {}),
+    kernel: k,
+    ...(layer ? { layer } : {}),
+    ...(run.provenance ? { provenance: run.provenance } : {}),
+    first: b.start,
+  });
+}
+
+function hierarchicalBatch(run: AttentionRun, b: Batch): AttentionDocument[] {
+  const ks = kernels(run);
+  if (!ks.sentence || run.plan.kind !== 'recompute' || !run.plan.sentence) return fail('BAD_ARGUMENT', 'a hierarchical run needs the sentence-level kernel');
+  const [wx, sx] = [b.values[0]!, b.values[1]!];
+  const [N, S, T] = wx.value.shape as number[];
+  if (wx.value.shape.length !== 4 || sx.value.shape.length !== 3 || sx.value.shape[1] !== S) {
+    fail('SHAPE_MISMATCH', `the word attention's input is ${formatShape(wx.value.shape)} and the sentence attention's ${formatShape(sx.value.shape)}, not (N, S, T, F) and (N, S, F')`, { hint: 'the word level must sit inside TimeDistributed and the sentence level after it' });
+  }
+  const masks = run.padId !== undefined ? idMasks(b.inputs[0]!, run.padId, S!, T!, run.file) : { word: maskOf(wx), sentence: maskOf(sx) };
+  const tokens = run.texts && Array.from({ length: N! }, (_, i) => Array.from({ length: S! }, (_, s) => run.texts!.labels[(b.start + i) * S! + s]!));
+  return hierarchicalDocuments(
+    { kernel: ks.word, x: wx.value, ...(masks.word ? { mask: masks.word } : {}), layer: run.plan.word.layer },
+    { kernel: ks.sentence, x: sx.value, ...(masks.sentence ? { mask: masks.sentence } : {}), layer: run.plan.sentence.layer },
+    { ...(tokens ? { tokens } : {}), id: (i) => String(b.start + i), ...(run.provenance ? { provenance: run.provenance } : {}) },
+  );
+}
+
+/** Word steps holding `padId` are masked; a sentence of padding only is masked at the sentence level. */
+function idMasks(ids: Tensor, padId: number, S: number, T: number, file?: string): { word: Mask; sentence: Mask } {
+  const word = masksFromIds(ids, padId, file) as { mask: Uint8Array };
+  const n = word.mask.length / T;
+  const sentence = new Uint8Array(n);
+  for (let s = 0; s < n; s++) sentence[s] = word.mask.subarray(s * T, (s + 1) * T).some((v) => v !== 0) ? 1 : 0;
+  return { word, sentence: { mask: sentence, shape: [n / S, S] } };
+}
