@@ -88,16 +88,16 @@ export interface Peak {
 
 /**
  * Run `body` (an async ES module snippet that may `return` a JSON value) in a fresh Node
- * process next to test/ (so @attnlens/* resolve) and report its peak RSS and any AttnlensError.
+ * process in `cwd` (test/ by default, so @attnlens/* resolve) and report its peak RSS and any AttnlensError.
  */
-export function inChild(body: string, env: NodeJS.ProcessEnv = {}): Peak {
+export function inChild(body: string, env: NodeJS.ProcessEnv = {}, cwd = join(REPO, 'test')): Peak {
   const script = `
     let out = {};
     try { out.result = await (async () => { ${body} })(); }
     catch (e) { out.code = e.code ?? 'THROWN'; out.message = e.message; }
     out.maxRss = process.resourceUsage().maxRSS * 1024;
     process.stdout.write(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(REPO, 'test'), encoding: 'utf8', env: { ...process.env, ...env }, timeout: 180_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 180_000 });
   if (r.status !== 0) throw new Error(`child failed (${r.status} ${r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Peak;
 }

@@ -3,9 +3,9 @@
 
 Run with Debian's Python (numpy, h5py): /usr/bin/python3 make-hostile.py DIR
   small ones (committed in fixtures/, a few KB):
-    external-storage.h5   dataset /d stored in /etc/passwd (HDF5 external raw storage, H5O_EFL)
-    external-link.h5      /x an external link to /etc/attnlens-target.h5:/w (any path outside)
-    external-allowed.h5   /d external storage in data.bin beside it (allowed when the folder is)
+    external-storage.h5   Keras weights whose kernel is stored in /etc/passwd (HDF5 external raw storage, H5O_EFL)
+    external-link.h5      Keras weights whose kernel is an external link to /etc/attnlens-target.h5:/w
+    external-allowed.h5   Keras weights whose kernel is stored in data.bin (relative: read from the working directory)
     data.bin              the 64 bytes external-allowed.h5 keeps its dataset in
     unwritten-chunked.h5  a Keras weights file whose kernel is chunked, 1.5 GB logical, never written
     gzip-zeros.h5         a Keras weights file whose kernel is 16384 x 16384 uint8 zeros, gzip
@@ -39,16 +39,16 @@ def keras_legacy(path, kernel_kwargs):
 def main(out):
     os.makedirs(out, exist_ok=True)
     p = lambda n: os.path.join(out, n)
-    with h5py.File(p('external-storage.h5'), 'w') as f:
-        f.create_dataset('d', (64,), 'u1', external=[('/etc/passwd', 0, 64)])
-    with h5py.File(p('external-link.h5'), 'w') as f:
-        f['x'] = h5py.ExternalLink('/etc/attnlens-target.h5', '/w')
-        f['inside'] = np.arange(3, dtype='f4')
+    # Keras weights files whose kernel is not in the file.
+    keras_legacy(p('external-storage.h5'), dict(shape=(64,), dtype='u1', external=[('/etc/passwd', 0, 64)]))
+    keras_legacy(p('external-link.h5'), dict(data=np.zeros(1, 'f4')))
+    with h5py.File(p('external-link.h5'), 'a') as f:
+        del f['dense/dense/kernel:0']
+        f['dense/dense/kernel:0'] = h5py.ExternalLink('/etc/attnlens-target.h5', '/w')
     with open(p('data.bin'), 'wb') as fh:
         fh.write(np.arange(16, dtype='<f4').tobytes())
-    with h5py.File(p('external-allowed.h5'), 'w') as f:
-        # A relative name: HDF5 resolves it against the folder of the file (efile_prefix ${ORIGIN}).
-        f.create_dataset('d', (16,), '<f4', external=[('data.bin', 0, 64)])
+    # A relative name, which HDF5 resolves against the working directory (the test runs there).
+    keras_legacy(p('external-allowed.h5'), dict(shape=(16,), dtype='<f4', external=[('data.bin', 0, 64)]))
     # 1.5 GB logical: (20000, 18750) float32, chunked, no chunk ever written (the file is ~KB).
     keras_legacy(p('unwritten-chunked.h5'), dict(shape=(20000, 18750), dtype='f4', chunks=(1000, 1000)))
     # 16384 x 16384 uint8 zeros (268 MB), gzip: about 260 KB on disk (float64 would be 2 MB, too big to commit).

@@ -9,8 +9,10 @@ const DESCRIBE: Partial<Record<SniffedFormat, string>> = {
   gzip: 'a gzip file',
 };
 
+export const ALLOW_EXTERNAL_HELP = 'let an HDF5 file read other files inside DIR (external raw storage, external links); refused by default';
+
 /** Sniff a path and find the handler for it, or fail with a clear UNKNOWN_FORMAT error. */
-export async function openInput(path: string): Promise<{ input: InputFile; handler: FormatHandler }> {
+export async function openInput(path: string, opts: { allowExternal?: string | undefined } = {}): Promise<{ input: InputFile; handler: FormatHandler }> {
   const sniff = await sniffFile(path);
   if (sniff.format === 'empty') fail('UNKNOWN_FORMAT', 'file is empty', { file: path, hint: 'the file was not written completely; write it again' });
   const handler = handlerFor(sniff.format);
@@ -22,5 +24,5 @@ export async function openInput(path: string): Promise<{ input: InputFile; handl
       details: { sniffed: sniff.format },
     });
   }
-  return { input: { path, sniff }, handler };
+  return { input: { path, sniff, ...(opts.allowExternal !== undefined ? { allowExternal: opts.allowExternal } : {}) }, handler };
 }

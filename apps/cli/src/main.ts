@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAttnlensError, VERSION } from '@attnlens/core';
 import { registerCommands } from './commands/index.js';
+import { addLimitOptions } from './limits.js';
 
 /** Exit codes: 0 done, 1 bad input or failed work, 2 bad usage, 3 done but some items failed, 130 interrupted. */
 export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3, interrupted: 130 } as const;
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
+  addLimitOptions(program);
   registerCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;

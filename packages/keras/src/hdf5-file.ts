@@ -9,7 +9,7 @@
 // heap at once (which never shrinks). Here strings are decoded as UTF-8 from raw bytes,
 // float16 comes back as raw bits, and datasets are read in row blocks.
 import type { Module as H5ModuleValue } from 'h5wasm';
-import { AttnlensError, allocate, fail, formatShape, itemSize, shapeSize, tensor, valueAt, type DType, type Tensor } from '@attnlens/core';
+import { AttnlensError, allocate, checkSize, fail, formatShape, itemSize, shapeSize, tensor, valueAt, type DType, type Limits, type Tensor } from '@attnlens/core';
 
 export type H5Module = typeof H5ModuleValue;
 
@@ -41,6 +41,73 @@ interface Meta {
 }
 
 const activated = new WeakSet<object>();
+
+export interface Hdf5FileOptions {
+  /**
+   * May the HDF5 library open `path`, a file other than this one (external raw storage,
+   * an external link, a virtual dataset's source)? Default: never. node.ts builds this
+   * from `allowExternal` (a folder); a browser has no other files to give.
+   */
+  externalAccess?: (path: string) => boolean;
+  /** Size limits over the process-wide ones (core's setLimits). */
+  limits?: Partial<Limits>;
+}
+
+/**
+ * Guarding other files. HDF5 opens the files an external-file-list message (H5O_EFL, h5py's
+ * `external=`), an external link or a virtual dataset names, by itself, deep inside a read:
+ * h5wasm exposes no H5Pget_external_count, and get_dataset_metadata does not say a dataset is
+ * stored outside. But every open goes through the Emscripten FS object the module exports
+ * (NODERAWFS in Node), so a wrapper around FS.open sees each one. While a call of this file
+ * runs (they are synchronous), an open for reading of any path but this file's is refused
+ * with EACCES unless `externalAccess` allows it, and remembered so the call fails with
+ * NOT_ALLOWED naming it. Opens that create a fresh file (O_CREAT|O_EXCL: the tmpfile the
+ * throwing error handler writes its stack to) or list a folder cannot read data and pass.
+ */
+interface Guard {
+  main: string;
+  allow: (path: string) => boolean;
+  blocked?: string;
+}
+interface GuardSlot {
+  current?: Guard | undefined;
+}
+const guards = new WeakMap<object, GuardSlot>();
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+const O_DIRECTORY = 0o200000;
+const EACCES = 2; // Emscripten's (WASI) errno numbering
+
+function guardSlot(module: H5Module): GuardSlot {
+  let slot = guards.get(module);
+  if (slot) return slot;
+  const here: GuardSlot = {};
+  slot = here;
+  const fs = module.FS as unknown as { open: (path: unknown, flags: unknown, ...rest: unknown[]) => unknown; ErrnoError: new (errno: number) => Error };
+  const open = fs.open;
+  fs.open = function guardedOpen(this: unknown, path: unknown, flags: unknown, ...rest: unknown[]) {
+    const g = here.current;
+    // Creating a fresh file, or listing a folder (HDF5 looks for filter plugins), reads no data.
+    const harmless = typeof flags === 'number' && (((flags & O_CREAT) !== 0 && (flags & O_EXCL) !== 0) || (flags & O_DIRECTORY) !== 0);
+    if (g && typeof path === 'string' && !harmless && normalise(path) !== g.main && !g.allow(path)) {
+      g.blocked ??= path;
+      throw new fs.ErrnoError(EACCES);
+    }
+    return open.call(this, path, flags, ...rest);
+  };
+  guards.set(module, slot);
+  return slot;
+}
+
+/** An absolute POSIX path with . and .. resolved (no file system: the browser build has none). */
+function normalise(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '..') out.pop();
+    else if (part && part !== '.') out.push(part);
+  }
+  return '/' + out.join('/');
+}
 const utf8 = new TextDecoder('utf-8');
 
 /** The useful line of an HDF5 error stack: the innermost "in f(): what" message. */
@@ -55,13 +122,19 @@ export class Hdf5File {
   private readonly id: bigint;
   private closed = false;
   private readonly metaCache = new Map<string, Meta>();
+  private readonly guard: Guard;
+  private readonly slot: GuardSlot;
+  private readonly limits: Partial<Limits> | undefined;
 
   /**
-   * @param fsPath the path h5wasm opens (a real path with h5wasm/node)
+   * @param fsPath the path h5wasm opens (a real, absolute path with h5wasm/node)
    * @param file the name errors show (the user's path; differs for a .keras temp copy)
    */
-  constructor(module: H5Module, fsPath: string, readonly file: string) {
+  constructor(module: H5Module, fsPath: string, readonly file: string, opts: Hdf5FileOptions = {}) {
     this.M = module;
+    this.guard = { main: normalise(fsPath), allow: opts.externalAccess ?? (() => false) };
+    this.slot = guardSlot(module);
+    this.limits = opts.limits;
     if (!activated.has(module)) {
       // HDF5's default handler prints its error stack to stderr and returns -1, and
       // h5wasm then goes on as if nothing happened (a damaged group lists as empty).
@@ -71,9 +144,9 @@ export class Hdf5File {
     }
     let id: bigint;
     try {
-      id = BigInt(module.open(fsPath, module.H5F_ACC_RDONLY, false, -1, -1));
+      id = BigInt(this.guarded(() => module.open(fsPath, module.H5F_ACC_RDONLY, false, -1, -1), 'open it'));
     } catch (e) {
-      throw openError(e, file);
+      throw e instanceof AttnlensError ? e : openError(e, file);
     }
     if (id < 0n) fail('CORRUPT', 'the HDF5 library could not open it', { file, hint: 'the file is damaged; copy or save it again' });
     this.id = id;
@@ -91,6 +164,7 @@ export class Hdf5File {
 
   /** 'group', 'dataset', 'other' (datatype, link), or undefined when the path does not exist. */
   kind(path: string): 'group' | 'dataset' | 'other' | undefined {
+    this.checkExternalLink(abs(path));
     const t = this.call(() => this.M.get_type(this.id, abs(path)), `look up ${abs(path)}`);
     if (t === this.M.H5G_GROUP) return 'group';
     if (t === this.M.H5G_DATASET) return 'dataset';
@@ -164,6 +238,8 @@ export class Hdf5File {
     const n = shapeSize(info.shape);
     const esize = meta.size;
     const total = n * esize;
+    // A chunked dataset never written, or gzip of zeros, is a few KB on disk for any shape.
+    checkSize(n * itemSize(info.dtype), `the dataset ${p} ${formatShape(info.shape)} ${info.dtype}`, 'maxArrayBytes', { file: this.file, limits: this.limits });
     // Read straight into the tensor's own buffer: one copy out of the wasm heap, no more.
     const storage: DType = info.bfloat16 ? 'uint16' : info.dtype;
     let data;
@@ -236,11 +312,54 @@ export class Hdf5File {
     return ptr;
   }
 
+  /** An external link to a file not allowed: refused before HDF5 follows it. */
+  private checkExternalLink(p: string): void {
+    if (p === '/') return;
+    let link: { filename?: string; obj_path?: string } | undefined;
+    try {
+      link = this.guarded(() => this.M.get_external_link(this.id, p), `look up ${p}`);
+    } catch (e) {
+      if (e instanceof AttnlensError) throw e;
+      return; // not a link, or not there: kind() says so
+    }
+    if (link?.filename && !this.guard.allow(link.filename)) {
+      fail('NOT_ALLOWED', `${p} is an HDF5 external link to ${link.obj_path ?? '/'} in another file, ${link.filename}, which attnlens does not follow unless allowed`, {
+        file: this.file, hint: ALLOW_HINT, details: { object: p, externalFile: link.filename, externalObject: link.obj_path },
+      });
+    }
+  }
+
+  /** Run fn with other files guarded; a refused open becomes NOT_ALLOWED naming the file. */
+  private guarded<T>(fn: () => T, what: string): T {
+    this.guard.blocked = undefined;
+    this.slot.current = this.guard;
+    let out: T;
+    try {
+      out = fn();
+    } catch (e) {
+      this.refuseBlocked(what);
+      throw e;
+    } finally {
+      this.slot.current = undefined;
+    }
+    this.refuseBlocked(what);
+    return out;
+  }
+
+  private refuseBlocked(what: string): void {
+    const other = this.guard.blocked;
+    if (other === undefined) return;
+    this.guard.blocked = undefined;
+    fail('NOT_ALLOWED', `to ${what} the HDF5 library would read another file, ${other}: the file keeps data outside itself (external raw storage, an external link or a virtual dataset), which attnlens does not read unless allowed`, {
+      file: this.file, hint: ALLOW_HINT, details: { externalFile: other },
+    });
+  }
+
   /** Run a module call; an HDF5 error becomes CORRUPT naming what was being done. */
   private call<T>(fn: () => T, what: string): T {
     if (this.closed) fail('BAD_ARGUMENT', 'the file is closed', { file: this.file, hint: 'open it again; close() ends all reading' });
     try {
-      return fn();
+      return this.guarded(fn, what);
     } catch (e) {
       if (e instanceof AttnlensError) throw e;
       throw new AttnlensError({
@@ -253,6 +372,8 @@ export class Hdf5File {
     }
   }
 }
+
+const ALLOW_HINT = 'only if you trust the file: allow the folder that holds that file (the allowExternal option; --allow-external DIR on the command line)';
 
 function openError(e: unknown, file: string): AttnlensError {
   const reason = hdf5Reason(e);

@@ -2,7 +2,7 @@
 // attention layers in them. Reads metadata only; datasets are read by readWeight.
 import { AttnlensError, fail, type Tensor } from '@attnlens/core';
 import { findAttentionLayers, nestedLayers } from './classify.js';
-import { Hdf5File, type H5Module } from './hdf5-file.js';
+import { Hdf5File, type H5Module, type Hdf5FileOptions } from './hdf5-file.js';
 import { isKeras3, readKeras3Layers } from './layouts/keras3.js';
 import { stringAttr, stringList } from './layouts/attributes.js';
 import { readLegacyLayers, readPre1Layers } from './layouts/legacy-h5.js';
@@ -10,7 +10,7 @@ import { classNamesByLayer } from './model-config.js';
 import { parsePythonJson } from './python-json.js';
 import type { KerasFile, KerasLayer, KerasLayout } from './types.js';
 
-export interface OpenHdf5Options {
+export interface OpenHdf5Options extends Hdf5FileOptions {
   /** The name to show and to report as `path` (the user's path; fsPath may be a temporary copy). */
   file?: string;
   /** For model.weights.h5 taken out of a .keras zip: the archive's config.json and metadata.json. */
@@ -27,7 +27,7 @@ export function openKerasHdf5(module: H5Module, fsPath: string, opts: OpenHdf5Op
   const file = opts.file ?? fsPath;
   let h5: Hdf5File | undefined;
   try {
-    h5 = new Hdf5File(module, fsPath, file);
+    h5 = new Hdf5File(module, fsPath, file, { ...(opts.externalAccess ? { externalAccess: opts.externalAccess } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
     return describe(h5, file, opts);
   } catch (e) {
     h5?.close();

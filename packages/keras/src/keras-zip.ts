@@ -5,7 +5,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { AttnlensError, fail } from '@attnlens/core';
+import { AttnlensError, checkSize, fail, limits as currentLimits, type Limits } from '@attnlens/core';
 import { fsError } from '@attnlens/core/node';
 import { parsePythonJson } from './python-json.js';
 
@@ -23,18 +23,46 @@ export interface ExtractedKeras {
 
 const liveDirs = new Set<string>();
 let exitHook = false;
+const removeLive = () => {
+  for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+  liveDirs.clear();
+};
+
+/**
+ * Ctrl-C or a kill while a temporary copy exists: remove it, then, when nobody else
+ * handles the signal (a CLI command that stops gracefully does), die of it as Node would
+ * have. Installed only while a copy is live, so the default behaviour is otherwise untouched.
+ */
+function onSignal(sig: NodeJS.Signals): void {
+  removeLive();
+  unhookSignals();
+  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+}
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let signalsHooked = false;
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+function unhookSignals(): void {
+  if (!signalsHooked) return;
+  signalsHooked = false;
+  for (const s of SIGNALS) process.off(s, onSignal);
+}
+
 function track(dir: string): () => void {
   liveDirs.add(dir);
+  hookSignals();
   if (!exitHook) {
     exitHook = true;
-    // A caller that never closes the file still leaves no temporary copy behind.
-    process.once('exit', () => {
-      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
-    });
+    // A caller that never closes the file (or calls process.exit) still leaves no temporary copy behind.
+    process.once('exit', removeLive);
   }
   return () => {
     liveDirs.delete(dir);
     rmSync(dir, { recursive: true, force: true });
+    if (!liveDirs.size) unhookSignals();
   };
 }
 
@@ -72,7 +100,18 @@ function tempError(e: unknown, file: string): AttnlensError {
   });
 }
 
-export async function extractKerasZip(file: string): Promise<ExtractedKeras> {
+/** Compressed bytes handed to fflate at a time: deflate expands ~1032:1 at most, so one piece yields at most ~16 MiB. */
+const UNZIP_PIECE = 16 << 10;
+
+/**
+ * Copy model.weights.h5 out of the archive into a fresh temporary folder, in flat memory,
+ * refusing a copy larger than the maxTempBytes limit (checked against the size the archive
+ * claims, then against the bytes really written). The folder is removed on every exit path:
+ * an error here, cleanup(), process exit, SIGINT/SIGTERM/SIGHUP.
+ */
+export async function extractKerasZip(file: string, limits?: Partial<Limits>): Promise<ExtractedKeras> {
+  const maxTemp = currentLimits(limits).maxTempBytes;
+  const tooBig = (bytes: number, what: string) => checkSize(bytes, what, 'maxTempBytes', { file, limits });
   let dir: string;
   try {
     dir = mkdtempSync(join(tmpdir(), 'attnlens-keras-'));
@@ -96,12 +135,20 @@ export async function extractKerasZip(file: string): Promise<ExtractedKeras> {
   let failure: Error | undefined;
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
+  let over = false;
+  let lied: number | undefined; // bytes seen when the data ran past the limit its header was under
   unzip.onfile = (f: UnzipFile) => {
     if (f.name === WEIGHTS_ENTRY) {
       expected = f.originalSize;
+      if (expected !== undefined && expected > maxTemp) over = true; // refused below, before inflating anything
       f.ondata = (err, dat, final) => {
         if (err) failure ??= err;
-        else if (dat.length) {
+        else if (dat.length && !over) {
+          if (written + dat.length > maxTemp) {
+            over = true; // the archive's sizes lied: stop before the disk fills
+            lied = written + dat.length;
+            return;
+          }
           try {
             writeSync(fd!, dat);
           } catch (e) {
@@ -123,9 +170,17 @@ export async function extractKerasZip(file: string): Promise<ExtractedKeras> {
   };
   try {
     try {
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-        unzip.push(chunk as Uint8Array);
-        if (failure) break;
+      reading: for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        const c = chunk as Uint8Array;
+        for (let at = 0; at < c.length; at += UNZIP_PIECE) {
+          unzip.push(c.subarray(at, at + UNZIP_PIECE));
+          if (failure || over) break reading;
+        }
+      }
+      if (over) {
+        tooBig(lied ?? expected ?? 0, lied === undefined
+          ? `the ${WEIGHTS_ENTRY} inside it, copied out to a temporary file,`
+          : `the ${WEIGHTS_ENTRY} inside it (its header says ${expected} bytes, but it inflates to at least ${lied}), copied out to a temporary file,`);
       }
       if (!failure) unzip.push(new Uint8Array(0), true);
     } catch (e) {

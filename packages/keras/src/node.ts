@@ -1,9 +1,10 @@
 // Node entry: open Keras files from disk. h5wasm/node reads the real file system, so an
 // HDF5 file is read lazily from disk; a .keras zip's model.weights.h5 is first copied
 // out to a temporary file (removed by close()).
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { fail } from '@attnlens/core';
+import { fail, type Limits } from '@attnlens/core';
 import { sniffFile } from '@attnlens/core/node';
 import { openKerasHdf5 } from './keras-file.js';
 import { checkKerasEntries, extractKerasZip } from './keras-zip.js';
@@ -11,18 +12,55 @@ import type { KerasFile } from './types.js';
 
 export type { KerasFile, KerasLayer, KerasWeight, KerasLayout, AttentionLayerInfo, UnrecognisedAttention, Variant } from './types.js';
 
+export interface OpenKerasOptions {
+  /**
+   * A folder the file may read other files from: HDF5 external raw storage (h5py's
+   * `external=`), external links and virtual datasets naming files inside it (symlinks
+   * resolved) are followed. Without it, or for any file outside it, they are refused
+   * (NOT_ALLOWED): a weights file must not make attnlens read /etc/passwd.
+   */
+  allowExternal?: string;
+  /** Size limits over the process-wide ones (core's setLimits): per dataset, and the .keras temporary copy. */
+  limits?: Partial<Limits>;
+}
+
+/** Whether HDF5 may open `path`: only a file whose real path lies inside the real `dir`. */
+function insideFolder(dir: string): (path: string) => boolean {
+  let root: string;
+  try {
+    root = realpathSync(dir);
+  } catch {
+    return fail('NOT_FOUND', `the folder allowed for external data, ${dir}, does not exist`, { hint: 'name an existing folder' });
+  }
+  return (path) => {
+    let real: string;
+    try {
+      real = realpathSync(resolve(path));
+    } catch {
+      return false; // not there: nothing to allow
+    }
+    const rel = relative(root, real);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+}
+
 /** Open a Keras file by its content (never its extension): legacy HDF5, Keras 3 .weights.h5, or a .keras zip. */
-export async function openKeras(path: string): Promise<KerasFile> {
+export async function openKeras(path: string, opts: OpenKerasOptions = {}): Promise<KerasFile> {
   const { format, zipEntries } = await sniffFile(path);
+  const hdf5 = {
+    ...(opts.allowExternal !== undefined ? { externalAccess: insideFolder(opts.allowExternal) } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+  };
   if (format === 'hdf5') {
     const module = await h5wasm.ready;
-    return openKerasHdf5(module, resolve(path), { file: path });
+    return openKerasHdf5(module, resolve(path), { file: path, ...hdf5 });
   }
   if (format === 'keras-zip') {
     checkKerasEntries(path, zipEntries ?? []);
-    const x = await extractKerasZip(path);
+    const x = await extractKerasZip(path, opts.limits);
     const module = await h5wasm.ready;
     return openKerasHdf5(module, x.weightsPath, {
+      ...hdf5,
       file: path,
       zip: {
         ...(x.config !== undefined ? { config: x.config } : {}),

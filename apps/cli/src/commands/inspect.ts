@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isAttnlensError } from '@attnlens/core';
-import { openInput } from '../input.js';
+import { ALLOW_EXTERNAL_HELP, openInput } from '../input.js';
 
 export function registerInspect(program: Command): void {
   program
@@ -8,9 +8,10 @@ export function registerInspect(program: Command): void {
     .description('say what a file is, by its content: format, arrays, layers, attention layers, records')
     .argument('<file>', 'any file attnlens reads')
     .option('--json', 'print a JSON object (field "format" names the format)')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option('--allow-external <dir>', ALLOW_EXTERNAL_HELP)
+    .action(async (file: string, opts: { json?: boolean; allowExternal?: string }) => {
       try {
-        const { input, handler } = await openInput(file);
+        const { input, handler } = await openInput(file, { allowExternal: opts.allowExternal });
         const report = await handler.inspect(input);
         process.stdout.write((opts.json ? JSON.stringify(report.json, null, 2) : report.text) + '\n');
       } catch (e) {

@@ -76,16 +76,16 @@ export function kerasText(k: KerasFile): string {
 export const kerasFormat: FormatHandler = {
   name: 'Keras',
   claims: ['hdf5', 'keras-zip'],
-  async inspect({ path }) {
-    const k = await openKeras(path);
+  async inspect({ path, allowExternal }) {
+    const k = await openKeras(path, allowExternal !== undefined ? { allowExternal } : {});
     try {
       return { json: kerasJson(k), text: kerasText(k) };
     } finally {
       k.close();
     }
   },
-  async extract({ path }, name) {
-    const k = await openKeras(path);
+  async extract({ path, allowExternal }, name) {
+    const k = await openKeras(path, allowExternal !== undefined ? { allowExternal } : {});
     try {
       if (name === undefined) {
         const example = k.attentionLayers[0]?.weights.W ?? k.layers.find((l) => l.weights.length)?.weights[0]?.path;

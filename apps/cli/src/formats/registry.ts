@@ -6,6 +6,8 @@ import type { SniffResult } from '@attnlens/core/node';
 export interface InputFile {
   path: string;
   sniff: SniffResult;
+  /** A folder the file may read other files from (HDF5 external storage/links); none by default. */
+  allowExternal?: string;
 }
 
 export interface InspectReport {
