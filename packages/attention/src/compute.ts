@@ -70,10 +70,10 @@ export function scorerFor(k: Kernel, backend: Backend = 'auto'): Scorer {
   let s = byBackend.get(backend);
   if (!s) {
     // per-feature keeps every unit (perUnitScores), which the SIMD kernel's fused sum with u cannot give.
-    const simdKernel = k.tanh && k.perStep === 1;
+    const simdKernel = k.tanh && k.variant !== 'per-feature';
     const useWasm = simdKernel && backend !== 'js' && wasmSimdAvailable();
     if (backend === 'wasm' && !useWasm) {
-      fail('UNSUPPORTED', simdKernel ? 'this JavaScript engine has no WebAssembly SIMD' : `the ${k.variant} variant has no WebAssembly kernel (${k.perStep > 1 ? 'it keeps one score per feature' : 'it is one dot product per step'})`, { hint: 'use backend auto' });
+      fail('UNSUPPORTED', simdKernel ? 'this JavaScript engine has no WebAssembly SIMD' : `the ${k.variant} variant has no WebAssembly kernel (${k.variant === 'per-feature' ? 'it keeps one score per feature' : 'it is one dot product per step'})`, { hint: 'use backend auto' });
     }
     s = useWasm ? new WasmScorer(k) : new JsScorer(k);
     byBackend.set(backend, s);
@@ -90,7 +90,8 @@ export function floatData(dtype: Tensor['dtype'], data: Tensor['data']): Float32
 
 /** Raw scores of `rows` rows of X into out: rows·k.perStep values (step t, then unit). */
 function scoreRows(k: Kernel, x: Float32Array | Float64Array, rows: number, out: Float64Array, backend?: Backend): void {
-  if (k.perStep > 1) {
+  // By variant, not perStep: a per-feature layer over F = 1 still keeps its unit rather than a dot with u.
+  if (k.variant === 'per-feature') {
     if (backend === 'wasm') scorerFor(k, backend); // says why there is no SIMD kernel for it
     return perUnitScores(k, x, rows, out);
   }

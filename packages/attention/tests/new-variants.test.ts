@@ -9,7 +9,8 @@ import { tensor, validateDocument } from '@attnlens/core';
 import { writeNpyFile } from '@attnlens/npy/node';
 import { attentionDocuments, computeAttention, hierarchicalAttention, maskFromLengths, prepareKernel } from '../src/index.js';
 import { computeFileAll, computeFileToNpy } from '../src/node.js';
-import { error, randomF32, rng } from './reference.js';
+import fc from 'fast-check';
+import { error, randomF32, refNewVariant, rng } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-variants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,5 +120,25 @@ describe('per-feature', () => {
     }
     for (const d of docs) expect(() => validateDocument(d)).not.toThrow();
     expect(error(() => attentionDocuments(a.subarray(0, T * F), 2, T, { kernel: perFeature })).message).toBe('20 weights for 2 sequences of 4 steps of 5 features');
+  });
+});
+
+describe('both, against a plain port of variants_ref.py (property)', () => {
+  it('any N, T, F (F = 1 included) and lengths: the engine equals the reference to 1e-6', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('step-bias', 'per-feature' as const), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer(), (variant, N, T, F, seed) => {
+        const g = rng(seed);
+        const x = randomF32(N * T * F, g, 2);
+        const W = randomF32(variant === 'per-feature' ? F * F : F, g);
+        const b = randomF32(variant === 'per-feature' ? F : T, g);
+        const lengths = Array.from({ length: N }, () => Math.floor(g() * (T + 1)));
+        const k = prepareKernel({ variant, W: tensor('float32', variant === 'per-feature' ? [F, F] : [F, 1], W), b: tensor('float32', variant === 'per-feature' ? [F] : [T, 1], b) });
+        const want = refNewVariant(variant, x, N, T, F, W, b, lengths);
+        const got = computeAttention(k, tensor('float32', [N, T, F], x), maskFromLengths(lengths));
+        expect(got.length).toBe(want.length);
+        for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

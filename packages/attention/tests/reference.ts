@@ -90,3 +90,39 @@ export function error(fn: () => unknown): AttnlensError {
   }
   throw new Error('expected an AttnlensError');
 }
+
+/**
+ * scripts/variants_ref.py's step_bias and per_feature, ported plainly (float64, Math.tanh,
+ * no blocking): x (N·T·F), w (F) and b (T) for step-bias, W (F·F) row-major and b (F) for
+ * per-feature. Returns (N·T) or (N·T·F) weights; steps t ≥ lengths[n] are 0.
+ */
+export function refNewVariant(variant: 'step-bias' | 'per-feature', x: ArrayLike<number>, N: number, T: number, F: number, W: ArrayLike<number>, b: ArrayLike<number>, lengths?: ArrayLike<number>): Float64Array {
+  const P = variant === 'per-feature' ? F : 1;
+  const h = new Float64Array(N * T * P);
+  for (let r = 0; r < N * T; r++) {
+    for (let p = 0; p < P; p++) {
+      let s = variant === 'per-feature' ? b[p]! : b[r % T]!;
+      for (let f = 0; f < F; f++) s += x[r * F + f]! * (variant === 'per-feature' ? W[f * F + p]! : W[f]!);
+      h[r * P + p] = Math.tanh(s);
+    }
+  }
+  const out = new Float64Array(N * T * P);
+  for (let n = 0; n < N; n++) {
+    const len = lengths ? lengths[n]! : T;
+    for (let p = 0; p < P; p++) {
+      const at = (t: number) => (n * T + t) * P + p;
+      if (variant === 'per-feature') {
+        let z = 0;
+        for (let t = 0; t < len; t++) z += Math.exp(h[at(t)]!);
+        for (let t = 0; t < len; t++) out[at(t)] = Math.exp(h[at(t)]!) / (z + 1e-7);
+      } else if (len > 0) {
+        let mx = -Infinity;
+        for (let t = 0; t < len; t++) mx = Math.max(mx, h[at(t)]!);
+        let z = 0;
+        for (let t = 0; t < len; t++) z += Math.exp(h[at(t)]! - mx);
+        for (let t = 0; t < len; t++) out[at(t)] = Math.exp(h[at(t)]! - mx) / z;
+      }
+    }
+  }
+  return out;
+}
