@@ -41,8 +41,9 @@ def _sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def activation(name, x, axis=-1):
-    """Apply a built-in Keras activation by name (softmax/log_softmax over `axis`)."""
+def activation(name, x, axis=-1, alpha=None):
+    """Apply a built-in Keras activation by name (softmax/log_softmax over `axis`). `alpha` is the
+    LeakyReLU layer's alpha/negative_slope (K2 default 0.3) or the ELU layer's alpha (default 1)."""
     x = np.asarray(x, dtype=F64)
     if name in ("linear", None):
         return x
@@ -64,8 +65,8 @@ def activation(name, x, axis=-1):
         return np.clip(x + 3.0, 0.0, 6.0) / 6.0
     if name == "hard_silu":  # K3 ops.hard_silu: x * relu6(x + 3) / 6
         return x * np.clip(x + 3.0, 0.0, 6.0) / 6.0
-    if name == "elu":  # alpha = 1
-        return np.where(x > 0, x, np.expm1(np.minimum(x, 0.0)))
+    if name == "elu":  # alpha = 1 unless given
+        return np.where(x > 0, x, (1.0 if alpha is None else alpha) * np.expm1(np.minimum(x, 0.0)))
     if name == "selu":
         return SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
     if name == "softplus":
@@ -83,7 +84,7 @@ def activation(name, x, axis=-1):
     if name == "relu6":
         return np.clip(x, 0.0, 6.0)
     if name == "leaky_relu":  # K3 activations.leaky_relu default negative_slope=0.2
-        return np.where(x > 0, x, 0.2 * x)
+        return np.where(x > 0, x, (0.2 if alpha is None else alpha) * x)
     if name == "mish":  # x * tanh(softplus(x))
         return x * np.tanh(_softplus(x))
     raise ValueError("unknown activation " + str(name))
@@ -399,3 +400,52 @@ def additive_attention(query, value, key=None, query_mask=None, value_mask=None,
     sc = 1.0 if scale is None else np.asarray(scale, F64)
     scores = (sc * np.tanh(q[:, :, None, :] + k[:, None, :, :])).sum(axis=-1)
     return _apply_scores(scores, v, value_mask, causal, query_mask)
+
+
+# ----------------------------------------------------------------------------- weight layouts, wrappers
+def cudnn_to_keras(cell, kernel, recurrent_kernel, bias):
+    """CuDNNGRU / CuDNNLSTM weights → GRU(reset_after=True) / LSTM weights. K2 keras/engine/saving.py
+    _convert_rnn_weights (from_cudnn=True): per gate, input kernel k → k.T.reshape(k.shape, order='F'),
+    recurrent kernel k → k.T; LSTM bias (8U) → sum of its halves; GRU bias (6U) → (2, 3U)."""
+    g = 3 if cell == "gru" else 4
+    kernel = np.asarray(kernel, F64)
+    rk = np.asarray(recurrent_kernel, F64)
+    k = np.hstack([p.T.reshape(p.shape, order="F") for p in np.hsplit(kernel, g)])
+    r = np.hstack([p.T for p in np.hsplit(rk, g)])
+    b = np.asarray(bias, F64)
+    b = np.sum(np.split(b, 2, axis=0), axis=0) if cell == "lstm" else b.reshape(2, -1)
+    return k, r, b
+
+
+def keras1_rnn_weights(cell, weights):
+    """Keras 1 per-gate GRU (9 arrays: W_z U_z b_z W_r U_r b_r W_h U_h b_h) and LSTM (12 arrays, gates
+    stored i, c, f, o) → Keras 2 [kernel, recurrent_kernel, bias]: K2 keras/engine/saving.py
+    preprocess_weights_for_loading, original_keras_version == '1'."""
+    w = [np.asarray(v, F64) for v in weights]
+    order = [0, 3, 6] if cell == "gru" else [0, 6, 3, 9]
+    return [np.concatenate([w[i + j] for i in order], axis=-1) for j in range(3)]
+
+
+def bidirectional_merge(y, y_rev, merge_mode, return_sequences):
+    """K3 keras/src/layers/rnn/bidirectional.py call: y_rev flipped in time when return_sequences,
+    then concat / sum / ave / mul (None: the pair)."""
+    y = np.asarray(y, F64)
+    y_rev = np.asarray(y_rev, F64)
+    if return_sequences:
+        y_rev = y_rev[:, ::-1]
+    if merge_mode == "concat":
+        return np.concatenate([y, y_rev], axis=-1)
+    if merge_mode == "sum":
+        return y + y_rev
+    if merge_mode == "ave":
+        return (y + y_rev) / 2
+    if merge_mode == "mul":
+        return y * y_rev
+    return y, y_rev
+
+
+def masking(x, mask_value=0.0):
+    """K3 keras/src/layers/core/masking.py call: mask = any(x != mask_value, axis=-1); output x * mask."""
+    x = np.asarray(x, F64)
+    m = np.any(x != mask_value, axis=-1)
+    return x * m[..., None], m.astype(np.uint8)

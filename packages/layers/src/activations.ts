@@ -63,8 +63,12 @@ function softplus(v: number): number {
   return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
 }
 
+/** The LeakyReLU / ELU layers' `alpha` (Keras 3 `negative_slope`); the activation functions' defaults otherwise. */
+export interface ActivationOptions { alpha?: number }
+
 /** One scalar activation; softmax and log_softmax are row-wise and handled apart. */
-export function scalarActivation(name: ActivationName): ((v: number) => number) | null {
+export function scalarActivation(name: ActivationName, opts: ActivationOptions = {}): ((v: number) => number) | null {
+  const alpha = opts.alpha;
   switch (name) {
     case 'linear': return (v) => v;
     case 'relu': return (v) => (v > 0 ? v : 0);
@@ -75,7 +79,7 @@ export function scalarActivation(name: ActivationName): ((v: number) => number) 
     // Keras 3 activations.py hard_sigmoid → ops.hard_sigmoid = relu6(x + 3) / 6.
     case 'hard_sigmoid_v3': return (v) => Math.min(6, Math.max(0, v + 3)) / 6;
     case 'hard_silu': return (v) => (v * Math.min(6, Math.max(0, v + 3))) / 6;
-    case 'elu': return (v) => (v > 0 ? v : Math.expm1(v));
+    case 'elu': { const a = alpha ?? 1; return (v) => (v > 0 ? v : a * Math.expm1(v)); }
     case 'selu': return (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v));
     case 'softplus': return softplus;
     case 'softsign': return (v) => v / (1 + Math.abs(v));
@@ -86,8 +90,9 @@ export function scalarActivation(name: ActivationName): ((v: number) => number) 
     // Keras 3 ops.gelu(approximate=True): 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))).
     case 'gelu_approximate': return (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
     case 'relu6': return (v) => Math.min(6, Math.max(0, v));
-    // keras.activations.leaky_relu default negative_slope 0.2 (Keras 3); the LeakyReLU layer passes its own.
-    case 'leaky_relu': return (v) => (v > 0 ? v : 0.2 * v);
+    // keras.activations.leaky_relu defaults to negative_slope 0.2 (Keras 3); the LeakyReLU layer's
+    // default is 0.3 (Keras 2 alpha, Keras 3 negative_slope): pass it as `alpha`.
+    case 'leaky_relu': { const a = alpha ?? 0.2; return (v) => (v > 0 ? v : a * v); }
     case 'mish': return (v) => v * Math.tanh(softplus(v));
     default: return null;
   }
@@ -109,7 +114,7 @@ function softmaxRows(x: Float32Array, lastDim: number, log: boolean): void {
 }
 
 /** In place; softmax/log_softmax over the last axis of size `lastDim` (max subtracted, as Keras does). */
-export function activate(name: ActivationName, x: Float32Array, lastDim: number): Float32Array {
+export function activate(name: ActivationName, x: Float32Array, lastDim: number, opts: ActivationOptions = {}): Float32Array {
   if (name === 'softmax' || name === 'log_softmax') {
     if (!Number.isInteger(lastDim) || lastDim < 1 || x.length % lastDim !== 0) {
       fail('SHAPE_MISMATCH', `${name}: ${x.length} values do not split into rows of ${lastDim}`);
@@ -117,7 +122,8 @@ export function activate(name: ActivationName, x: Float32Array, lastDim: number)
     softmaxRows(x, lastDim, name === 'log_softmax');
     return x;
   }
-  const f = scalarActivation(name);
+  if (opts.alpha !== undefined && !Number.isFinite(opts.alpha)) fail('BAD_ARGUMENT', `${name}: alpha must be a finite number, got ${opts.alpha}`);
+  const f = scalarActivation(name, opts);
   if (!f) fail('UNSUPPORTED', `unknown activation '${String(name)}'`, { hint: `use one of ${ACTIVATION_NAMES.join(', ')}` });
   if (name === 'linear') return x;
   for (let i = 0; i < x.length; i++) x[i] = f(x[i]!);

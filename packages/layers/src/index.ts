@@ -1,7 +1,7 @@
 // @attnlens/layers: framework-neutral inference kernels for the forward pass. Browser-safe:
 // row-major Float32Array data, batch axis first, explicit shapes; errors are AttnlensErrors.
 export { activate, isActivationName, scalarActivation, erf, ACTIVATION_NAMES } from './activations.js';
-export type { ActivationName } from './activations.js';
+export type { ActivationName, ActivationOptions } from './activations.js';
 export { matmul, packB, gemmPacked } from './matmul.js';
 export type { PackedB } from './matmul.js';
 export { dense, embedding } from './dense.js';
@@ -16,3 +16,6 @@ export type { Shaped, MergeOp } from './shape-ops.js';
 export { dotProductAttention, additiveAttention } from './attention-layers.js';
 export type { AttentionInputs, DotAttentionOptions, AdditiveAttentionOptions, AttentionResult } from './attention-layers.js';
 export { torchGruToKeras, torchLstmToKeras } from './torch.js';
+export { cudnnToKeras, keras1RnnWeights } from './layouts.js';
+export { bidirectionalMerge, masking } from './wrappers.js';
+export type { MergeMode } from './wrappers.js';

@@ -7,11 +7,11 @@ import {
 import { type Arr, expectClose, f32, fixture, opt, u8 } from './helpers.js';
 
 describe('activations', () => {
-  const cases = fixture<{ name: ActivationName; x: Arr; lastDim: number; expected: Arr }[]>('activations');
-  it('covers every activation name', () => expect(cases.map((c) => c.name).sort()).toEqual([...ACTIVATION_NAMES].sort()));
+  const cases = fixture<{ name: ActivationName; alpha?: number; x: Arr; lastDim: number; expected: Arr }[]>('activations');
+  it('covers every activation name', () => expect([...new Set(cases.map((c) => c.name))].sort()).toEqual([...ACTIVATION_NAMES].sort()));
   for (const c of cases) {
-    it(`${c.name} matches the reference`, () => {
-      expectClose(activate(c.name, f32(c.x), c.lastDim), c.expected);
+    it(`${c.name}${c.alpha !== undefined ? ` alpha=${c.alpha}` : ''} matches the reference`, () => {
+      expectClose(activate(c.name, f32(c.x), c.lastDim, c.alpha !== undefined ? { alpha: c.alpha } : {}), c.expected);
     });
   }
 });
