@@ -64,8 +64,25 @@ export function mapCols(m: AttentionMap): number {
   return m.shape.length === 2 ? m.shape[1] : m.shape[0];
 }
 
+/**
+ * Deepest nesting of `children` a document may have. attnlens writes at most 2
+ * levels (sentences, then words); 16 leaves room for deeper hierarchies (document →
+ * section → sentence → word) while keeping every recursive reader far from the stack
+ * limit (a crafted file nests 20000 deep in 250 KB).
+ */
+export const MAX_MAP_DEPTH = 16;
+
+/** The one error for maps nested past MAX_MAP_DEPTH, raised by the decoders and by validateMap. */
+export function tooDeep(where: string): never {
+  return fail('CORRUPT', `${where}: children are nested more than ${MAX_MAP_DEPTH} levels deep`, {
+    hint: `attnlens documents nest at most ${MAX_MAP_DEPTH} levels (sentences, then words, is 2); the producer wrote a malformed hierarchy`,
+    details: { maxDepth: MAX_MAP_DEPTH },
+  });
+}
+
 /** Check the invariants of a map; throws CORRUPT with the map's path on the first violation. */
-export function validateMap(m: AttentionMap, where = 'map'): void {
+export function validateMap(m: AttentionMap, where = 'map', depth = 0): void {
+  if (depth > MAX_MAP_DEPTH) tooDeep(where);
   const bad = (msg: string): never => fail('CORRUPT', `${where}: ${msg}`, { hint: 'the producer of this document wrote an inconsistent map' });
   if (m.shape.length !== 1 && m.shape.length !== 2) bad(`shape must be 1-D or 2-D, got ${(m.shape as number[]).length}-D`);
   for (const d of m.shape) if (!Number.isInteger(d) || d < 0) bad(`invalid dimension ${d}`);
@@ -80,7 +97,7 @@ export function validateMap(m: AttentionMap, where = 'map'): void {
   if (m.children && m.children.length) {
     if (m.shape.length !== 1) bad('only a 1-D (sentence-level) map can have children');
     if (m.children.length !== cols) bad(`${m.children.length} children for ${cols} sentences`);
-    m.children.forEach((c, i) => validateMap(c, `${where}.children[${i}]`));
+    m.children.forEach((c, i) => validateMap(c, `${where}.children[${i}]`, depth + 1));
   }
 }
 

@@ -7,11 +7,11 @@ export {
   float16ToFloat32, float32ToFloat16, toFloat32, toFloat64, valueAt, firstNonFinite, unravel,
 } from './tensor.js';
 export type { DType, DataFor, Tensor, TypedArray } from './tensor.js';
-export { mapRows, mapCols, validateMap, validateDocument, trimmed, weightRange } from './attention.js';
+export { mapRows, mapCols, validateMap, validateDocument, trimmed, weightRange, MAX_MAP_DEPTH } from './attention.js';
 export type { AttentionMap, AttentionDocument, Provenance } from './attention.js';
 export { FORMAT_VERSION, MAGIC, schema } from './format/schema.js';
 export { PROTO_SOURCE } from './format/proto-source.js';
-export { encodeHeader, encodeDocumentDelimited, encodeStream, decodeStream, DocumentStreamDecoder, looksLikeAttnPb, concat } from './format/pb.js';
+export { encodeHeader, encodeDocumentDelimited, encodeDocumentChunks, encodeStream, decodeStream, DocumentStreamDecoder, looksLikeAttnPb, concat } from './format/pb.js';
 export type { StreamHeader } from './format/pb.js';
 export { encodeJson, decodeJson, formatFloat32, looksLikeAttnJson } from './format/json.js';
 export { sniff, SNIFF_BYTES, crc32c, maskedCrc32c, zipCentralDirectory, readCentralNames } from './sniff.js';

@@ -1,4 +1,5 @@
-// What the main thread sends a render worker, and what comes back.
+// What the main thread sends a render worker, and what comes back. `root` is the
+// output folder the user named: the worker writes nothing outside it or through a link in it.
 import type { AttentionDocument, AttentionMap } from '@attnlens/core';
 
 export type RenderFormat = 'png' | 'svg' | 'html';
@@ -13,8 +14,8 @@ export interface RenderStyle {
 
 export type RenderJob =
   /** One document to `path` in `format` (attnlens render). */
-  | { kind: 'document'; id: string; doc: AttentionDocument; path: string; format: RenderFormat; style: RenderStyle; force: boolean }
+  | { kind: 'document'; id: string; doc: AttentionDocument; path: string; root: string; format: RenderFormat; style: RenderStyle; force: boolean }
   /** One map as a heatmap PNG (attnlens report). */
-  | { kind: 'heatmap'; id: string; map: AttentionMap; path: string; style: RenderStyle; force: boolean };
+  | { kind: 'heatmap'; id: string; map: AttentionMap; path: string; root: string; style: RenderStyle; force: boolean };
 
 export type RenderResult = { id: string; path: string; ok: true; skipped: boolean } | { id: string; path: string; ok: false; error: string };

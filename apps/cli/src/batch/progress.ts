@@ -2,7 +2,8 @@
 // every few seconds otherwise (CI logs, pipes), nothing with --quiet.
 export interface Progress {
   tick(n?: number): void;
-  fail(n?: number): void;
+  /** `n` more items done, failed; `counted` of them add to the failure count shown (default all). */
+  fail(n?: number, counted?: number): void;
   done(): void;
 }
 
@@ -43,9 +44,9 @@ export function progress(label: string, total: number, opts: { quiet?: boolean; 
       n += k;
       draw();
     },
-    fail(k = 1) {
+    fail(k = 1, counted = k) {
       n += k;
-      failed += k;
+      failed += counted;
       draw();
     },
     done() {

@@ -1,8 +1,8 @@
 // attnlens render: one file per document and format, drawn on all cores, streamed
 // from the input (a million documents never sit in memory), atomic, resumable.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { AttentionDocument } from '@attnlens/core';
+import { prepareOutputFolder } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.js';
@@ -47,7 +47,7 @@ async function* selected(o: RenderFilesOptions): AsyncGenerator<AttentionDocumen
 }
 
 export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSummary> {
-  await mkdir(o.out, { recursive: true });
+  await prepareOutputFolder(o.out);
   let range: [number, number] | undefined;
   let total = 0;
   // A first pass: the shared range, and a total for the progress bar.
@@ -59,28 +59,35 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
   if (o.scale === 'shared') range = shared.get();
   const style: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}), ...(range ? { range } : {}) };
   const names = new SafeNames();
-  const failed: { id: string; error: string }[] = [];
   const seen = new Set<string>();
   const summary = { documents: 0, written: 0, skipped: 0 };
   const bar = progress('render', total * o.formats.length, { quiet: o.quiet });
+  // One count of failures for the progress line and the summary: failed documents, however
+  // many of their files failed (a document's errors are joined on one line).
+  const failures = new Map<string, { id: string; error: string }>();
+  let duplicates = 0;
+  const failDocument = (key: string, id: string, error: string, files: number) => {
+    const f = failures.get(key);
+    if (f) f.error += `; ${error}`;
+    else failures.set(key, { id, error });
+    bar.fail(files, f ? 0 : 1);
+  };
 
   async function* jobs(): AsyncGenerator<RenderJob> {
     for await (const d of selected(o)) {
       summary.documents++;
       if (seen.has(d.id)) {
-        failed.push({ id: d.id, error: 'duplicate sample id: only the first document with it is rendered' });
-        bar.fail(o.formats.length);
+        failDocument(`\u0000duplicate ${duplicates++}`, d.id, 'duplicate sample id: only the first document with it is rendered', o.formats.length);
         continue;
       }
       seen.add(d.id);
       const err = problem(d);
       if (err) {
-        failed.push({ id: d.id, error: err });
-        bar.fail(o.formats.length);
+        failDocument(d.id, d.id, err, o.formats.length);
         continue;
       }
       const base = join(o.out, names.get(d.id));
-      for (const format of o.formats) yield { kind: 'document', id: d.id, doc: d, path: `${base}.${format}`, format, style: { ...style, title: d.id }, force: Boolean(o.force) };
+      for (const format of o.formats) yield { kind: 'document', id: d.id, doc: d, path: `${base}.${format}`, root: o.out, format, style: { ...style, title: d.id }, force: Boolean(o.force) };
     }
   }
   const { aborted } = await runPool(new URL('./render-worker.js', import.meta.url), jobs(), {
@@ -88,15 +95,13 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
     signal: o.signal,
     onResult(r) {
       const res = r as RenderResult;
-      if (!res.ok) {
-        failed.push({ id: res.id, error: res.error });
-        bar.fail();
-      } else {
+      if (!res.ok) failDocument(res.id, res.id, o.formats.length > 1 ? `${extname(res.path).slice(1)}: ${res.error}` : res.error, 1);
+      else {
         summary[res.skipped ? 'skipped' : 'written']++;
         bar.tick();
       }
     },
   });
   bar.done();
-  return { ...summary, failed, aborted };
+  return { ...summary, failed: [...failures.values()], aborted };
 }

@@ -1,19 +1,28 @@
 // Worker thread: draws one job at a time and writes it atomically (temp file, then
 // rename), so an interrupted run leaves no half-written image and a rerun skips
 // what exists. Errors come back as results: one bad sample never stops the batch.
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { isAttnlensError } from '@attnlens/core';
 import { atomicWriteFile } from '@attnlens/core/node';
 import type { RenderJob, RenderResult } from './jobs.js';
 import { drawJob } from './draw.js';
 
+/** lstat, not stat: a link planted at the name is not a finished file (the write refuses it). */
+function exists(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 parentPort!.on('message', async (job: RenderJob) => {
   let result: RenderResult;
   try {
-    if (!job.force && existsSync(job.path)) result = { id: job.id, path: job.path, ok: true, skipped: true };
+    if (!job.force && exists(job.path)) result = { id: job.id, path: job.path, ok: true, skipped: true };
     else {
-      await atomicWriteFile(job.path, await drawJob(job));
+      await atomicWriteFile(job.path, await drawJob(job), { root: job.root });
       result = { id: job.id, path: job.path, ok: true, skipped: false };
     }
   } catch (e) {

@@ -1,9 +1,9 @@
 // attnlens report: inputs → rows merged by sample id → heatmaps drawn on all cores →
 // index.html + data chunks. Writes are atomic; a rerun redraws only what is missing.
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { AttnlensError, GENERATOR, trimmed, validateDocument, weightRange, type AttentionDocument, type AttentionMap } from '@attnlens/core';
-import { atomicWriteFile } from '@attnlens/core/node';
+import { atomicWriteFile, prepareOutputFolder } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderJob, RenderResult, RenderStyle } from './jobs.js';
@@ -98,6 +98,8 @@ export function problem(d: AttentionDocument): string | null {
 }
 
 export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
+  // First, so that an output that is a file, read-only or holds links fails before any work.
+  await prepareOutputFolder(o.out, ['heatmaps', 'data']);
   const names = new SafeNames();
   const samples = new Map<string, Sample>();
   for (const [k, input] of o.inputs.entries()) {
@@ -134,8 +136,6 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
     range = shared.get();
   }
 
-  await mkdir(join(o.out, 'heatmaps'), { recursive: true });
-  await mkdir(join(o.out, 'data'), { recursive: true });
   const style: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}), ...(range ? { range } : {}) };
 
   // Heatmaps: one PNG per (sample, column) for the first `heatmaps` samples.
@@ -150,7 +150,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
       if (!m) return;
       const file = `${names.get(s.id)}${columns.keys.length > 1 ? `.${k + 1}` : ''}.png`;
       hrefs.set(`${s.id}\u0000${k}`, `heatmaps/${file}`);
-      jobs.push({ kind: 'heatmap', id: s.id, map: m, path: join(o.out, 'heatmaps', file), style: { ...style, title: s.id }, force: Boolean(o.force) });
+      jobs.push({ kind: 'heatmap', id: s.id, map: m, path: join(o.out, 'heatmaps', file), root: o.out, style: { ...style, title: s.id }, force: Boolean(o.force) });
     });
   }
   const counts = { drawn: 0, skipped: 0, failed: 0 };
@@ -193,7 +193,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const inline = meta.length <= (o.pageSize ?? 100) * 5;
   // Remove chunk files of an earlier, larger run so the folder holds one report.
   for (const f of await readdir(join(o.out, 'data'))) if (/^chunk-\d+\.js$/.test(f)) await rm(join(o.out, 'data', f), { force: true });
-  if (!inline) for (const [k, rows] of chunks.entries()) await atomicWriteFile(join(o.out, 'data', `chunk-${String(k).padStart(5, '0')}.js`), chunkScript(k, rows));
+  if (!inline) for (const [k, rows] of chunks.entries()) await atomicWriteFile(join(o.out, 'data', `chunk-${String(k).padStart(5, '0')}.js`), chunkScript(k, rows), { root: o.out });
   const palette = paletteFor(o.cmap, o.reverse);
   const texts = new Set<string>([o.title ?? '', ...columns.names]);
   const addTexts = (m: AttentionMap) => {
@@ -228,6 +228,6 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
     },
   });
   const index = join(o.out, 'index.html');
-  await atomicWriteFile(index, html);
+  await atomicWriteFile(index, html, { root: o.out });
   return { index, samples: samples.size, failed, heatmaps: counts, aborted: false };
 }

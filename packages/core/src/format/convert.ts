@@ -1,7 +1,7 @@
 // Between the TypeScript model (@attnlens/core attention.ts) and plain objects in the
 // shape of the proto messages (lowerCamelCase, as protobufjs and proto3 JSON use).
 // Empty strings in optional-in-spirit fields (name, layer ...) read back as undefined.
-import type { AttentionDocument, AttentionMap, Provenance } from '../attention.js';
+import { MAX_MAP_DEPTH, tooDeep, type AttentionDocument, type AttentionMap, type Provenance } from '../attention.js';
 import { fail } from '../errors.js';
 
 export interface MapObject {
@@ -17,14 +17,15 @@ export interface DocumentObject {
 const PROVENANCE_KEYS: (keyof Provenance)[] = ['sourceFormat', 'fileName', 'sha256', 'framework', 'frameworkVersion', 'generator', 'note'];
 const MAP_STRINGS = ['name', 'layer', 'variant', 'rowTitle', 'colTitle'] as const;
 
-export function mapToObject(m: AttentionMap): MapObject {
+export function mapToObject(m: AttentionMap, depth = 0): MapObject {
+  if (depth > MAX_MAP_DEPTH) tooDeep('map');
   const o: MapObject = { shape: [...m.shape], weights: m.weights };
   for (const k of MAP_STRINGS) if (m[k]) o[k] = m[k];
   if (m.colLabels?.length) o.colLabels = m.colLabels;
   if (m.rowLabels?.length) o.rowLabels = m.rowLabels;
   if (m.validCols !== undefined) o.validCols = m.validCols;
   if (m.validRows !== undefined) o.validRows = m.validRows;
-  if (m.children?.length) o.children = m.children.map(mapToObject);
+  if (m.children?.length) o.children = m.children.map((c) => mapToObject(c, depth + 1));
   if (m.meta && Object.keys(m.meta).length) o.meta = m.meta;
   return o;
 }
@@ -87,7 +88,9 @@ function field(o: Record<string, unknown>, camel: string): unknown {
   return o[snake];
 }
 
-export function mapFromObject(raw: unknown, where: string): AttentionMap {
+export function mapFromObject(raw: unknown, where: string, depth = 0): AttentionMap {
+  // Checked before recursing, so a crafted hierarchy is a clear error, not a stack overflow.
+  if (depth > MAX_MAP_DEPTH) tooDeep(where.replace(/(\.children\[\d+\])+$/, ''));
   if (typeof raw !== 'object' || raw === null) fail('CORRUPT', `${where} must be an object`);
   const o = raw as Record<string, unknown>;
   const shapeRaw = field(o, 'shape');
@@ -107,7 +110,7 @@ export function mapFromObject(raw: unknown, where: string): AttentionMap {
   const vr = uint(field(o, 'validRows'), `${where}.validRows`);
   if (vr !== undefined) m.validRows = vr;
   const ch = field(o, 'children');
-  if (Array.isArray(ch) && ch.length) m.children = ch.map((c, i) => mapFromObject(c, `${where}.children[${i}]`));
+  if (Array.isArray(ch) && ch.length) m.children = ch.map((c, i) => mapFromObject(c, `${where}.children[${i}]`, depth + 1));
   const meta = record(field(o, 'meta'), `${where}.meta`);
   if (meta) m.meta = meta;
   return m;

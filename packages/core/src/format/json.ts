@@ -22,32 +22,83 @@ export function formatFloat32(x: number): string {
   return String(x);
 }
 
-function stringify(v: unknown, indent: string, key?: string): string {
+/** Weights are turned into text this many at a time, so a 10^7-weight map never becomes one giant string. */
+const WEIGHT_SLICE = 1 << 16;
+
+function* weightsText(a: ArrayLike<number>): Generator<string> {
+  yield '[';
+  for (let i = 0; i < a.length; i += WEIGHT_SLICE) {
+    const end = Math.min(a.length, i + WEIGHT_SLICE);
+    const parts = new Array<string>(end - i);
+    for (let k = i; k < end; k++) parts[k - i] = formatFloat32(a[k]!);
+    yield (i ? ', ' : '') + parts.join(', ');
+  }
+  yield ']';
+}
+
+/** JSON text of `v` in pieces: two-space indent, arrays of scalars (and weights) on one line. */
+function* stringify(v: unknown, indent: string, key?: string): Generator<string> {
   if (key === 'weights' && v && typeof v === 'object' && 'length' in v) {
-    const a = v as ArrayLike<number>;
-    const parts = new Array<string>(a.length);
-    for (let i = 0; i < a.length; i++) parts[i] = formatFloat32(a[i]!);
-    return `[${parts.join(', ')}]`;
+    yield* weightsText(v as ArrayLike<number>);
+    return;
   }
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x !== 'object' || x === null)) return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+    if (v.every((x) => typeof x !== 'object' || x === null)) {
+      yield `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+      return;
+    }
     const inner = indent + '  ';
-    return `[\n${v.map((x) => inner + stringify(x, inner)).join(',\n')}\n${indent}]`;
+    yield '[\n';
+    for (const [i, x] of v.entries()) {
+      yield (i ? ',\n' : '') + inner;
+      yield* stringify(x, inner);
+    }
+    yield `\n${indent}]`;
+    return;
   }
   if (v && typeof v === 'object') {
     const inner = indent + '  ';
     const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-    if (!entries.length) return '{}';
-    return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${stringify(x, inner, k)}`).join(',\n')}\n${indent}}`;
+    if (!entries.length) {
+      yield '{}';
+      return;
+    }
+    yield '{\n';
+    for (const [i, [k, x]] of entries.entries()) {
+      yield `${i ? ',\n' : ''}${inner}${JSON.stringify(k)}: `;
+      yield* stringify(x, inner, k);
+    }
+    yield `\n${indent}}`;
+    return;
   }
-  return JSON.stringify(v);
+  yield JSON.stringify(v);
 }
 
-export function encodeJson(docs: Iterable<AttentionDocument>, h: Partial<StreamHeader> = {}): string {
+/** The text before the first document of an .attn.json file. */
+export function jsonHead(h: Partial<StreamHeader> = {}): string {
   const header: Record<string, unknown> = { magic: MAGIC, version: FORMAT_VERSION };
   if (h.generator) header.generator = h.generator;
   if (h.meta && Object.keys(h.meta).length) header.meta = h.meta;
-  return stringify({ header, documents: [...docs].map(documentToObject) }, '') + '\n';
+  return `{\n  "header": ${[...stringify(header, '  ')].join('')},\n  "documents": [`;
+}
+
+/** One document of an .attn.json file, in pieces (the first without a leading comma). */
+export function* jsonDocument(d: AttentionDocument, first: boolean): Generator<string> {
+  yield first ? '\n    ' : ',\n    ';
+  yield* stringify(documentToObject(d), '    ');
+}
+
+/** The text after the last of `count` documents. */
+export function jsonTail(count: number): string {
+  return count ? '\n  ]\n}\n' : ']\n}\n';
+}
+
+export function encodeJson(docs: Iterable<AttentionDocument>, h: Partial<StreamHeader> = {}): string {
+  const out = [jsonHead(h)];
+  let n = 0;
+  for (const d of docs) out.push(...jsonDocument(d, n++ === 0));
+  out.push(jsonTail(n));
+  return out.join('');
 }
 
 /** Does this text start like an .attn.json file? */

@@ -1,8 +1,8 @@
 // The .attn.pb stream: Header, then Documents, each length-delimited.
 import protobuf from 'protobufjs';
-import type { AttentionDocument } from '../attention.js';
+import { MAX_MAP_DEPTH, tooDeep, type AttentionDocument, type AttentionMap } from '../attention.js';
 import { AttnlensError, fail } from '../errors.js';
-import { documentFromObject, documentToObject } from './convert.js';
+import { documentFromObject, documentToObject, mapToObject } from './convert.js';
 import { FORMAT_VERSION, MAGIC, schema } from './schema.js';
 
 export interface StreamHeader {
@@ -18,9 +18,63 @@ export function encodeHeader(h: Partial<StreamHeader> = {}): Uint8Array {
   return Header.encodeDelimited({ magic: MAGIC, version: FORMAT_VERSION, generator: h.generator ?? '', meta: h.meta ?? {} }).finish();
 }
 
+// Field numbers of the parts assembled by hand (attnlens.proto): Document.maps,
+// AttentionMap.weights (packed float), AttentionMap.children.
+const DOC_MAPS = 2;
+const MAP_WEIGHTS = 3;
+const MAP_CHILDREN = 12;
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
+function varint(n: number): Uint8Array {
+  const b: number[] = [];
+  while (n > 127) {
+    b.push((n % 128) | 128);
+    n = Math.floor(n / 128);
+  }
+  b.push(n);
+  return Uint8Array.from(b);
+}
+
+/** A length-delimited field: its tag, its byte length, then the parts. */
+function lengthDelimited(field: number, parts: Uint8Array[]): Uint8Array[] {
+  const len = parts.reduce((a, p) => a + p.length, 0);
+  return [varint((field << 3) | 2), varint(len), ...parts];
+}
+
+function float32Bytes(w: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+  const out = new Uint8Array(w.length * 4);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < w.length; i++) dv.setFloat32(i * 4, w[i]!, true);
+  return out;
+}
+
+/**
+ * An AttentionMap message as parts: protobufjs encodes the small fields, and the
+ * weights go in as their own float32 bytes (no copy). protobufjs' Writer keeps one
+ * operation object per packed float, ~100 bytes per weight, which made a 10^7-weight
+ * map take gigabytes; protobuf readers accept fields in any order, and packed fields
+ * are the raw little-endian values (protobuf encoding guide, "Packed Repeated Fields").
+ */
+function mapParts(m: AttentionMap, depth: number): Uint8Array[] {
+  if (depth > MAX_MAP_DEPTH) tooDeep('map');
+  const { children, weights, ...rest } = m;
+  const parts = [schema().AttentionMap.encode(mapToObject({ ...rest, weights: new Float32Array(0) })).finish()];
+  if (weights.length) parts.push(...lengthDelimited(MAP_WEIGHTS, [float32Bytes(weights)]));
+  for (const c of children ?? []) parts.push(...lengthDelimited(MAP_CHILDREN, mapParts(c, depth + 1)));
+  return parts;
+}
+
+/** One document, length-delimited, as parts to write one after another (weights are views, not copies). */
+export function encodeDocumentChunks(d: AttentionDocument): Uint8Array[] {
+  const parts = [schema().Document.encode(documentToObject({ ...d, maps: [] })).finish()];
+  for (const m of d.maps) parts.push(...lengthDelimited(DOC_MAPS, mapParts(m, 0)));
+  return [varint(parts.reduce((a, p) => a + p.length, 0)), ...parts];
+}
+
 /** One document, length-delimited, ready to append to an .attn.pb stream. */
 export function encodeDocumentDelimited(d: AttentionDocument): Uint8Array {
-  return schema().Document.encodeDelimited(documentToObject(d)).finish();
+  return concat(encodeDocumentChunks(d));
 }
 
 /** A whole .attn.pb file in memory. For large batches use encodeHeader + encodeDocumentDelimited. */
@@ -116,6 +170,8 @@ export class DocumentStreamDecoder {
     try {
       o = Document.toObject(Document.decode(body), TO_OBJECT);
     } catch (e) {
+      // protobufjs stops at 100 nested messages (Reader.recursionLimit, src/decoder.js) with this message.
+      if (/max depth exceeded/.test((e as Error).message)) return withFile(() => tooDeep(`${where} at byte ${at}`), this.file);
       return this.corrupt(`${where} at byte ${at} does not decode (${(e as Error).message})`);
     }
     try {
@@ -127,6 +183,14 @@ export class DocumentStreamDecoder {
 
   private corrupt(msg: string): never {
     return fail('CORRUPT', msg, { file: this.file, hint: 'the file is damaged or not an .attn.pb stream' });
+  }
+}
+
+function withFile<T>(f: () => T, file?: string): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof AttnlensError && file ? e.withFile(file) : e;
   }
 }
 

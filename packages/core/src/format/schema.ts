@@ -6,12 +6,13 @@ export const MAGIC = 'attnlens';
 
 let root: protobuf.Root | undefined;
 /** The parsed schema (lazily, once). */
-export function schema(): { root: protobuf.Root; Header: protobuf.Type; Document: protobuf.Type; AttentionFile: protobuf.Type } {
+export function schema(): { root: protobuf.Root; Header: protobuf.Type; Document: protobuf.Type; AttentionMap: protobuf.Type; AttentionFile: protobuf.Type } {
   root ??= protobuf.parse(PROTO_SOURCE, { keepCase: false }).root;
   return {
     root,
     Header: root.lookupType('attnlens.v1.Header'),
     Document: root.lookupType('attnlens.v1.Document'),
+    AttentionMap: root.lookupType('attnlens.v1.AttentionMap'),
     AttentionFile: root.lookupType('attnlens.v1.AttentionFile'),
   };
 }
