@@ -15,7 +15,7 @@ export interface BuiltinAttention {
 const PASS = new Set(['Permute', 'Reshape', 'RepeatVector', 'Flatten', 'Lambda', 'Dropout', 'TimeDistributed']);
 const MAX_HOPS = 6;
 
-function isSoftmax(l: LayerSpec): boolean {
+export function isSoftmax(l: LayerSpec): boolean {
   if (l.className === 'Softmax') return true;
   return (l.className === 'Dense' || l.className === 'Activation') && l.config.activation === 'softmax';
 }

@@ -7,7 +7,7 @@ import { majorVersion } from './dialects.js';
 import { isObj, parseModelConfig, refKey, unwrapConfig, type Graph, type TensorRef } from './graph.js';
 import { applyLayer, type RunContext } from './run-layer.js';
 import { fromTensor, toTensor, type Value } from './values.js';
-import { findBuiltinAttention, type BuiltinAttention } from './builtin-attention.js';
+import { findBuiltinAttention, isSoftmax, type BuiltinAttention } from './builtin-attention.js';
 
 export type Tap = { layer: string; what: 'input' | 'output' | 'scores' };
 export interface TapValue {
@@ -208,7 +208,8 @@ class Model implements KerasModel {
       }
       outs.forEach((v, i) => vals.set(refKey({ layer: node.layer, node: node.node, index: i }), v));
       this.record(rec, b.path, 'output', outs[0]!, flat);
-      if (b.attention === undefined && (b.spec.className === 'Dense' || b.spec.className === 'Activation' || b.spec.className === 'Softmax')) this.record(rec, b.path, 'scores', outs[0]!, flat);
+      // A softmax Dense/Activation's output is its attention map (built-in attention blocks).
+      if (isSoftmax(b.spec)) this.record(rec, b.path, 'scores', outs[0]!, flat);
     }
     // The top level runs only what the taps need; a nested model returns its outputs.
     if (needed) return [];
