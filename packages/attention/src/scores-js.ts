@@ -101,11 +101,23 @@ export function perUnitScores(k: Kernel, x: Float32Array | Float64Array, rows: n
   const { w, b } = k;
   for (let r = 0; r < rows; r++) {
     const xo = r * F;
-    for (let a = 0; a < A; a++) {
+    const oo = r * A;
+    let a = 0;
+    // four units at a time, so each x value is loaded once per four products
+    for (; a + 3 < A; a += 4) {
+      const w0 = a * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+      let h0 = b[a]!, h1 = b[a + 1]!, h2 = b[a + 2]!, h3 = b[a + 3]!;
+      for (let f = 0; f < F; f++) {
+        const v = x[xo + f]!;
+        h0 += v * w[w0 + f]!; h1 += v * w[w1 + f]!; h2 += v * w[w2 + f]!; h3 += v * w[w3 + f]!;
+      }
+      out[oo + a] = unit(h0, 1); out[oo + a + 1] = unit(h1, 1); out[oo + a + 2] = unit(h2, 1); out[oo + a + 3] = unit(h3, 1);
+    }
+    for (; a < A; a++) {
       const wo = a * F;
       let h = b[a]!;
       for (let f = 0; f < F; f++) h += x[xo + f]! * w[wo + f]!;
-      out[r * A + a] = unit(h, 1);
+      out[oo + a] = unit(h, 1);
     }
   }
 }
