@@ -100,3 +100,59 @@ describe('attnlens extract and convert', () => {
     expect(got).toEqual(expected.alignments.values.map((v: number) => Math.fround(v)));
   });
 });
+
+describe('attnlens compute --model FILE.pt', () => {
+  const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    expect(a.length).toBe(b.length);
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    return m;
+  };
+  const npy = (p: string) => decodeNpy(new Uint8Array(readFileSync(p)));
+
+  it.each([
+    ['att-linear.pt', 'attn', 'att-linear.expected.npy'],
+    ['att-sequential.pt', 'attention', 'att-sequential.expected.npy'],
+    ['att-param.pt', 'word', 'att-param.expected.npy'],
+  ])('%s --layer %s: torch\'s masked softmax attention', (file, layer, want) => {
+    const out = join(dir, `${file}.npy`);
+    const r = cli(['compute', '--model', fx(file), '--layer', layer, '--inputs', fx('att-x.npy'), '--lengths', fx('att-lengths.npy'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(maxErr(npy(out).data as Float32Array, npy(fx(want)).data as Float32Array)).toBeLessThan(1e-6);
+  });
+
+  it('the only attention module is taken without --layer, and documents say it came from PyTorch', () => {
+    const out = join(dir, 'linear.attn.json');
+    const r = cli(['compute', '--model', fx('att-linear.pt'), '--inputs', fx('att-x.npy'), '--lengths', fx('att-lengths.npy'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const { documents } = decodeJson(readFileSync(out, 'utf8'));
+    expect(documents).toHaveLength(3);
+    expect(documents[0]!.provenance).toMatchObject({ framework: 'pytorch', sourceFormat: 'torch-zip', fileName: 'att-linear.pt' });
+  });
+
+  it('hierarchical: word and sentence levels of a HAN state_dict, as torch computed them', () => {
+    const out = join(dir, 'han.attn.json');
+    const r = cli(['compute', '--model', fx('att-han.pt'), '--inputs', fx('att-han-wx.npy'), '--lengths', fx('att-han-wlengths.npy'),
+      '--sentence-inputs', fx('att-han-sx.npy'), '--sentence-lengths', fx('att-han-slengths.npy'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const { documents } = decodeJson(readFileSync(out, 'utf8'));
+    expect(documents).toHaveLength(3);
+    const sent = npy(fx('att-han-sentence.expected.npy')).data as Float32Array;
+    const word = npy(fx('att-han-hword.expected.npy')).data as Float32Array;
+    const S = 4;
+    const T = 6;
+    for (let n = 0; n < 3; n++) {
+      const m = documents[n]!.maps[0]!;
+      expect(maxErr(Array.from(m.weights).slice(0, S), Array.from(sent.subarray(n * S, n * S + m.weights.length)))).toBeLessThan(1e-6);
+      for (const [s, child] of (m.children ?? []).entries()) {
+        expect(maxErr(Array.from(child.weights), Array.from(word.subarray((n * S + s) * T, (n * S + s) * T + child.weights.length)))).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('Bahdanau and multi-head attention are refused with the reason', () => {
+    const r = cli(['compute', '--model', fx('att-unrecognised.pt'), '--inputs', fx('att-x.npy'), '--out', join(dir, 'u.npy')]);
+    expect(isCleanError(r), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/Bahdanau|MultiheadAttention/);
+  });
+});

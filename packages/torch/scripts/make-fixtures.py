@@ -376,6 +376,16 @@ torch.save(att, path('alignments.pt'))
 write_safetensors('alignments.safetensors', {'attention': ('F32', [2, 3, 4], att.numpy().astype('<f4').tobytes())})
 expected['alignments'] = {'shape': [2, 3, 4], 'values': values(att)}
 
+# ---- hierarchical inputs for `compute --model att-han.pt --sentence-inputs`: N·S word sequences --
+g = torch.Generator().manual_seed(7)
+XW = torch.randn(N * S, T, H, generator=g)
+wlengths = np.array([6, 5, 4, 3, 2, 6, 1, 1, 3, 4, 5, 6], dtype=np.int64)
+wmask = torch.arange(T)[None, :] < torch.from_numpy(wlengths)[:, None]
+np.save(path('att-han-wx.npy'), XW.numpy())
+np.save(path('att-han-wlengths.npy'), wlengths)
+with torch.no_grad():
+    np.save(path('att-han-hword.expected.npy'), masked_softmax(han.word_context_vector(torch.tanh(han.word_attention(XW))).squeeze(-1), wmask).numpy())
+
 json.dump(expected, open(path('expected.json'), 'w'), indent=1)
 total = sum(os.path.getsize(path(f)) for f in os.listdir(OUT))
 print('wrote %d files, %d bytes, to %s' % (len(os.listdir(OUT)), total, OUT))

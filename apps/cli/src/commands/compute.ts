@@ -1,6 +1,7 @@
 // `attnlens compute`: recompute attention from a saved layer (a Keras file, or bare
-// W/b/u arrays) and the saved outputs X of the layer before it. Only wiring: the
-// maths is @attnlens/attention, files are @attnlens/npy and @attnlens/keras.
+// W/b/u arrays) and the saved outputs X of the layer before it, or, without X, from the
+// model's forward pass over token ids or text (forward.ts). Only wiring: the maths is
+// @attnlens/attention, files are @attnlens/npy and @attnlens/keras.
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -8,21 +9,22 @@ import type { Command } from 'commander';
 import { AttnlensError, fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
 import { fsError, sha256File, writeDocuments } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
-import { openKeras, type AttentionLayerInfo, type KerasFile } from '@attnlens/keras/node';
+import { openModelSource, type ModelAttention, type ModelSource } from './model-source.js';
 import {
   VARIANTS, attentionDocuments, hierarchicalDocuments, isVariant, maskFromArray, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel, sliceMask,
   type Kernel, type Mask, type Normalisation, type Variant,
 } from '@attnlens/attention';
 import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
 import { interruptSignal } from '../batch/interrupt.js';
+import { computeForward, wantsForward, type ForwardComputeOpts } from './forward.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
 
-interface ComputeOpts {
+interface ComputeOpts extends ForwardComputeOpts {
   model?: string;
   allowExternal?: string;
   layer?: string;
   weights?: string;
-  inputs: string;
+  inputs?: string;
   lengths?: string;
   mask?: string;
   ids?: string;
@@ -58,14 +60,14 @@ export function registerCompute(program: Command): void {
   program
     .command('compute')
     .description('recompute attention weights from a saved attention layer and the saved outputs X of the layer before it')
-    .option('--model <file>', 'Keras file holding the attention layer (.h5, .hdf5, .keras, .weights.h5)')
+    .option('--model <file>', 'Keras file holding the attention layer (.h5, .hdf5, .keras, .weights.h5), or a PyTorch state_dict (.pt, .safetensors)')
     .option('--allow-external <dir>', ALLOW_EXTERNAL_HELP)
     .option('--layer <name>', 'the attention layer (default: the only one attnlens can recompute)')
     .option('--weights <W,b,u>', 'instead of --model: the layer\'s arrays as .npy files, in the order W,b,u (leave a slot empty when missing: W.npy,,u.npy)')
-    .requiredOption('--inputs <X>', 'X: .npy or .npz of shape (T, F), (N, T, F) or (N, S, T, F)')
+    .option('--inputs <X>', 'X: .npy or .npz of shape (T, F), (N, T, F) or (N, S, T, F); without it, --ids, --text or --model-inputs run the model to the attention layer')
     .option('--lengths <L>', 'valid length of each sample (.npy)')
     .option('--mask <M>', '0/1 or bool mask, one entry per sample and step (.npy)')
-    .option('--ids <IDS>', 'token ids fed to the Embedding (.npy); steps holding --pad-id are masked')
+    .option('--ids <IDS>', 'token ids fed to the Embedding (.npy): with --inputs, steps holding --pad-id are masked; without, the model runs on them (a HAN: (N, S, T)) and masks as Keras did unless --pad-id is given')
     .option('--pad-id <id>', 'the padding token id in --ids (default 0)')
     .option('--variant <v>', `how the layer computes (${VARIANTS.join(', ')}); default: what the model file says`)
     .option('--normalise <n>', 'eps (the layers\' own exp/(Σ+1e-7); default for Keras layers) or softmax (default for linear)')
@@ -76,6 +78,17 @@ export function registerCompute(program: Command): void {
     .option('--sentence-inputs <S>', 'hierarchical attention: the sentence encodings (N, S, F) fed to the sentence-level layer; X is then (N, S, T, F) or (N·S, T, F)')
     .option('--sentence-variant <v>', 'hierarchical attention: the sentence-level variant')
     .option('--sentence-lengths <L>', 'hierarchical attention: the number of valid sentences of each sample (.npy)')
+    .option('--text <file>', 'instead of --ids: one review a line (a HAN: one sentence a line, a blank line between reviews), turned into ids by --tokenizer')
+    .option('--tokenizer <file>', 'with --text: a Keras tokenizer.to_json() file, a JSON {"token": id} map, or one token a line')
+    .option('--first-id <0|1>', 'with a one-token-a-line vocabulary: the id of its first line (default 1, 0 being padding)')
+    .option('--maxlen <T>', 'with --text: steps per sequence (default: what the model takes, else the longest)')
+    .option('--padding <pre|post>', 'with --text: where padding goes (default pre, as pad_sequences)')
+    .option('--truncating <pre|post>', 'with --text: which end of a longer sequence is cut (default pre, as pad_sequences)')
+    .option('--max-sentences <S>', 'with --text for a HAN: sentences per review (default: what the model takes)')
+    .option('--split-sentences', 'with --text for a HAN: one review a line, split into sentences after . ! ? (the split is printed)')
+    .option('--model-inputs <IN.npy,...>', 'instead of --ids: the model\'s inputs when they are not token ids (attention made of built-in layers)')
+    .option('--config <model.json>', 'with --model: the architecture from model.to_json(), for a weights-only file')
+    .option('--batch-size <n>', 'samples per forward batch (default 256)')
     .addHelpText('after', '\nWith neither --layer nor --variant, the model file says which layer and how it computes. Hierarchical attention (--sentence-inputs) writes one document per sample: a sentence-level map whose children are the word-level maps.')
     .action(async (opts: ComputeOpts) => {
       // Ctrl-C stops between blocks of X; the output's temporary file is removed.
@@ -90,6 +103,15 @@ export function registerCompute(program: Command): void {
 
 async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const kind = outKind(o.out);
+  if (wantsForward(o)) {
+    await checkOutputFolder(o.out);
+    await computeForward(o, { variant: checkVariant(o.variant, '--variant'), normalise: checkNormalise(o.normalise), ...(o.padId !== undefined ? { padId: parsePadId(o.padId) } : {}) });
+    return;
+  }
+  if (o.inputs === undefined) usage('give X with --inputs, or the model\'s inputs with --ids, --text or --model-inputs', 'without X, attnlens runs the model (--model) up to the attention layer');
+  const inputs = o.inputs;
+  const forwardOnly = [o.text && '--text', o.tokenizer && '--tokenizer', o.modelInputs && '--model-inputs', o.maxSentences && '--max-sentences', o.config && '--config'].filter(Boolean);
+  if (forwardOnly.length) usage(`${forwardOnly.join(', ')} run${forwardOnly.length === 1 ? 's' : ''} the model, which --inputs (X given) skips`, 'leave out --inputs to run the model on ids or text');
   if (!!o.model === !!o.weights) usage(o.model ? 'give either --model or --weights, not both' : 'say where the attention layer is: --model FILE or --weights W.npy,b.npy,u.npy');
   const maskSources = [o.lengths && '--lengths', o.mask && '--mask', o.ids && '--ids'].filter(Boolean);
   if (maskSources.length > 1) usage(`give one of ${maskSources.join(', ')}: they all say which steps count`);
@@ -104,29 +126,25 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const sentenceVariant = checkVariant(o.sentenceVariant, '--sentence-variant');
   const normalise = checkNormalise(o.normalise);
   await checkOutputFolder(o.out);
-  let padId = 0;
-  if (o.padId !== undefined) {
-    padId = Number(o.padId);
-    if (!/^-?\d+$/.test(o.padId.trim()) || !Number.isSafeInteger(padId)) usage(`--pad-id must be an integer token id, not ${JSON.stringify(o.padId)}`, 'Keras pads with 0');
-  }
+  const padId = o.padId === undefined ? 0 : parsePadId(o.padId);
 
-  let kf: KerasFile | undefined;
+  let kf: ModelSource | undefined;
   try {
     let word: { kernel: Kernel; layer?: string; provenance: Provenance };
     let sentence: { kernel: Kernel; layer?: string } | undefined;
     // Hierarchical inputs are read whole (documents hold every weight anyway), before the
     // layers are picked: their F tells the word level from the sentence level.
-    const hx = hier ? { word: await loadArray(o.inputs), sentence: await loadArray(o.sentenceInputs!) } : undefined;
+    const hx = hier ? { word: await loadArray(inputs), sentence: await loadArray(o.sentenceInputs!) } : undefined;
     if (o.model) {
-      kf = await openKeras(o.model, o.allowExternal !== undefined ? { allowExternal: o.allowExternal } : {});
+      kf = await openModelSource(o.model, o.allowExternal !== undefined ? { allowExternal: o.allowExternal } : {});
       const infos = pickLayers(kf, o.layer, o.sentenceLayer, hx && { word: lastDim(hx.word), sentence: lastDim(hx.sentence) });
-      word = { kernel: kernelFromModel(kf, infos.word, variant, normalise), layer: infos.word.layer, provenance: await modelProvenance(kf, o.model, infos.word, o.inputs) };
+      word = { kernel: await kf.kernel(infos.word, { variant, normalise }), layer: infos.word.layer, provenance: await modelProvenance(kf, o.model, infos.word, inputs) };
       if (hier) {
-        sentence = { kernel: kernelFromModel(kf, infos.sentence!, sentenceVariant, normalise), layer: infos.sentence!.layer };
+        sentence = { kernel: await kf.kernel(infos.sentence!, { variant: sentenceVariant, normalise }), layer: infos.sentence!.layer };
       }
     } else {
       const k = await kernelFromArrays(o.weights!, variant, normalise, '--weights');
-      word = { kernel: k.kernel, provenance: await arraysProvenance(k.files, k.kernel, o.inputs) };
+      word = { kernel: k.kernel, provenance: await arraysProvenance(k.files, k.kernel, inputs) };
       if (hier) {
         if (!o.sentenceWeights) usage('hierarchical attention from bare arrays needs --sentence-weights W.npy,b.npy,u.npy');
         sentence = { kernel: (await kernelFromArrays(o.sentenceWeights, sentenceVariant, normalise, '--sentence-weights')).kernel };
@@ -136,16 +154,16 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
     const maskFile = o.lengths ?? o.mask ?? o.ids;
 
     if (hx) {
-      await runHierarchical(o, hx, word, sentence!, mask, maskFile);
+      await runHierarchical({ ...o, inputs }, hx, word, sentence!, mask, maskFile);
       return;
     }
     if (kind === 'npy') {
-      const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out, signal });
+      const r = await computeFileToNpy({ kernel: word.kernel, inputs: inputs, mask, maskFile, out: o.out, signal });
       process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)} (${describe(word.kernel, word.layer)})\n`);
       return;
     }
     const tokens = o.tokens ? parseTokens(await readText(o.tokens), o.tokens) : undefined;
-    const s = await computeFile({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, signal });
+    const s = await computeFile({ kernel: word.kernel, inputs: inputs, mask, maskFile, signal });
     if (tokens && tokens.length !== s.sequences) {
       await s.close();
       fail('SHAPE_MISMATCH', `has tokens for ${tokens.length} sample${tokens.length === 1 ? '' : 's'} but X ${formatShape(s.inputShape)} has ${s.sequences}`, {
@@ -188,12 +206,12 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
     }
     throw e;
   } finally {
-    kf?.close();
+    await kf?.close();
   }
 }
 
 async function runHierarchical(
-  o: ComputeOpts,
+  o: ComputeOpts & { inputs: string },
   x: { word: Tensor; sentence: Tensor },
   word: { kernel: Kernel; layer?: string; provenance: Provenance },
   sentence: { kernel: Kernel; layer?: string },
@@ -229,6 +247,12 @@ async function checkOutputFolder(out: string): Promise<void> {
   }
 }
 
+function parsePadId(v: string): number {
+  const padId = Number(v);
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(padId)) usage(`--pad-id must be an integer token id, not ${JSON.stringify(v)}`, 'Keras pads with 0');
+  return padId;
+}
+
 function describe(k: Kernel, layer?: string): string {
   return `${layer ? `layer ${layer}, ` : ''}${k.variant}, ${k.normalise} normalisation`;
 }
@@ -253,7 +277,7 @@ async function readText(path: string): Promise<string> {
   }
 }
 
-function layerList(infos: AttentionLayerInfo[]): string {
+function layerList(infos: ModelAttention[]): string {
   return infos.map((i) => `${i.layer} (${i.variant}, W ${i.inputDim}×${i.attentionDim})`).join(', ');
 }
 
@@ -267,9 +291,9 @@ function lastDim(t: Tensor): number {
  * are the layers whose input size fits, then the one nested in a wrapper (a HAN's word
  * attention sits inside TimeDistributed) is the word level.
  */
-function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: string | undefined, hierF?: { word: number; sentence: number }): { word: AttentionLayerInfo; sentence?: AttentionLayerInfo } {
+function pickLayers(kf: ModelSource, layer: string | undefined, sentenceLayer: string | undefined, hierF?: { word: number; sentence: number }): { word: ModelAttention; sentence?: ModelAttention } {
   const all = kf.attentionLayers;
-  const find = (name: string, flag: string): AttentionLayerInfo => {
+  const find = (name: string, flag: string): ModelAttention => {
     const hit = all.find((i) => i.layer === name);
     if (hit) return hit;
     // A layer nested in a wrapper is outer/inner; its own name alone will do when it is unique.
@@ -291,7 +315,7 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
       hint: why ? 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention' : `it has layers ${kf.layers.map((l) => l.name).join(', ')}; pass bare arrays with --weights if the attention layer is one of them`,
     });
   };
-  const ambiguous = (flag: string, candidates: AttentionLayerInfo[]): never =>
+  const ambiguous = (flag: string, candidates: ModelAttention[]): never =>
     fail('AMBIGUOUS', `has ${candidates.length} attention layers: ${layerList(candidates)}`, {
       file: kf.path,
       hint: `choose one with ${flag} NAME`,
@@ -308,12 +332,15 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
   const named = { word: layer ? find(layer, '--layer') : undefined, sentence: sentenceLayer ? find(sentenceLayer, '--sentence-layer') : undefined };
   const wordCands = named.word ? [named.word] : all.filter((i) => i !== named.sentence && i.inputDim === hierF.word);
   const sentCands = named.sentence ? [named.sentence] : all.filter((i) => i !== named.word && i.inputDim === hierF.sentence);
-  const pairs: [AttentionLayerInfo, AttentionLayerInfo][] = [];
+  const pairs: [ModelAttention, ModelAttention][] = [];
   for (const w of wordCands) for (const s of sentCands) if (w !== s) pairs.push([w, s]);
   let pick = pairs.length === 1 ? pairs[0] : undefined;
   if (!pick && pairs.length > 1) {
     const nested = pairs.filter(([w, s]) => w.layer.includes('/') && !s.layer.includes('/'));
     if (nested.length === 1) pick = nested[0];
+    // torch modules have no nesting; their names say the level (word_attention, sentence_attention)
+    const byLevel = pairs.filter(([w, s]) => w.level === 'word' && s.level === 'sentence');
+    if (!pick && byLevel.length === 1) pick = byLevel[0];
   }
   if (!pick) {
     if (!pairs.length) {
@@ -326,13 +353,6 @@ function pickLayers(kf: KerasFile, layer: string | undefined, sentenceLayer: str
   }
   if (pick![0] === pick![1]) usage(`--layer and --sentence-layer both name ${pick![0].layer}`, 'the word and sentence levels are two different attention layers');
   return { word: pick![0], sentence: pick![1] };
-}
-
-function kernelFromModel(kf: KerasFile, info: AttentionLayerInfo, variant: Variant | undefined, normalise: Normalisation | undefined): Kernel {
-  const W = kf.readWeight(info.weights.W);
-  const b = info.weights.b ? kf.readWeight(info.weights.b) : undefined;
-  const u = info.weights.u ? kf.readWeight(info.weights.u) : undefined;
-  return prepareKernel({ variant: variant ?? info.variant, W, b, u, normalise }, kf.path);
 }
 
 /** W,b,u from .npy files; the variant from --variant or, when unambiguous, from the shapes. */
@@ -376,16 +396,16 @@ async function readMask(o: ComputeOpts, padId: number): Promise<Mask | undefined
   return undefined;
 }
 
-async function modelProvenance(kf: KerasFile, model: string, info: AttentionLayerInfo, inputs: string): Promise<Provenance> {
+async function modelProvenance(kf: ModelSource, model: string, info: ModelAttention, inputs: string): Promise<Provenance> {
   const p: Provenance = {
-    sourceFormat: kf.layout,
+    sourceFormat: kf.sourceFormat,
     fileName: basename(model),
     sha256: await sha256File(model),
-    framework: 'keras',
+    framework: kf.framework,
     generator: GENERATOR,
     note: `attention of layer ${info.layer} recomputed from ${basename(inputs)} (${info.reason})`,
   };
-  if (kf.kerasVersion) p.frameworkVersion = kf.kerasVersion;
+  if (kf.frameworkVersion) p.frameworkVersion = kf.frameworkVersion;
   return p;
 }
 
