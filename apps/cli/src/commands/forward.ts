@@ -1,0 +1,183 @@
+// `attnlens forward`, and the forward path of `attnlens compute` (attention from the
+// model's own inputs: token ids, or text through a tokenizer). Only wiring: the model runs
+// in @attnlens/keras-graph, layers are picked and batches streamed by @attnlens/forward,
+// text becomes ids in @attnlens/text.
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { fail, formatShape, GENERATOR, tensor, type Provenance } from '@attnlens/core';
+import { sha256File, writeDocuments } from '@attnlens/core/node';
+import { openKeras, type KerasFile } from '@attnlens/keras/node';
+import { loadModel, type KerasModel } from '@attnlens/keras-graph';
+import { attentionFromInputs, forwardToNpy, kernelFromKeras, npyRows, planAttention, tensorRows, type AttentionPlan, type RowSource } from '@attnlens/forward/node';
+import {
+  checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, splitSentences, type EncodedTexts, type Vocabulary,
+} from '@attnlens/text';
+import { loadVocabulary, readTextFile } from '@attnlens/text/node';
+import type { Normalisation, Variant } from '@attnlens/attention';
+import { interruptSignal } from '../batch/interrupt.js';
+
+interface ForwardOpts {
+  inputs: string;
+  layer?: string;
+  config?: string;
+  out: string;
+  batchSize?: string;
+}
+
+export function registerForward(program: Command): void {
+  program
+    .command('forward')
+    .description('run a Keras model from its saved config and weights and write one layer\'s output as float32 .npy')
+    .argument('<model>', 'Keras file (.h5, .hdf5, .keras; a weights-only file needs --config)')
+    .requiredOption('--inputs <IN.npy,...>', 'one .npy per model input, batch axis first, as model.predict takes them')
+    .option('--layer <name>', 'the layer whose output to write (default: the model\'s first output); nested: outer/inner, or the inner name when unique')
+    .option('--config <model.json>', 'the architecture, as model.to_json() wrote it (for a weights-only file)')
+    .option('--batch-size <n>', 'samples per batch (default 256)')
+    .requiredOption('--out <OUT.npy>', 'where to write the output, float32')
+    .action(async (file: string, o: ForwardOpts) => {
+      if (!/\.npy$/i.test(o.out)) fail('BAD_ARGUMENT', `forward writes a float32 .npy, and ${basename(o.out)} is not named *.npy`, { file: o.out, hint: 'name the output OUT.npy' });
+      const stop = interruptSignal(true);
+      const kf = await openKeras(file);
+      try {
+        const model = await modelOf(kf, o.config);
+        const sources = await npyRows(splitList(o.inputs));
+        try {
+          const r = await forwardToNpy(model, sources, o.out, { ...(o.layer ? { layer: o.layer } : {}), file, signal: stop.signal, ...batchSize(o.batchSize) });
+          process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)} (output of layer ${r.layer})\n`);
+        } finally {
+          for (const s of sources) await s.close();
+        }
+      } finally {
+        kf.close();
+        stop.dispose();
+      }
+    });
+}
+
+const splitList = (s: string) => s.split(',').map((p) => p.trim()).filter((p) => p !== '');
+
+function batchSize(v: string | undefined): { batchSize?: number } {
+  if (v === undefined) return {};
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n < 1) fail('BAD_ARGUMENT', `--batch-size must be a whole number ≥ 1, not ${JSON.stringify(v)}`);
+  return { batchSize: n };
+}
+
+async function modelOf(kf: KerasFile, config: string | undefined): Promise<KerasModel> {
+  if (!config) return loadModel(kf);
+  return loadModel(kf, { config: await readTextFile(config) });
+}
+
+/** The options of `compute` that the forward path reads. */
+export interface ForwardComputeOpts {
+  model?: string;
+  layer?: string;
+  sentenceLayer?: string;
+  config?: string;
+  ids?: string;
+  modelInputs?: string;
+  padId?: string;
+  text?: string;
+  tokenizer?: string;
+  maxlen?: string;
+  padding?: string;
+  truncating?: string;
+  maxSentences?: string;
+  splitSentences?: boolean;
+  firstId?: string;
+  batchSize?: string;
+  out: string;
+}
+
+/** True when compute is asked for attention from the model's inputs rather than from a saved X. */
+export function wantsForward(o: ForwardComputeOpts & { inputs?: string }): boolean {
+  return o.inputs === undefined && (o.ids !== undefined || o.text !== undefined || o.modelInputs !== undefined);
+}
+
+export async function computeForward(o: ForwardComputeOpts, v: { variant?: Variant; normalise?: Normalisation; padId?: number }): Promise<void> {
+  if (!o.model) fail('BAD_ARGUMENT', 'attention from ids or text runs the model: give --model FILE', { hint: 'or give --inputs X.npy (the saved outputs of the layer before attention)' });
+  const given = [o.ids && '--ids', o.text && '--text', o.modelInputs && '--model-inputs'].filter(Boolean);
+  if (given.length > 1) fail('BAD_ARGUMENT', `give one of ${given.join(', ')}: each is what the model takes`);
+  if (o.text && !o.tokenizer) fail('BAD_ARGUMENT', '--text needs --tokenizer (the Keras tokenizer.json, or a vocabulary) to turn words into ids', { hint: 'save it in Python with open("tokenizer.json", "w").write(tokenizer.to_json())' });
+  if (o.tokenizer && !o.text) fail('BAD_ARGUMENT', '--tokenizer turns --text into ids; give --text FILE too');
+  if (/\.npy$/i.test(o.out)) fail('BAD_ARGUMENT', 'attention from the model\'s inputs is written as documents', { file: o.out, hint: 'name the output *.attn.pb or *.attn.json' });
+  const stop = interruptSignal(true);
+  const kf = await openKeras(o.model);
+  try {
+    const model = await modelOf(kf, o.config);
+    const plan = planAttention(kf, model, { ...(o.layer ? { layer: o.layer } : {}), ...(o.sentenceLayer ? { sentenceLayer: o.sentenceLayer } : {}) });
+    const kernels = plan.kind === 'recompute' ? { word: kernelFromKeras(kf, plan.word, v), ...(plan.sentence ? { sentence: kernelFromKeras(kf, plan.sentence, v) } : {}) } : undefined;
+    const texts = o.text ? await textIds(o, model, plan.kind === 'recompute' && !!plan.sentence) : undefined;
+    const sources: RowSource[] = texts ? [tensorRows(tensor('int32', texts.shape, texts.ids), o.text)] : await npyRows(splitList(o.ids ?? o.modelInputs!));
+    try {
+      const provenance = await forwardProvenance(kf, o.model, plan, o.text ?? o.ids ?? o.modelInputs!);
+      const docs = attentionFromInputs({ model, plan, ...(kernels ? { kernels } : {}), sources, ...(texts ? { texts } : {}), ...(v.padId !== undefined ? { padId: v.padId } : {}), provenance, ...(o.ids ? { file: o.ids } : {}) }, { signal: stop.signal, ...batchSize(o.batchSize) });
+      const n = await writeDocuments(o.out, docs);
+      process.stdout.write(`wrote ${o.out}: ${n} ${plan.kind === 'recompute' && plan.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${describePlan(plan)}, from the forward pass)\n`);
+    } finally {
+      for (const s of sources) await s.close();
+    }
+  } finally {
+    kf.close();
+    stop.dispose();
+  }
+}
+
+function describePlan(p: AttentionPlan): string {
+  if (p.kind === 'builtin') return `layer ${p.attention.layer}, ${p.attention.kind}`;
+  return p.sentence ? `words: ${p.word.layer}; sentences: ${p.sentence.layer}` : `layer ${p.word.layer}, ${p.word.variant}`;
+}
+
+function count(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) fail('BAD_ARGUMENT', `${flag} must be a whole number ≥ 1, not ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** The text as the model's ids: one sample a line, or for a HAN sentences (a blank line between samples, or split). */
+async function textIds(o: ForwardComputeOpts, model: KerasModel, hierarchical: boolean): Promise<EncodedTexts> {
+  const firstId = o.firstId === undefined ? undefined : o.firstId === '0' ? 0 : o.firstId === '1' ? 1 : fail('BAD_ARGUMENT', `--first-id is 0 or 1, not ${JSON.stringify(o.firstId)}`);
+  const vocab = await loadVocabulary(o.tokenizer!, firstId === undefined ? {} : { firstId });
+  const raw = await readTextFile(o.text!);
+  const shape = model.inputs[0]!.shape;
+  const pad = { padding: checkSide(o.padding, 'padding'), truncating: checkSide(o.truncating, 'truncating') };
+  let enc: EncodedTexts;
+  if (hierarchical) {
+    const samples = o.splitSentences ? fileLines(raw).map(splitSentences) : lineBlocks(raw);
+    if (o.splitSentences) showSplit(samples);
+    // The model's own (S, T), unless told otherwise (then the model checks that it fits).
+    const maxSentences = count(o.maxSentences, '--max-sentences') ?? shape[0] ?? undefined;
+    const maxlen = count(o.maxlen, '--maxlen') ?? shape[1] ?? undefined;
+    enc = encodeSentences(samples, vocab, { ...pad, ...(maxlen ? { maxlen } : {}), ...(maxSentences ? { maxSentences } : {}) });
+  } else {
+    if (o.maxSentences || o.splitSentences) fail('BAD_ARGUMENT', `--max-sentences and --split-sentences are for a hierarchical model, and this one takes (${shape.map((d) => d ?? '?').join(', ')}) per sample`, { file: o.model });
+    const maxlen = count(o.maxlen, '--maxlen') ?? shape[0] ?? undefined;
+    enc = encodeTexts(fileLines(raw), vocab, { ...pad, ...(maxlen ? { maxlen } : {}) });
+  }
+  checkSomethingKnown(enc, vocab, o.text);
+  reportEncoding(enc, vocab, o.text!);
+  return enc;
+}
+
+function showSplit(samples: string[][]): void {
+  const shown = samples.slice(0, 3).map((s, i) => `  sample ${i}: ${s.map((x) => `«${x}»`).join(' ')}`);
+  process.stderr.write(`attnlens: split into sentences after . ! ? followed by a space:\n${shown.join('\n')}${samples.length > 3 ? `\n  … ${samples.length - 3} more` : ''}\n  (to change the split, write one sentence a line with a blank line between samples, and leave out --split-sentences)\n`);
+}
+
+function reportEncoding(e: EncodedTexts, vocab: Vocabulary, file: string): void {
+  const s = e.stats;
+  const parts = [`${s.words} words with ids`];
+  if (s.oov) parts.push(`${s.oov} of them unknown (the OOV token)`);
+  if (s.dropped) parts.push(`${s.dropped} unknown words dropped, as Keras drops them`);
+  if (s.truncatedWords) parts.push(`${s.truncatedWords} cut off by the length`);
+  if (s.droppedSentences) parts.push(`${s.droppedSentences} sentences past the sentence count dropped`);
+  if (s.empty) parts.push(`${s.empty} ${e.shape.length === 3 ? 'sentences' : 'samples'} with no known word`);
+  process.stderr.write(`attnlens: ${file}: ${formatShape(e.shape)} ids (${vocab.describe()}): ${parts.join(', ')}\n`);
+}
+
+async function forwardProvenance(kf: KerasFile, model: string, plan: AttentionPlan, from: string): Promise<Provenance> {
+  const what = plan.kind === 'builtin' ? `attention of layer ${plan.attention.layer} (${plan.attention.reason})` : `attention of layer ${plan.word.layer}${plan.sentence ? ` and ${plan.sentence.layer}` : ''} recomputed`;
+  const p: Provenance = { sourceFormat: kf.layout, fileName: basename(model), sha256: await sha256File(model), framework: 'keras', generator: GENERATOR, note: `${what} from the forward pass of the model over ${basename(from)}` };
+  if (kf.kerasVersion) p.frameworkVersion = kf.kerasVersion;
+  return p;
+}

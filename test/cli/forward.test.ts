@@ -1,0 +1,141 @@
+// `attnlens forward` and the forward path of `attnlens compute` (attention from the model's
+// inputs: ids or text), end to end. Every expected value comes from
+// test/cli/scripts/make-forward-fixtures.py: Keras 2.2.4 files written in Keras's layout, the
+// ids of a copy of Keras's Tokenizer and pad_sequences, and the forward pass in NumPy float64
+// (apps/cli/samples/han_keras.py with packages/layers/scripts/keras_ref.py); rerun it to
+// regenerate test/cli/fixtures/forward/.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeJson, toFloat64, type AttentionDocument } from '@attnlens/core';
+import { readNpyFile } from '@attnlens/npy/node';
+import { cli, isCleanError } from '../helpers/cli.js';
+import { REPO } from '../helpers/shared.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-forward-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fx = (f: string) => join(REPO, 'test', 'cli', 'fixtures', 'forward', f);
+const p = (f: string) => join(dir, f);
+const want = async (f: string) => toFloat64(await readNpyFile(fx(f)));
+const docsOf = (f: string): AttentionDocument[] => decodeJson(readFileSync(f, 'utf8')).documents;
+// float32 outputs of a float32 forward pass against NumPy's float64 one.
+const TOL = 1e-5;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+const flatWeights = (docs: AttentionDocument[]) => docs.flatMap((d) => Array.from(d.maps[0]!.weights));
+const hanWeights = (docs: AttentionDocument[]) => ({
+  sentence: docs.flatMap((d) => Array.from(d.maps[0]!.weights)),
+  word: docs.flatMap((d) => d.maps[0]!.children!.flatMap((c) => Array.from(c.weights))),
+});
+
+describe('attnlens forward', () => {
+  it('writes the model output, and any layer\'s output, as NumPy computes them', async () => {
+    const r = cli(['forward', fx('flat.h5'), '--inputs', fx('flat-ids.npy'), '--out', p('probs.npy')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('float32 (4, 2) (output of layer dense_1)');
+    expect(maxAbsDiff(toFloat64(await readNpyFile(p('probs.npy'))), await want('flat-probs.npy'))).toBeLessThan(TOL);
+    const x = cli(['forward', fx('flat.h5'), '--inputs', fx('flat-ids.npy'), '--layer', 'bidirectional_1', '--batch-size', '3', '--out', p('x.npy')]);
+    expect(x.code, x.stderr).toBe(0);
+    const got = await readNpyFile(p('x.npy'));
+    expect(got.shape).toEqual([4, 6, 8]);
+    expect(maxAbsDiff(toFloat64(got), await want('flat-x.npy'))).toBeLessThan(TOL);
+    const h = cli(['forward', fx('han.h5'), '--inputs', fx('han-ids.npy'), '--out', p('han-probs.npy')]);
+    expect(h.code, h.stderr).toBe(0);
+    expect(maxAbsDiff(toFloat64(await readNpyFile(p('han-probs.npy'))), await want('han-probs.npy'))).toBeLessThan(TOL);
+  });
+
+  it('refuses bad inputs clearly', () => {
+    const two = cli(['forward', fx('flat.h5'), '--inputs', `${fx('flat-ids.npy')},${fx('flat-ids.npy')}`, '--out', p('y.npy')]);
+    expect(isCleanError(two), two.stderr).toBe(true);
+    expect(two.stderr).toMatch(/takes 1 input .* but 2 were given/);
+    const lam = cli(['forward', fx('flat-lambda.h5'), '--inputs', fx('flat-ids.npy'), '--out', p('y.npy')]);
+    expect(isCleanError(lam), lam.stderr).toBe(true);
+    expect(lam.stderr).toMatch(/lambda_1 \(Lambda\) cannot be run from the file.*att_layer_1/);
+    const range = cli(['forward', fx('flat.h5'), '--inputs', fx('flat-ids-out-of-range.npy'), '--out', p('y.npy')]);
+    expect(isCleanError(range), range.stderr).toBe(true);
+    expect(range.stderr).toMatch(/token id 30 .* outside the embedding's vocabulary \[0, 27\)/);
+    const npz = cli(['forward', fx('flat.h5'), '--inputs', fx('flat-ids.npy'), '--out', p('y.attn.pb')]);
+    expect(isCleanError(npz), npz.stderr).toBe(true);
+    expect(cli(['forward', fx('flat.h5'), '--inputs', fx('flat-ids.npy'), '--layer', 'nope', '--out', p('y.npy')]).stderr).toMatch(/no layer nope/);
+  });
+});
+
+describe('attnlens compute from the forward pass', () => {
+  it('ids of a flat model: the attention NumPy computes, masked as Keras masked (mask_zero)', async () => {
+    const r = cli(['compute', '--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--out', p('flat.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('4 documents (layer att_layer_1, attlayer, from the forward pass)');
+    const docs = docsOf(p('flat.attn.json'));
+    expect(maxAbsDiff(flatWeights(docs), await want('flat-attention.npy'))).toBeLessThan(TOL);
+    expect(Array.from(docs[0]!.maps[0]!.weights.slice(0, 2))).toEqual([0, 0]); // pre-padding, masked
+    expect(docs[0]!.provenance).toMatchObject({ framework: 'keras', frameworkVersion: '2.2.4', fileName: 'flat.h5' });
+    expect(docs[0]!.provenance!.note).toMatch(/forward pass of the model over flat-ids\.npy/);
+  });
+
+  it('text and a Keras tokenizer: the same ids, tokens as the model saw them, the words as written kept', async () => {
+    const r = cli(['compute', '--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--out', p('flat-text.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('(4, 6) ids');
+    const docs = docsOf(p('flat-text.attn.json'));
+    expect(maxAbsDiff(flatWeights(docs), await want('flat-attention.npy'))).toBeLessThan(TOL);
+    // "Cold soup and a rude waiter (never again)": the last 6 of its words (truncating 'pre'), 3 unknown.
+    expect(docs[1]!.maps[0]!.colLabels).toEqual(['and', '<OOV>', '<OOV>', '<OOV>', 'never', 'again']);
+    expect(JSON.parse(docs[1]!.maps[0]!.meta!.original_col_labels!)).toEqual(['and', 'a', 'rude', 'waiter', 'never', 'again']);
+    expect(docs[0]!.maps[0]!.colLabels).toEqual(['', '', 'the', 'food', 'was', 'great']);
+  });
+
+  it('a HAN from ids (N, S, T) and from text: both levels as hierarchical documents', async () => {
+    const r = cli(['compute', '--model', fx('han.h5'), '--ids', fx('han-ids.npy'), '--out', p('han.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('4 hierarchical documents (words: time_distributed_1/att_layer_1; sentences: att_layer_2');
+    const got = hanWeights(docsOf(p('han.attn.json')));
+    expect(maxAbsDiff(got.word, await want('han-word.npy'))).toBeLessThan(TOL);
+    expect(maxAbsDiff(got.sentence, await want('han-sentence.npy'))).toBeLessThan(TOL);
+    const t = cli(['compute', '--model', fx('han.h5'), '--text', fx('han.txt'), '--tokenizer', fx('tokenizer.json'), '--padding', 'post', '--truncating', 'post', '--out', p('han-text.attn.json')]);
+    expect(t.code, t.stderr).toBe(0);
+    const docs = docsOf(p('han-text.attn.json'));
+    const fromText = hanWeights(docs);
+    expect(maxAbsDiff(fromText.word, await want('han-word.npy'))).toBeLessThan(TOL);
+    expect(maxAbsDiff(fromText.sentence, await want('han-sentence.npy'))).toBeLessThan(TOL);
+    expect(docs[1]!.maps[0]!.children![2]!.colLabels).toEqual(['never', 'again', 'we', 'waited', 'an', 'hour']);
+  });
+
+  it('a HAN from raw text split into sentences, the split shown', () => {
+    writeFileSync(p('raw.txt'), 'The food was great. The staff were kind and quick\nSlow service. Cold food! Never again, we waited an hour for soup\nGreat view\nUnheard words only\n');
+    const r = cli(['compute', '--model', fx('han.h5'), '--text', p('raw.txt'), '--tokenizer', fx('tokenizer.json'), '--split-sentences', '--padding', 'post', '--truncating', 'post', '--out', p('raw.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('sample 1: «Slow service.» «Cold food!» «Never again, we waited an hour for soup»');
+    const a = docsOf(p('raw.attn.json'));
+    const b = docsOf(p('han-text.attn.json'));
+    expect(hanWeights(a)).toEqual(hanWeights(b));
+  });
+
+  it('refuses every bad input with one clear line', () => {
+    const cases: [string[], RegExp][] = [
+      [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--out', p('z.attn.pb')], /--text needs --tokenizer/],
+      [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', p('missing.json'), '--out', p('z.attn.pb')], /missing\.json: no such file/],
+      [['--model', fx('flat-lambda.h5'), '--ids', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /lambda_1 \(Lambda\) cannot be run from the file/],
+      [['--model', fx('flat.h5'), '--ids', fx('flat-ids-out-of-range.npy'), '--out', p('z.attn.pb')], /outside the embedding's vocabulary/],
+      [['--model', fx('flat.h5'), '--ids', fx('han-ids.npy'), '--out', p('z.attn.pb')], /model input .* \(N, 6\) but the array given is \(4, 3, 6\)/],
+      [['--model', fx('flat.h5'), '--text', p('unknown.txt'), '--tokenizer', fx('tokenizer.json'), '--out', p('z.attn.pb')], /unknown\.txt: none of the 3 words of the text is in the vocabulary \(every one became the OOV token\)/],
+      [['--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--out', p('z.npy')], /written as documents/],
+      [['--ids', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /give --model FILE/],
+      [['--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--sentence-layer', 'att_layer_1', '--out', p('z.attn.pb')], /sentence-level layer was named/],
+      [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--padding', 'middle', '--out', p('z.attn.pb')], /padding "middle" is neither pre nor post/],
+      [['--model', fx('flat.h5'), '--inputs', fx('flat-x.npy'), '--text', fx('flat.txt'), '--out', p('z.attn.pb')], /--text run.* the model, which --inputs \(X given\) skips/],
+    ];
+    writeFileSync(p('unknown.txt'), 'zebra quagga okapi\n');
+    for (const [args, re] of cases) {
+      const r = cli(['compute', ...args]);
+      expect(isCleanError(r), `${args.join(' ')}: ${r.stderr}`).toBe(true);
+      expect(r.stderr).toMatch(re);
+    }
+  });
+});
