@@ -403,6 +403,7 @@ def additive_attention(query, value, key=None, query_mask=None, value_mask=None,
 
 
 # ----------------------------------------------------------------------------- weight layouts, wrappers
+# (for whole-model fixture scripts: the TypeScript side of these lives in @attnlens/keras-graph)
 def cudnn_to_keras(cell, kernel, recurrent_kernel, bias):
     """CuDNNGRU / CuDNNLSTM weights → GRU(reset_after=True) / LSTM weights. K2 keras/engine/saving.py
     _convert_rnn_weights (from_cudnn=True): per gate, input kernel k → k.T.reshape(k.shape, order='F'),

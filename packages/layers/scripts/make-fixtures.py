@@ -218,34 +218,6 @@ def attention_cases():
     return cases
 
 
-def layout_cases():
-    U, F = 3, 4
-    c = {"cudnn": [], "keras1": [], "bidirectional": [], "masking": []}
-    for cell, g in (("gru", 3), ("lstm", 4)):
-        k, r, b = f32(F, g * U), f32(U, g * U), f32(2 * g * U)
-        ek, er, eb = K.cudnn_to_keras(cell, k, r, b)
-        c["cudnn"].append({"cell": cell, "kernel": arr(k), "recurrentKernel": arr(r), "bias": arr(b),
-                           "expected": [arr(ek), arr(er), arr(eb.reshape(-1))]})
-        parts = []
-        for _ in range(g):
-            parts += [f32(F, U), f32(U, U), f32(U)]
-        c["keras1"].append({"cell": cell, "weights": [arr(v) for v in parts],
-                            "expected": [arr(v) for v in K.keras1_rnn_weights(cell, parts)]})
-    y, yr = f32(2, 3, 4), f32(2, 3, 4)
-    for mode in ("concat", "sum", "ave", "mul"):
-        for seq in (True, False):
-            a, b = (y, yr) if seq else (y[:, 0], yr[:, 0])
-            c["bidirectional"].append({"mode": mode, "returnSequences": seq, "forward": arr(a), "backward": arr(b),
-                                       "expected": arr(K.bidirectional_merge(a, b, mode, seq))})
-    x = f32(2, 4, 3)
-    x[0, 1] = 0.0
-    x[1, 3] = 0.0
-    x[1, 0, 1] = 0.0  # one zero feature does not mask the step
-    out, m = K.masking(x, 0.0)
-    c["masking"].append({"x": arr(x), "maskValue": 0.0, "expected": arr(out), "mask": arr(m)})
-    return c
-
-
 def main():
     os.makedirs(OUT, exist_ok=True)
     write("activations", activations())
@@ -255,7 +227,6 @@ def main():
     write("norm", norm_cases())
     write("shape-ops", shape_cases())
     write("attention", attention_cases())
-    write("layouts", layout_cases())
 
 
 if __name__ == "__main__":

@@ -16,6 +16,3 @@ export type { Shaped, MergeOp } from './shape-ops.js';
 export { dotProductAttention, additiveAttention } from './attention-layers.js';
 export type { AttentionInputs, DotAttentionOptions, AdditiveAttentionOptions, AttentionResult } from './attention-layers.js';
 export { torchGruToKeras, torchLstmToKeras } from './torch.js';
-export { cudnnToKeras, keras1RnnWeights } from './layouts.js';
-export { bidirectionalMerge, masking } from './wrappers.js';
-export type { MergeMode } from './wrappers.js';
