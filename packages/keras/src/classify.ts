@@ -278,9 +278,11 @@ function backendFromNames(layer: KerasLayer, ev: Evidence): { backend: string; w
   // Keras 1 names weights '{layer}_W'; a TensorFlow variable's name ends in ':0', a Theano shared variable's does not.
   const keras1 = layer.weights.map((w) => lastSegment(w.name)).filter((n) => n.startsWith(short + '_'));
   const version = ev.kerasVersion ? ` (keras_version ${ev.kerasVersion})` : '';
+  // Keras 3 names no weight with ':0' on any backend, so there a missing ':0' says nothing.
+  const keras3 = /^3\./.test(ev.kerasVersion ?? '');
   if (keras1.length) {
     const tf = keras1.every((n) => /:\d+$/.test(n));
-    if (tf || keras1.every((n) => !/:\d+$/.test(n))) {
+    if (tf || (!keras3 && keras1.every((n) => !/:\d+$/.test(n)))) {
       return tf
         ? { backend: 'tensorflow', why: `its weight names (${keras1.join(', ')}) end in ':0', as TensorFlow names variables${version}` }
         : { backend: 'theano', why: `its weight names (${keras1.join(', ')}) are Keras 1's {layer}_W naming without ':0'${version}, which only Theano writes (TensorFlow variables end in ':0')` };

@@ -291,6 +291,10 @@ describe('the forms of the second corpus search', () => {
     expect(th).toMatchObject({ variant: 'awc-th', backend: 'theano' });
     expect(th.reason).toMatch(/no backend attribute; its weight names \(attentionwithcontext_1_W, attentionwithcontext_1_b, attentionwithcontext_1_u\) are Keras 1's \{layer\}_W naming without ':0' \(keras_version 1\.2\.2\), which only Theano writes.*so theano decided: its dot_product is K\.dot\(x, W\), x·W/);
     expect(info(classifyAttention(awc(':0'))).variant).toBe('awc-tf');
+    // Keras 3 writes no ':0' on any backend: its names are no evidence, and the assumption is said
+    const k3 = info(classifyAttention(awc(''), undefined, { kerasVersion: '3.4.1' }));
+    expect(k3.variant).toBe('awc-tf');
+    expect(k3.reason).toMatch(/names no backend, so tensorflow \(the usual one\) is assumed/);
     // the backend attribute, when there is one, decides over the names
     expect(info(classifyAttention(awc(''), 'tensorflow')).variant).toBe('awc-tf');
     // no Keras 1 names on the layer: other layers' ':0' names are TensorFlow's
