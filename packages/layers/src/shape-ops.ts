@@ -3,7 +3,7 @@
 // keras/src/layers/merging/base_merge.py call): inputs of lower rank get size-1 axes inserted at
 // axis 1 until the ranks agree, then size-1 axes broadcast as in NumPy.
 import { fail } from '@attnlens/core';
-import { checkLength, checkShape, normaliseAxis, product } from './checks.js';
+import { checkLength, checkShape, checkSize, normaliseAxis, product } from './checks.js';
 
 export interface Shaped { data: Float32Array; shape: number[] }
 export type MergeOp = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
@@ -196,6 +196,9 @@ export function batchDot(a: Float32Array, aShape: number[], b: Float32Array, bSh
 
 /** RepeatVector: (N, dim) → (N, times, dim). */
 export function repeatVector(x: Float32Array, n: number, dim: number, times: number): Float32Array {
+  checkSize('repeatVector', 'n', n);
+  checkSize('repeatVector', 'dim', dim);
+  checkSize('repeatVector', 'times', times);
   checkLength('repeatVector', 'x', x, n * dim, `(${n}, ${dim})`);
   const out = new Float32Array(n * times * dim);
   for (let b = 0; b < n; b++) for (let r = 0; r < times; r++) out.set(x.subarray(b * dim, (b + 1) * dim), (b * times + r) * dim);

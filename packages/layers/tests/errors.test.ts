@@ -4,7 +4,7 @@ import { isAttnlensError } from '@attnlens/core';
 import { describe, expect, it } from 'vitest';
 import {
   activate, batchDot, batchNorm, concatenate, conv1d, dotProductAttention, elementwise, embedding, globalPool1d,
-  matmul, permute, pool1d, runRnn, torchGruToKeras, type ActivationName, type RnnOptions,
+  matmul, permute, pool1d, repeatVector, runRnn, torchGruToKeras, type ActivationName, type RnnOptions,
 } from '../src/index.js';
 
 function expectError(fn: () => unknown, code: string, message: RegExp): void {
@@ -65,6 +65,7 @@ describe('bad input', () => {
     expectError(() => elementwise('subtract', [{ data: x, shape: [1, 3, 2] }, { data: x, shape: [1, 3, 2] }, { data: x, shape: [1, 3, 2] }]), 'BAD_ARGUMENT', /exactly 2 inputs/);
     expectError(() => batchDot(x, [1, 3, 2], x, [1, 3, 2], [2, 1], false), 'SHAPE_MISMATCH', /axis 2 .* has 2 values but axis 1 .* has 3/);
     expectError(() => batchDot(x, [1, 3, 2], x, [1, 3, 2], [0, 0], false), 'BAD_ARGUMENT', /batch axis/);
+    expectError(() => repeatVector(x, 3, 2, -1), 'BAD_ARGUMENT', /times must be a non-negative integer/);
   });
   it('attention inputs and torch weights of the wrong shape', () => {
     expectError(() => dotProductAttention({ query: x, value: new Float32Array(5), n: 1, tq: 3, tv: 3, dim: 2 }), 'SHAPE_MISMATCH', /value has 5 values/);
