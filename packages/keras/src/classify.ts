@@ -201,7 +201,7 @@ function classifyWith(layer: KerasLayer, backend: string | undefined, ev: Eviden
   }
   return {
     ...base, variant, weights, inputDim: F, attentionDim: A, backend: backend ?? 'tensorflow',
-    reason: `AttentionWithContext (${shapes}; weights ${how}; ${why}): ${product}`,
+    reason: `AttentionWithContext (${shapes}; weights ${how}; ${why}): ${product}${!named && !b && ws.length === 2 ? `; unnamed, a square W and a (${F},) vector are also a per-feature layer's W and b: use variant per-feature if the layer has no context vector` : ''}`,
   };
 }
 

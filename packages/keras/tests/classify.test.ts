@@ -251,6 +251,10 @@ describe('the forms of the second corpus search', () => {
     expect(r).toMatchObject({ variant: 'per-feature', inputDim: 64, attentionDim: 64, weights: { W: 'g/attention_layer_7/attention_layer_7_W:0', b: 'g/attention_layer_7/attention_layer_7_b:0' } });
     expect(r.reason).toMatch(/no context vector u; weights named\): exp\(tanh\(x·W \+ b\)\) normalised over time for each feature/);
     expect(unrec(classifyAttention(layer('attention_block', [w('attention_block/dense/kernel', [8, 8]), w('attention_block/dense/bias', [8])])))).toMatch(/match none/);
+    // unnamed (F,F) + (F,): AttentionWithContext without bias by position, and the reason says what else it may be
+    const unnamed = info(classifyAttention(layer('attention_1', [w('attention_1/Variable:0', [6, 6]), w('attention_1/Variable_1:0', [6])]), 'tensorflow'));
+    expect(unnamed.variant).toBe('awc-tf');
+    expect(unnamed.reason).toMatch(/also a per-feature layer's W and b: use variant per-feature if the layer has no context vector$/);
     expect(unrec(classifyAttention(layer('attention_layer_7', [w('attention_layer_7_W', [6, 6]), w('attention_layer_7_b', [5])])))).toMatch(/match none/);
   });
 
