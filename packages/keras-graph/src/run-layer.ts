@@ -5,7 +5,8 @@ import { fail, formatShape } from '@attnlens/core';
 import { computeAttention, prepareKernel } from '@attnlens/attention';
 import {
   activate, additiveAttention, batchDot, batchNorm, concatenate, conv1d, dense, dotProductAttention, elementwise, embedding,
-  globalPool1d, isActivationName, layerNorm, permute, pool1d, repeatVector, runRnn, type ActivationName, type CellKind, type MergeOp,
+  globalPool1d, isActivationName, layerNorm, permute, pool1d, repeatVector, rnnInputProjection, runRnn, runRnnProjected,
+  type ActivationName, type CellKind, type MergeOp, type RnnOptions,
 } from '@attnlens/layers';
 import type { BoundLayer } from './bound.js';
 import { maskLength, size, type Value } from './values.js';
@@ -123,7 +124,7 @@ function masking(x: Value, maskValue: number): Value {
 function embed(b: BoundLayer, x: Value, ctx: RunContext): Value {
   const t = b.weights.embeddings ?? bad(b, 'has no embeddings weight', ctx);
   const [vocab, dim] = t.shape as [number, number];
-  const out: Value = { shape: [...x.shape, dim], data: embedding(x.data, t.data, vocab, dim) };
+  const out: Value = { shape: [...x.shape, dim], data: embedding(x.data, t.data, vocab, dim), embedded: { ids: x.data, table: t.data, vocab, dim } };
   if (b.spec.config.mask_zero === true) {
     const mask = new Uint8Array(x.data.length);
     for (let i = 0; i < mask.length; i++) mask[i] = x.data[i] !== 0 ? 1 : 0;
@@ -160,15 +161,39 @@ export function rnn(b: BoundLayer, inputs: Value[], ctx: RunContext, zeroMasked:
   const initialState = inputs.slice(1).map((s) => s.data);
   const goBackwards = (c.go_backwards === true) !== flipBackwards;
   const returnSequences = c.return_sequences === true;
-  const r = runRnn(x.data, n, t, f, x.mask, { kernel: w.kernel!.data, recurrentKernel: w.recurrent!.data, ...(w.bias ? { bias: w.bias.data } : {}) }, {
+  const weights = { kernel: w.kernel!.data, recurrentKernel: w.recurrent!.data, ...(w.bias ? { bias: w.bias.data } : {}) };
+  const o: RnnOptions = {
     cell, units, activation, recurrentActivation,
     ...(cell === 'gru' ? { resetAfter: resetAfter(b.spec) } : {}),
     returnSequences, goBackwards,
     maskedOutput: zeroMasked || c.zero_output_for_mask === true ? 'zero' : 'previous',
     ...(initialState.length ? { initialState } : {}),
-  });
+  };
+  const table = x.embedded && projectedTable(b, x.embedded, weights, o);
+  const r = table
+    ? runRnnProjected(embedding(x.embedded!.ids, table, x.embedded!.vocab, table.length / x.embedded!.vocab), n, t, x.mask, weights, o)
+    : runRnn(x.data, n, t, f, x.mask, weights, o);
   const out: Value = returnSequences ? { shape: [n, t, units], data: r.output, ...(x.mask ? { mask: x.mask } : {}) } : { shape: [n, units], data: r.output };
   return c.return_state === true ? [out, ...r.states.map((s) => ({ shape: [n, units], data: s }))] : [out];
+}
+
+/** Embedding tables projected through an RNN's input kernel, per RNN layer (and table). */
+const projections = new WeakMap<BoundLayer, { table: Float32Array; projected: Float32Array }>();
+/** Above this the projected table is not kept (vocab · G·U floats). */
+const MAX_PROJECTED = 64 << 20;
+
+/**
+ * An RNN fed straight by an Embedding: x·kernel + b of every token is a row of table·kernel + b,
+ * computed once per model instead of once per step of every batch (the layers' rnnInputProjection).
+ */
+function projectedTable(b: BoundLayer, e: NonNullable<Value['embedded']>, w: { kernel: Float32Array; bias?: Float32Array }, o: RnnOptions): Float32Array | undefined {
+  const hit = projections.get(b);
+  if (hit && hit.table === e.table) return hit.projected;
+  const gu = w.kernel.length / e.dim;
+  if (e.vocab * gu > MAX_PROJECTED) return undefined;
+  const projected = rnnInputProjection(e.table, e.vocab, e.dim, w, o);
+  projections.set(b, { table: e.table, projected });
+  return projected;
 }
 
 function reverseTime(v: Value): Value {

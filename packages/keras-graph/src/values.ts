@@ -6,6 +6,8 @@ export interface Value {
   data: Float32Array;
   /** Keras's mask: one byte per position of every axis but the last (N·T for (N, T, F)), 1 = valid. */
   mask?: Uint8Array;
+  /** Set when the value is an Embedding's output: its ids and table, so an RNN it feeds can project the table once. */
+  embedded?: { ids: Float32Array; table: Float32Array; vocab: number; dim: number };
 }
 
 export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
