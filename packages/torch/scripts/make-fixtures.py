@@ -386,6 +386,27 @@ np.save(path('att-han-wlengths.npy'), wlengths)
 with torch.no_grad():
     np.save(path('att-han-hword.expected.npy'), masked_softmax(han.word_context_vector(torch.tanh(han.word_attention(XW))).squeeze(-1), wmask).numpy())
 
+# ---- storages saved on cuda:0 (written here without CUDA by patching the location tag) -------
+cuda = collections.OrderedDict(w=torch.arange(6, dtype=torch.float32).reshape(2, 3))
+real_tag = torch.serialization.location_tag
+torch.serialization.location_tag = lambda storage: 'cuda:0'
+torch.save(cuda, path('cuda.pt'))
+torch.save(cuda, path('cuda-legacy.pt'), _use_new_zipfile_serialization=False)
+torch.serialization.location_tag = real_tag
+expected['cuda'] = describe(cuda)
+
+# an older zip generation: `.data/version` instead of `version`
+rewrite_zip(path('cuda.pt'), path('data-version.pt'), rename='old', drop=('version',), extra=[('.data/version', b'3\n')])
+
+# ---- a zip whose storages dwarf its pickle, to see that opening reads no tensor data -------
+lazy = collections.OrderedDict(big=torch.zeros(100_000), small=torch.arange(4, dtype=torch.float32))
+torch.save(lazy, path('lazy.pt'))
+
+# ---- a whole nn.Sequential saved with torch.save(model): torch.nn classes, kept as placeholders
+seq = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+torch.save(seq, path('whole-sequential.pt'))
+expected['whole_sequential'] = describe(collections.OrderedDict(seq.state_dict()))
+
 json.dump(expected, open(path('expected.json'), 'w'), indent=1)
 total = sum(os.path.getsize(path(f)) for f in os.listdir(OUT))
 print('wrote %d files, %d bytes, to %s' % (len(os.listdir(OUT)), total, OUT))

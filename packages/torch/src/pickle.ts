@@ -50,12 +50,16 @@ export const isKey = (v: PyValue): v is PyKey => v === null || ['string', 'numbe
 export const isTuple = (v: PyValue): v is PyTuple => Array.isArray(v) && (v as { tuple?: boolean }).tuple === true;
 export const tuple = (items: PyValue[]): PyTuple => Object.freeze(Object.assign(items, { tuple: true as const })) as PyTuple;
 
-export function describeValue(v: PyValue): string {
+/** A short description for messages: two levels deep and five items wide at most (a pickle may nest or cycle). */
+export function describeValue(v: PyValue, depth = 0): string {
   if (v === null) return 'None';
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return v.length > 60 ? `${v.slice(0, 57)}...` : v;
   if (typeof v !== 'object') return String(v);
   if (v instanceof Uint8Array) return `bytes(${v.length})`;
-  if (Array.isArray(v)) return `(${v.map(describeValue).join(', ')})`;
+  if (Array.isArray(v)) {
+    if (depth >= 2) return `${isTuple(v) ? 'tuple' : 'list'}(${v.length})`;
+    return `(${v.slice(0, 5).map((x) => describeValue(x, depth + 1)).join(', ')}${v.length > 5 ? ', ...' : ''})`;
+  }
   if (v instanceof PyDict) return `dict(${v.map.size})`;
   return `<${(v as PyObject).kind}>`;
 }

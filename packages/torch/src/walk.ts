@@ -17,6 +17,7 @@ export interface TorchEntry {
 }
 
 export const ROOT_TENSOR = 'tensor';
+const tooDeep = (file?: string): never => fail('UNSUPPORTED', `nests containers more than ${MAX_DEPTH} deep`, { file, hint: 'save the tensors in a flatter dict' });
 const MAX_DEPTH = 256;
 
 export function walkCheckpoint(root: PyValue, file?: string): { tensors: { name: string; ref: TensorRef }[]; entries: TorchEntry[] } {
@@ -30,9 +31,9 @@ export function walkCheckpoint(root: PyValue, file?: string): { tensors: { name:
     used.add(n);
     return n;
   };
-  const holdsTensor = memoHolds();
+  const holdsTensor = memoHolds(file);
   const visit = (v: PyValue, path: string[], depth: number): void => {
-    if (depth > MAX_DEPTH) fail('UNSUPPORTED', `nests containers more than ${MAX_DEPTH} deep`, { file, hint: 'save the tensors in a flatter dict' });
+    if (depth > MAX_DEPTH) tooDeep(file);
     if (isKind<TensorRef>(v, 'tensor')) {
       tensors.push({ name: unique(path.join('/') || ROOT_TENSOR), ref: v });
       return;
@@ -42,7 +43,7 @@ export function walkCheckpoint(root: PyValue, file?: string): { tensors: { name:
       if (seen.has(v)) return; // a value the pickle memoised twice (or a cycle)
       if (holdsTensor(v)) {
         seen.add(v);
-        if (isKind<Opaque>(v, 'opaque')) entries.push(summarise(name, v));
+        if (isKind<Opaque>(v, 'opaque')) entries.push(isModule(v) ? { name, type: v.className, summary: `${v.className} saved whole: its parameters and buffers are listed under their state_dict names` } : summarise(name, v));
         for (const [k, child] of children(v)) visit(child, [...path, k], depth + 1);
         return;
       }
@@ -56,16 +57,39 @@ export function walkCheckpoint(root: PyValue, file?: string): { tensors: { name:
 function children(v: PyValue): [string, PyValue][] {
   if (v instanceof PyDict) return [...v.map].map(([k, x]) => [String(k), x]);
   if (Array.isArray(v)) return v.map((x, i) => [String(i), x]);
+  if (isModule(v)) return moduleTensors(v, '', 0);
   if (isKind<Opaque>(v, 'opaque')) return v.state === undefined ? [] : children(v.state);
   return [];
 }
 
+const isModule = (v: PyValue): v is Opaque & PyValue => isKind<Opaque>(v, 'opaque') && v.className.startsWith('torch.nn.modules.') && v.state instanceof PyDict;
+
+/**
+ * A torch.nn module saved whole: its parameters and buffers under the names its state_dict
+ * would give them (`0.weight`), from `_parameters`, `_buffers` and `_modules`
+ * (torch/nn/modules/module.py `_save_to_state_dict`); hooks and flags are left out.
+ */
+function moduleTensors(m: Opaque, prefix: string, depth: number): [string, PyValue][] {
+  const st = (m.state as PyDict).map;
+  const out: [string, PyValue][] = [];
+  for (const key of ['_parameters', '_buffers']) {
+    const d = st.get(key);
+    if (d instanceof PyDict) for (const [k, t] of d.map) if (t !== null) out.push([`${prefix}${String(k)}`, t]);
+  }
+  const mods = st.get('_modules');
+  if (mods instanceof PyDict && depth < MAX_DEPTH) {
+    for (const [k, sub] of mods.map) if (isModule(sub)) out.push(...moduleTensors(sub, `${prefix}${String(k)}.`, depth + 1));
+  }
+  return out;
+}
+
 /** Does a value hold a tensor anywhere inside (memoised, cycle-safe)? */
-function memoHolds(): (v: PyValue) => boolean {
+function memoHolds(file?: string): (v: PyValue) => boolean {
   const memo = new Map<object, boolean>();
   const holds = (v: PyValue, depth: number): boolean => {
     if (isKind<TensorRef>(v, 'tensor')) return true;
-    if (typeof v !== 'object' || v === null || v instanceof Uint8Array || depth > MAX_DEPTH) return false;
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return false;
+    if (depth > MAX_DEPTH) tooDeep(file);
     const m = memo.get(v);
     if (m !== undefined) return m;
     memo.set(v, false);
@@ -85,7 +109,7 @@ function summarise(name: string, v: PyValue): TorchEntry {
   if (v instanceof Uint8Array) return { name, type: 'bytes', summary: `${v.length} bytes` };
   if (Array.isArray(v)) {
     const kind = isTuple(v) ? 'tuple' : 'list';
-    const head = v.slice(0, 5).map(describeValue).join(', ');
+    const head = v.slice(0, 5).map((x) => describeValue(x, 1)).join(', ');
     return { name, type: kind, summary: `${kind} of ${v.length}${v.length ? `: ${head}${v.length > 5 ? ', ...' : ''}` : ''}` };
   }
   if (v instanceof PyDict) {

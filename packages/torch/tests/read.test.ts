@@ -2,7 +2,7 @@
 // and NumPy wrote (scripts/make-fixtures.py → tests/fixtures/expected.json).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openTorchBytes } from '../src/index.js';
+import { bytesSource, openTorch, openTorchBytes } from '../src/index.js';
 import { openTorchFile } from '../src/node.js';
 import { expected, fixture, valuesOf } from './helpers.js';
 
@@ -98,5 +98,44 @@ describe('safetensors', () => {
     expect(t.shape).toEqual(expected.alignments.shape);
     expect(valuesOf(t)).toEqual(expected.alignments.values);
     await f.close();
+  });
+});
+
+describe('more generations and placements', () => {
+  it.each(['cuda.pt', 'cuda-legacy.pt'])('%s: storages saved on cuda:0 are read on the CPU', async (file) => {
+    const f = await openTorchFile(fixture(file));
+    expect(f.tensor('w').location).toBe('cuda:0');
+    expect(valuesOf(await f.readTensor('w'))).toEqual(expected.cuda.w.values);
+    await f.close();
+  });
+
+  it('a zip with .data/version instead of version', async () => {
+    const f = await openTorchFile(fixture('data-version.pt'));
+    expect(f.records).toEqual({ '.data/version': '3' });
+    expect(f.detail).toBe('folder "old/", .data/version 3');
+    expect(valuesOf(await f.readTensor('w'))).toEqual(expected.cuda.w.values);
+    await f.close();
+  });
+
+  it('a whole nn.Sequential (torch.save(model)): its tensors under their state_dict names', async () => {
+    const f = await openTorchFile(fixture('whole-sequential.pt'));
+    const want = expected.whole_sequential as Record<string, { values: number[] }>;
+    expect(f.tensors.map((t) => t.name)).toEqual(Object.keys(want));
+    for (const [name, w] of Object.entries(want)) expect(valuesOf(await f.readTensor(name))).toEqual(w.values);
+    expect(f.entries).toEqual([expect.objectContaining({ name: '(root)', type: 'torch.nn.modules.container.Sequential' })]);
+    await f.close();
+  });
+
+  it('opening reads the directory and data.pkl, never a storage; a tensor reads only its own bytes', async () => {
+    const bytes = new Uint8Array(readFileSync(fixture('lazy.pt')));
+    let read = 0;
+    const inner = bytesSource(bytes, 'lazy.pt');
+    const f = await openTorch({ name: 'lazy.pt', size: bytes.length, read: (o, n) => ((read += n), inner.read(o, n)) });
+    expect(bytes.length).toBeGreaterThan(400_000);
+    expect(f.tensor('big').shape).toEqual([100_000]);
+    expect(read).toBeLessThan(bytes.length / 5); // the tail read is ZIP_TAIL_BYTES (64 KiB + 42), the rest is small
+    const before = read;
+    expect(Array.from((await f.readTensor('small')).data as Float32Array)).toEqual([0, 1, 2, 3]);
+    expect(read - before).toBeLessThan(100);
   });
 });
