@@ -113,11 +113,15 @@ describeBrowser('rendered HTML in headless Chromium', () => {
     await p.waitForLoadState('networkidle');
     expect(requests).toEqual([]);
     // the embedded Hebrew subset is the font actually used
-    const loaded = await p.evaluate(async () => {
+    // (check() alone is true for a family no rule defines, and a system font could stand
+    // in: document.fonts holds only the page's own @font-face rules, so look there)
+    const hebrew = await p.evaluate(async () => {
       await document.fonts.ready;
-      return document.fonts.check('15px "Noto Sans Hebrew"', 'שלום');
+      const faces = [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans Hebrew');
+      return { statuses: faces.map((f) => f.status), check: document.fonts.check('15px "Noto Sans Hebrew"', 'שלום') };
     });
-    expect(loaded).toBe(true);
+    expect(hebrew.statuses).toContain('loaded');
+    expect(hebrew.check).toBe(true);
     await p.close();
   });
 
