@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJson, toFloat64, type AttentionDocument } from '@attnlens/core';
-import { readNpyFile } from '@attnlens/npy/node';
+import { tensor } from '@attnlens/core';
+import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
 import { cli, isCleanError } from '../helpers/cli.js';
-import { REPO } from '../helpers/shared.js';
+import { describeReal, real, REPO } from '../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-forward-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,5 +138,39 @@ describe('attnlens compute from the forward pass', () => {
       expect(isCleanError(r), `${args.join(' ')}: ${r.stderr}`).toBe(true);
       expect(r.stderr).toMatch(re);
     }
+  });
+});
+
+describe('attnlens inspect: what the forward pass can run', () => {
+  it('names the layer in the way, and says when attention comes from ids alone', () => {
+    const lam = cli(['inspect', fx('flat-lambda.h5')]);
+    expect(lam.code, lam.stderr).toBe(0);
+    expect(lam.stdout).toContain('forward pass: 5 of 6 layers run from the file; these cannot:\n  lambda_1 (Lambda): a Lambda layer holds Python code');
+    expect(lam.stdout).toMatch(/attention att_layer_1 \(recompute\): not from the model's inputs: layer lambda_1 \(Lambda\) is in the way/);
+    const han = JSON.parse(cli(['inspect', fx('han.h5'), '--json']).stdout);
+    expect(han.forward.runs).toBe(true);
+    expect(han.forward.attention).toEqual([
+      { layer: 'time_distributed_1/att_layer_1', kind: 'recompute', from_inputs: true, from_ids: true, why: null },
+      { layer: 'att_layer_2', kind: 'recompute', from_inputs: true, from_ids: true, why: null },
+    ]);
+  });
+});
+
+describeReal('attention made of built-in layers, on a real model (xingxiaoxuan-anomaly)', () => {
+  it('inspect lists it as reachable from the inputs, and compute writes its softmax maps, rows summing to 1', async () => {
+    const model = real('xingxiaoxuan-anomaly', 'attention_model.h5');
+    const j = JSON.parse(cli(['inspect', model, '--json']).stdout);
+    expect(j.forward.attention).toEqual([expect.objectContaining({ layer: 'dense_1', kind: 'softmax-weighting', from_inputs: true, from_ids: false })]);
+    const x = new Float32Array(5 * 24 * 3).map((_, i) => Math.sin(i * 0.37));
+    await writeNpyFile(p('anomaly-in.npy'), tensor('float32', [5, 24, 3], x));
+    const r = cli(['compute', '--model', model, '--model-inputs', p('anomaly-in.npy'), '--out', p('anomaly.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const docs = docsOf(p('anomaly.attn.json'));
+    expect(docs).toHaveLength(5);
+    const m = docs[0]!.maps[0]!;
+    expect(m).toMatchObject({ layer: 'dense_1', variant: 'softmax-weighting' });
+    const [rows, cols] = m.shape as [number, number];
+    expect(m.shape).toHaveLength(2);
+    for (let i = 0; i < rows; i++) expect(Math.abs(m.weights.slice(i * cols, (i + 1) * cols).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
   });
 });

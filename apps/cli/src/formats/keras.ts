@@ -1,5 +1,7 @@
-import { fail, formatShape } from '@attnlens/core';
+import { fail, formatShape, isAttnlensError } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
+import { loadModel } from '@attnlens/keras-graph';
+import { attentionReadiness } from '@attnlens/forward';
 import type { FormatHandler } from './registry.js';
 
 const LAYOUT_NAME = { 'keras-h5': 'Keras HDF5', 'keras-weights-h5': 'Keras HDF5 weights', 'keras-zip': 'Keras .keras archive' } as const;
@@ -34,6 +36,7 @@ export function kerasJson(k: KerasFile): { format: string } & Record<string, unk
       reason: a.reason,
     })),
     unrecognised_attention: k.unrecognisedAttention,
+    forward: forwardReport(k),
   };
 }
 
@@ -69,8 +72,44 @@ export function kerasText(k: KerasFile): string {
     out.push(`look like attention but match no variant (${k.unrecognisedAttention.length}):`);
     for (const u of k.unrecognisedAttention) out.push(`  ${u.layer}: ${u.reason}`);
   }
+  out.push(...forwardText(forwardReport(k)));
   out.push('extract a weight: attnlens extract FILE --array DATASET_PATH --out W.npy');
   return out.join('\n');
+}
+
+interface ForwardReport {
+  runs: boolean;
+  why?: string;
+  hint?: string;
+  layers?: { name: string; class_name: string; runnable: boolean; reason: string | null }[];
+  attention?: { layer: string; kind: string; from_inputs: boolean; from_ids: boolean; why: string | null }[];
+}
+
+/** What the forward pass can run (keras-graph) and which attention it reaches (the policy is @attnlens/forward's). */
+export function forwardReport(k: KerasFile): ForwardReport {
+  try {
+    const model = loadModel(k);
+    return {
+      runs: model.layers.every((l) => l.runnable),
+      layers: model.layers.map((l) => ({ name: l.name, class_name: l.className, runnable: l.runnable, reason: l.reason ?? null })),
+      attention: attentionReadiness(k, model).map((a) => ({ layer: a.layer, kind: a.kind, from_inputs: a.fromInputs, from_ids: a.fromIds, why: a.why ?? null })),
+    };
+  } catch (e) {
+    if (!isAttnlensError(e)) throw e;
+    return { runs: false, why: e.reason, ...(e.hint ? { hint: e.hint } : {}) };
+  }
+}
+
+function forwardText(f: ForwardReport): string[] {
+  if (!f.layers) return [`forward pass: cannot build the model: ${f.why}${f.hint ? ` (${f.hint})` : ''}`];
+  const stuck = f.layers.filter((l) => !l.runnable);
+  const out = [`forward pass: ${f.layers.length - stuck.length} of ${f.layers.length} layers run from the file${stuck.length ? '; these cannot:' : ''}`];
+  for (const l of stuck) out.push(`  ${l.name} (${l.class_name}): ${l.reason ?? 'unknown class'}`);
+  for (const a of f.attention ?? []) {
+    const how = a.from_ids ? 'from token ids alone (compute --model FILE --ids IDS.npy or --text)' : a.from_inputs ? 'from the model\'s inputs (compute --model FILE --model-inputs IN.npy)' : 'not from the model\'s inputs';
+    out.push(`  attention ${a.layer} (${a.kind}): ${how}${a.why && !a.from_inputs ? `: ${a.why}` : ''}`);
+  }
+  return out;
 }
 
 export const kerasFormat: FormatHandler = {
