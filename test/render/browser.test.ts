@@ -117,7 +117,8 @@ describeBrowser('rendered HTML in headless Chromium', () => {
     // in: document.fonts holds only the page's own @font-face rules, so look there)
     const hebrew = await p.evaluate(async () => {
       await document.fonts.ready;
-      const faces = [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans Hebrew');
+      const faces: FontFace[] = [];
+      document.fonts.forEach((f) => f.family.replace(/"/g, '') === 'Noto Sans Hebrew' && faces.push(f));
       return { statuses: faces.map((f) => f.status), check: document.fonts.check('15px "Noto Sans Hebrew"', 'שלום') };
     });
     expect(hebrew.statuses).toContain('loaded');
