@@ -407,6 +407,11 @@ seq = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
 torch.save(seq, path('whole-sequential.pt'))
 expected['whole_sequential'] = describe(collections.OrderedDict(seq.state_dict()))
 
+# ---- broadcast views (stride 0): one stored element read as many ----------------------------
+bc = collections.OrderedDict(b=torch.tensor([3.0]).expand(4, 5), r=torch.arange(3.0).expand(2, 3))
+torch.save(bc, path('broadcast.pt'))
+expected['broadcast'] = describe(bc)
+
 json.dump(expected, open(path('expected.json'), 'w'), indent=1)
 total = sum(os.path.getsize(path(f)) for f in os.listdir(OUT))
 print('wrote %d files, %d bytes, to %s' % (len(os.listdir(OUT)), total, OUT))

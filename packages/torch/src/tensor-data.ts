@@ -1,7 +1,7 @@
 // A tensor's bytes out of its storage: only the span its view covers is read, then
 // gathered into C order (a `W.t()` saved without .contiguous() has strides (1, rows)),
 // byte-swapped from a big-endian writer, bfloat16 widened to float32, bool made 0/1.
-import { allocate, fail, formatShape, itemSize, shapeSize, tensor, view, type Tensor } from '@attnlens/core';
+import { allocate, checkSize, fail, formatShape, itemSize, shapeSize, tensor, view, type Tensor } from '@attnlens/core';
 import { readDType, torchItemSize, type TorchDType } from './dtypes.js';
 
 /** Where a storage's bytes are, and how to read a range of them. */
@@ -63,6 +63,10 @@ export async function readTensorData(info: TorchTensorInfo, access: StorageAcces
   if (span > info.storageNumel) {
     fail('CORRUPT', `has tensor ${info.name} reaching element ${span} of a storage of ${info.storageNumel}`, { file, hint: 'the file is damaged; save it again' });
   }
+  const what = `tensor ${info.name} ${formatShape(info.shape)} ${info.dtype}`;
+  checkSize(n * item, what, 'maxArrayBytes', { file });
+  // a broadcast view (stride 0, torch's expand) yields more than it reads
+  if (n > span - info.storageOffset) checkSize(n * item, `${what}, a broadcast view of ${span - info.storageOffset} stored elements,`, 'maxOutputBytes', { file });
   const first = n === 0 ? 0 : info.storageOffset;
   const raw = await access.read(info.storage, first * item, (span - first) * item);
   const bytes = gather(raw, info, first, item, n);

@@ -4,7 +4,7 @@
 // `.format_version`, `.storage_alignment`. The folder is any name. The zip itself is
 // read with @attnlens/npy's zip reader, by ranges: only data.pkl and the small
 // records are read when opening, a storage only when its tensor is asked for.
-import { fail } from '@attnlens/core';
+import { checkSize, fail } from '@attnlens/core';
 import {
   checkEntry, entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, zip64Record, ZIP_TAIL_BYTES, type ZipEntry,
 } from '@attnlens/npy';
@@ -64,6 +64,7 @@ export async function openTorchZip(src: ByteSource): Promise<TorchZip> {
   }
   const order = records.byteorder ?? 'little';
   if (order !== 'little' && order !== 'big') fail('CORRUPT', `has a byteorder record ${JSON.stringify(order)}, neither little nor big`, { file, hint: 'the file is damaged; save it again' });
+  checkSize(pkls[0]!.uncompressedSize, `${pkls[0]!.name} (the pickle)`, 'maxArrayBytes', { file });
   const pickle = await readEntry(src, pkls[0]!);
   const starts = new Map<string, number>();
   const storages: StorageAccess = {

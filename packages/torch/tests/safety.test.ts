@@ -3,10 +3,10 @@
 // which checked that Python's own pickle.loads does run them (it creates the marker).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAttnlensError } from '@attnlens/core';
+import { isAttnlensError, resetLimits, setLimits } from '@attnlens/core';
 import { openTorchBytes } from '../src/index.js';
 import { openTorchFile } from '../src/node.js';
-import { errorOf, expected, fixture } from './helpers.js';
+import { errorOf, expected, fixture, valuesOf } from './helpers.js';
 
 const hostile = expected.hostile as Record<string, { global: string; marker: string }>;
 
@@ -79,6 +79,42 @@ describe('damaged files', () => {
       } catch (e) {
         if (!isAttnlensError(e)) throw new Error(`${file} (${bytes.length} bytes): ${(e as Error).stack}`);
       }
+    }
+  });
+});
+
+describe('size limits', () => {
+  it('a broadcast view (stride 0) reads its one stored element into every place', async () => {
+    const f = await openTorchFile(fixture('broadcast.pt'));
+    expect(f.tensor('b').strides).toEqual([0, 0]);
+    for (const name of ['b', 'r']) expect(valuesOf(await f.readTensor(name)), name).toEqual(expected.broadcast[name].values);
+    await f.close();
+  });
+
+  it('a broadcast view yielding more than the output limit is refused before allocating', async () => {
+    setLimits({ maxOutputBytes: 64 });
+    try {
+      const f = await openTorchFile(fixture('broadcast.pt'));
+      const e = await errorOf(f.readTensor('b'));
+      expect(e.code).toBe('SIZE_LIMIT');
+      expect(e.reason).toMatch(/broadcast view of 1 stored elements/);
+      await f.close();
+    } finally {
+      resetLimits();
+    }
+  });
+
+  it('a tensor over the per-array limit is refused, naming it', async () => {
+    setLimits({ maxArrayBytes: 1000 });
+    try {
+      const f = await openTorchFile(fixture('lazy.pt'));
+      const e = await errorOf(f.readTensor('big'));
+      expect(e.code).toBe('SIZE_LIMIT');
+      expect(e.reason).toContain('tensor big (100000,) float32');
+      expect(Array.from((await f.readTensor('small')).data as Float32Array)).toEqual([0, 1, 2, 3]);
+      await f.close();
+    } finally {
+      resetLimits();
     }
   });
 });
