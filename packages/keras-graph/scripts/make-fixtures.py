@@ -165,8 +165,9 @@ def keras1_sequential():
 # --------------------------------------------------------------------------- Keras 2 HAN
 def keras2_han():
     """Keras 2.2.4 HAN: TimeDistributed(Model(Embedding(mask_zero) → Bidirectional(GRU) → AttLayer))
-    over (N, S, T) ids, then Bidirectional(GRU) → AttLayer → Dense(softmax). Masked word steps:
-    Bidirectional forces zero_output_for_mask (Keras ≥ 2.2.3)."""
+    over (N, S, T) ids, then Bidirectional(GRU) → AttLayer → Dense(softmax). Masked word steps
+    carry the previous output: multi-backend Keras 2.2's Bidirectional does not force
+    zero_output_for_mask (tf.keras and Keras 3 do; see tfkeras-shared and keras3-zip)."""
     c = Case("keras2-han")
     V, E, U, A, S, T, C = 15, 4, 3, 5, 3, 6, 2
     emb = vals(V, E)
@@ -212,8 +213,8 @@ def keras2_han():
     mask = flat != 0
 
     def bigru(x, m, fw, bw):
-        y1, _ = K.rnn("gru", x, m, *map(f64, fw), U, "tanh", "hard_sigmoid", return_sequences=True, masked_output="zero")
-        y2, _ = K.rnn("gru", x, m, *map(f64, bw), U, "tanh", "hard_sigmoid", return_sequences=True, go_backwards=True, masked_output="zero")
+        y1, _ = K.rnn("gru", x, m, *map(f64, fw), U, "tanh", "hard_sigmoid", return_sequences=True)
+        y2, _ = K.rnn("gru", x, m, *map(f64, bw), U, "tanh", "hard_sigmoid", return_sequences=True, go_backwards=True)
         return np.concatenate([y1, y2[:, ::-1]], axis=-1)
 
     xw = bigru(K.embedding(flat, f64(emb)), mask, wf, wb)
@@ -590,8 +591,9 @@ def keras2_zoo():
     h = K.dense(K.embedding(ids, f64(emb)), f64(dW), f64(db), "relu")
     seq, (hh, cc) = K.rnn("lstm", h, m, *map(f64, lw), U, "tanh", "hard_sigmoid", return_sequences=True)
     c.tap("lstm_1", "output", seq)
-    y1, _ = K.rnn("simple", seq, m, *map(f64, sf), 2, return_sequences=True, masked_output="zero")
-    y2, _ = K.rnn("simple", seq, m, *map(f64, sb), 2, return_sequences=True, go_backwards=True, masked_output="zero")
+    # Multi-backend Keras 2.3: a masked step of either direction carries its previous output.
+    y1, _ = K.rnn("simple", seq, m, *map(f64, sf), 2, return_sequences=True)
+    y2, _ = K.rnn("simple", seq, m, *map(f64, sb), 2, return_sequences=True, go_backwards=True)
     bi = y1 * y2[:, ::-1]
     a = han_ref.awc(bi, f64(aW), f64(ab), f64(au), backend="tensorflow", mask=m.astype(np.float64))
     c.tap("attention_with_context_1", "scores", a)

@@ -59,12 +59,19 @@ function configVersion(config: unknown): string | undefined {
   }
 }
 
-/** Keras ≥ 2.2.3, tf.keras and Keras 3 make a Bidirectional's masked steps output zeros. */
-function bidirectionalZeroes(version: string | undefined): boolean {
-  const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version) : null;
+/**
+ * tf.keras (versions "x.y.z-tf", and Keras 2.4+, which is tf.keras) and Keras 3 make a
+ * Bidirectional's masked steps output zeros: their Bidirectional.__init__ forces
+ * zero_output_for_mask = return_sequences on both directions (tf.keras layers/wrappers.py,
+ * Keras 3 keras/src/layers/rnn/bidirectional.py force_zero_output_for_mask). Multi-backend
+ * Keras 1.x–2.3 does not (keras/layers/wrappers.py Bidirectional.call just merges the two
+ * outputs), so a masked step there carries the previous output, as a plain RNN's does.
+ */
+export function bidirectionalZeroes(version: string | undefined): boolean {
+  const m = version ? /^(\d+)\.(\d+)/.exec(version) : null;
   if (!m) return true;
-  const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
-  return a > 2 || (a === 2 && (b > 2 || (b === 2 && c >= 3)));
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return /-tf$/.test(version!) || major > 2 || (major === 2 && minor >= 4);
 }
 
 export function loadModel(file: KerasFile, opts: LoadOptions = {}): KerasModel {
