@@ -7,7 +7,7 @@ import { createGunzip, createInflate } from 'node:zlib';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import {
-  AttnlensError, fail, formatShape, shapeSize, tensor,
+  AttnlensError, checkSize, fail, formatShape, shapeSize, tensor,
   type AttentionDocument, type Provenance, type SniffedFormat, type Tensor,
 } from '@attnlens/core';
 import { fileSize, fsError, readRange, sha256File, sniffFile } from '@attnlens/core/node';
@@ -17,7 +17,7 @@ import { EventIndex, attentionTags, decodeEvent, summaryKind, type EventTagInfo,
 import { decodeExample, looksLikeTensorProto, type ExampleFeature } from './example.js';
 import { grayFromRgba, tf2ImagePngs, type GrayImage } from './image-alignment.js';
 import { parseLengths, parseTokenLines, type ExampleLabels } from './labels.js';
-import { decodeTensorProto, parseTensorProtoMessage, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
+import { decodeTensorProto, parseTensorProtoMessage, tensorProtoHead, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
 import { TFRecordDecoder, detectCompression, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
 import { eventDocuments, recordDocuments, recordTensor, type DumpOptions } from './documents.js';
 import { iterateAlignmentDocuments } from './alignment.js';
@@ -68,15 +68,29 @@ function streamError(e: unknown, file: string, compression: TFRecordCompression,
 /** A file holding one serialized TensorProto. */
 export async function readTensorProtoFile(path: string): Promise<Tensor> {
   const size = await fileSize(path);
-  if (size > 2 ** 31 - 1) fail('UNSUPPORTED', `a ${size}-byte TensorProto is larger than attnlens reads in one piece`, { file: path, hint: 'save large arrays as .npy, which attnlens reads in chunks' });
+  checkSize(size, 'the TensorProto', 'maxArrayBytes', { file: path });
   const bytes = await readFile(path).catch((e) => {
     throw fsError(e, path);
   });
   return decodeTensorProto(bytes, path);
 }
 
-/** A grayscale PNG (as TensorFlow image summaries hold) to gray levels, with pngjs. */
+/** Width and height from a PNG's IHDR (the first chunk, bytes 16..24), or undefined for what is not a PNG. */
+function pngSize(png: Uint8Array): { width: number; height: number } | undefined {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.length < 24 || sig.some((b, i) => png[i] !== b) || String.fromCharCode(...png.subarray(12, 16)) !== 'IHDR') return undefined;
+  const dv = new DataView(png.buffer, png.byteOffset, 24);
+  return { width: dv.getUint32(16), height: dv.getUint32(20) };
+}
+
+/**
+ * A grayscale PNG (as TensorFlow image summaries hold) to gray levels, with pngjs. Its size
+ * is checked from the IHDR before decoding: a 389 KB PNG can hold 20000 x 20000 pixels,
+ * which pngjs would expand to 1.6 GB of RGBA and the map to as much again in float32.
+ */
 export function decodePngGray(png: Uint8Array, where: string): GrayImage {
+  const dims = pngSize(png);
+  if (dims) checkSize(dims.width * dims.height * 4, `${where}, a ${dims.width}x${dims.height} PNG decoded to weights,`, 'maxOutputBytes');
   let img;
   try {
     img = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
@@ -113,7 +127,8 @@ export async function detectTFFile(path: string, sniffed?: SniffedFormat): Promi
   if (s.format === 'gzip') {
     let first: TFRecord | undefined;
     try {
-      for await (const r of readTFRecordFile(path, { compression: 'gzip' })) {
+      // Only the first bytes of the first record tell an event file; a long record streams past.
+      for await (const r of readTFRecordFile(path, { compression: 'gzip', keepBytes: 4096 })) {
         first = r;
         break;
       }
@@ -166,6 +181,10 @@ export type TFFileInfo =
 export async function inspectTFFile(path: string, sniffed?: SniffedFormat): Promise<TFFileInfo> {
   const { kind, compression, size } = await detectTFFile(path, sniffed);
   if (kind === 'tensorproto') {
+    // Inspection never reads the data: a large file is described from its first bytes.
+    const head = size > INSPECT_KEEP_BYTES ? tensorProtoHead(await readRange(path, 0, INSPECT_KEEP_BYTES)) : undefined;
+    if (head) return { format: 'tensorproto', size, dtype: tfDtypeName(head.dtype), shape: head.shape, elements: shapeSize(head.shape) };
+    checkSize(size, 'the TensorProto', 'maxArrayBytes', { file: path });
     const bytes = await readFile(path).catch((e) => {
       throw fsError(e, path);
     });
@@ -192,7 +211,7 @@ export async function inspectTFFile(path: string, sniffed?: SniffedFormat): Prom
   const first: TFRecordContent[] = [];
   const tensorShapes: Record<string, number> = {};
   let records = 0;
-  for await (const r of readTFRecordFile(path, opts)) {
+  for await (const r of readTFRecordFile(path, { ...opts, keepBytes: INSPECT_KEEP_BYTES })) {
     records++;
     const c = describeRecord(r, path);
     counts[c.kind]++;
@@ -207,8 +226,15 @@ export async function inspectTFFile(path: string, sniffed?: SniffedFormat): Prom
   return { format: 'tfrecord', size, compression, records, counts, first, tensorShapes, corrupt };
 }
 
+/** Bytes of a record (or TensorProto file) inspect keeps: enough for any header, bounded whatever the data. */
+const INSPECT_KEEP_BYTES = 1 << 20;
+
 function describeRecord(r: TFRecord, file: string): TFRecordContent {
-  const base = { record: r.index, offset: r.offset, bytes: r.payload.length };
+  const base = { record: r.index, offset: r.offset, bytes: r.length ?? r.payload.length };
+  if (r.partial) {
+    const head = looksLikeTensorProto(r.payload) ? tensorProtoHead(r.payload) : undefined;
+    return head ? { ...base, kind: 'tensor', dtype: tfDtypeName(head.dtype), shape: head.shape } : { ...base, kind: 'unknown' };
+  }
   if (looksLikeTensorProto(r.payload)) {
     try {
       const m = parseTensorProtoMessage(r.payload, file);

@@ -4,14 +4,17 @@
 // needs means "repeat the last one" (tensorflow/core/framework/tensor.cc, FromProto;
 // TensorBoard tensor_util.make_ndarray pads with "edge"), so a single value broadcasts.
 import {
-  allocate, fail, formatShape, isFloat, itemSize, shapeSize, tensor,
-  type DType, type DataFor, type Tensor,
+  allocate, checkSize, fail, formatShape, isFloat, itemSize, shapeSize, tensor,
+  type DType, type DataFor, type Limits, type Tensor,
 } from '@attnlens/core';
 import { DT, dtypeInfo, tfDtypeName, tfDtypeOf, type DtypeInfo } from './dtypes.js';
 import { longToBigInt, longToNumber, tfSchema } from './proto/schema.js';
 
-/** Refuse to materialise a tensor larger than this (a corrupt shape must not allocate GBs). */
+/** Kept for the API; the limits now come from core (maxArrayBytes, maxOutputBytes). */
 export const MAX_TENSOR_BYTES = 2 ** 31 - 1;
+
+/** Bytes one element of a string tensor costs at least once materialised (a reference to its bytes). */
+const STRING_ELEMENT_BYTES = 8;
 
 /** What a TensorProto holds: numbers as a Tensor, or strings (DT_STRING) as raw bytes. */
 export type TensorValue =
@@ -57,14 +60,20 @@ export function tensorProtoShape(m: TensorProtoMessage, file?: string): number[]
   return shape;
 }
 
-/** Interpret a parsed TensorProto: numeric values as a Tensor, strings as bytes. */
-export function tensorValueOf(m: TensorProtoMessage, file?: string): TensorValue {
+/**
+ * Interpret a parsed TensorProto: numeric values as a Tensor, strings as bytes. A `*_val`
+ * list shorter than the shape is broadcast (see the top of this file): 15 bytes can claim
+ * 10^9 strings, 18 bytes 5*10^8 floats, so the broadcast size is checked against the
+ * maxOutputBytes limit (what the file holds is far less) and any tensor against maxArrayBytes.
+ */
+export function tensorValueOf(m: TensorProtoMessage, file?: string, limits?: Partial<Limits>): TensorValue {
   const dt = m.dtype ?? 0;
   const shape = tensorProtoShape(m, file);
   const n = shapeSize(shape);
   if (dt === DT.STRING || dt === DT.STRING + 100) {
     const vals = m.stringVal ?? [];
     if (vals.length > n) corrupt(`string TensorProto of shape ${formatShape(shape)} holds ${vals.length} values, more than its ${n} elements`, file);
+    if (n > vals.length) checkSize(n * STRING_ELEMENT_BYTES, `a string TensorProto of shape ${formatShape(shape)} (${n} elements from the ${vals.length} values it holds)`, 'maxOutputBytes', { file, limits });
     const values: Uint8Array[] = new Array(n);
     for (let i = 0; i < n; i++) values[i] = vals.length ? vals[Math.min(i, vals.length - 1)]! : new Uint8Array(0);
     return { kind: 'string', shape, values };
@@ -78,13 +87,11 @@ export function tensorValueOf(m: TensorProtoMessage, file?: string): TensorValue
     });
   }
   const bytes = n * Math.max(info.bytes, itemSize(info.dtype));
-  if (bytes > MAX_TENSOR_BYTES) {
-    fail('UNSUPPORTED', `TensorProto of shape ${formatShape(shape)} (${tfDtypeName(dt)}) needs ${bytes} bytes, more than attnlens holds in memory at once`, {
-      file,
-      hint: 'split the tensor before serializing it, or save it as .npy, which attnlens reads in chunks',
-    });
-  }
+  const what = `a TensorProto of shape ${formatShape(shape)} (${tfDtypeName(dt)})`;
+  checkSize(bytes, what, 'maxArrayBytes', { file, limits });
   const content = m.tensorContent;
+  const held = content && content.length ? content.length : ((m[info.field] ?? []) as unknown[]).length;
+  if (!(content && content.length) && held < n) checkSize(bytes, `${what}, broadcast from the ${held} value${held === 1 ? '' : 's'} it holds,`, 'maxOutputBytes', { file, limits });
   const data = content && content.length ? fromContent(content, info, n, shape, dt, file) : fromTyped(m, info, n, shape, dt, file);
   return { kind: 'numeric', tensor: tensor(info.dtype, shape, data), tfDtype: tfDtypeName(dt) };
 }
@@ -199,3 +206,50 @@ export function encodeStringTensorProto(shape: readonly number[], values: readon
   return tfSchema().TensorProto.encode({ dtype: DT.STRING, tensorShape: { dim: shape.map((size) => ({ size })) }, stringVal: values }).finish();
 }
 
+
+/**
+ * dtype and shape from the first bytes of a serialized TensorProto (a record too long to
+ * keep whole): fields 1 (dtype) and 2 (tensor_shape) come before the values, as TensorFlow
+ * writes them. Undefined when the prefix does not hold both.
+ */
+export function tensorProtoHead(prefix: Uint8Array): { dtype: number; shape: number[] } | undefined {
+  let p = 0;
+  const varint = (end: number): number | undefined => {
+    let v = 0;
+    for (let mul = 1; p < end && mul < 2 ** 63; mul *= 128) {
+      const b = prefix[p++]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+    }
+    return undefined;
+  };
+  let dtype: number | undefined;
+  while (p < prefix.length) {
+    const key = varint(prefix.length);
+    if (key === undefined) return undefined;
+    if (key === 0x08) dtype = varint(prefix.length);
+    else if (key === 0x12) {
+      const len = varint(prefix.length);
+      if (len === undefined || p + len > prefix.length || dtype === undefined) return undefined;
+      const end = p + len;
+      const shape: number[] = [];
+      while (p < end) {
+        const k = varint(end);
+        const l = k === 0x12 ? varint(end) : undefined;
+        if (l === undefined || p + l > end) return undefined; // only dims (field 2) are expected
+        const dimEnd = p + l;
+        let size = 0;
+        while (p < dimEnd) {
+          const dk = varint(dimEnd);
+          if (dk === 0x08) size = varint(dimEnd) ?? NaN;
+          else if (dk === 0x12) p += varint(dimEnd) ?? Infinity; // the dim's name
+          else return undefined;
+        }
+        if (!Number.isSafeInteger(size)) return undefined;
+        shape.push(size);
+      }
+      return { dtype, shape };
+    } else return undefined;
+  }
+  return undefined;
+}

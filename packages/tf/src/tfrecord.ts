@@ -2,8 +2,8 @@
 //   uint64 LE length L | uint32 LE masked CRC-32C of those 8 bytes | L payload bytes | uint32 LE masked CRC-32C of the payload
 // optionally inside one GZIP or ZLIB stream. The decoder is push-based so a file of any
 // size is read in chunks: memory holds one record plus one chunk.
-import { AttnlensError, concat, fail } from '@attnlens/core';
-import { maskedCrc32cFast as maskedCrc32c } from './crc32c.js';
+import { AttnlensError, checkSize, concat, fail, type Limits } from '@attnlens/core';
+import { crc32cFast, maskedCrc32cFast as maskedCrc32c } from './crc32c.js';
 import { Gunzip, Unzlib, gzipSync, zlibSync } from 'fflate';
 
 export type TFRecordCompression = 'none' | 'gzip' | 'zlib';
@@ -13,7 +13,12 @@ export interface TFRecord {
   index: number;
   /** Byte offset of the record's length field, in the decompressed stream. */
   offset: number;
+  /** The payload, or with `keepBytes` its first keepBytes when the record is longer (see `length`). */
   payload: Uint8Array;
+  /** The payload's full length (payload.length unless the record was skimmed). */
+  length?: number;
+  /** True when `payload` is only the first keepBytes of a longer record (its CRC was still checked). */
+  partial?: boolean;
 }
 
 export interface TFRecordOptions {
@@ -24,8 +29,16 @@ export interface TFRecordOptions {
   /** Carry on past a corrupt record (bad CRC), reporting each through `warn`, instead of failing. */
   skipCorrupt?: boolean;
   warn?: (message: string) => void;
-  /** Largest record accepted (default 1 GiB): a larger length is refused before anything is allocated. */
+  /** Largest record accepted (default: the maxArrayBytes limit): a larger length is refused before anything is allocated. */
   maxRecordBytes?: number;
+  /** Size limits over the process-wide ones (core's setLimits). */
+  limits?: Partial<Limits>;
+  /**
+   * For looking, not reading (inspect): records longer than this are CRC-checked as they
+   * stream past but only their first keepBytes are kept, so memory stays bounded by one
+   * chunk however long a record the file holds.
+   */
+  keepBytes?: number;
   /** Size of the (uncompressed) input when known: a length running past it is reported as truncation at once. */
   totalBytes?: number;
   /**
@@ -37,7 +50,16 @@ export interface TFRecordOptions {
 
 const HEADER = 12;
 const INFLATE_PIECE = 16 * 1024;
-const DEFAULT_MAX_RECORD = 1 << 30;
+
+/** A record longer than keepBytes, streaming past: CRC so far, the kept prefix, the stored CRC. */
+interface Skim {
+  length: number;
+  got: number;
+  crc: number;
+  prefix: Uint8Array;
+  stored: Uint8Array;
+  storedGot: number;
+}
 
 const u64le = (b: Uint8Array, at: number) => {
   const dv = new DataView(b.buffer, b.byteOffset + at, 8);
@@ -84,6 +106,7 @@ export class TFRecordDecoder {
   private sniffBuf: Uint8Array | undefined;
   private pending: Uint8Array = new Uint8Array(0); // a partial header, or the bytes being scanned to resync
   private rec: Uint8Array | undefined; // payload + CRC being filled
+  private skim: Skim | undefined; // with keepBytes: a long record streaming past
   private recFill = 0;
   private base = 0; // absolute offset of the next header (of pending[0])
   private index = 0;
@@ -94,7 +117,7 @@ export class TFRecordDecoder {
 
   constructor(opts: TFRecordOptions = {}) {
     this.opts = opts;
-    this.max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD;
+    this.max = opts.maxRecordBytes ?? Infinity;
     if (opts.compression && opts.compression !== 'auto') this.setCompression(opts.compression);
   }
 
@@ -190,7 +213,9 @@ export class TFRecordDecoder {
   private feed(d: Uint8Array): void {
     let at = 0;
     while (at < d.length && !this.discarding) {
-      if (this.rec) {
+      if (this.skim) {
+        at = this.skimFeed(d, at);
+      } else if (this.rec) {
         const n = Math.min(this.rec.length - this.recFill, d.length - at);
         this.rec.set(d.subarray(at, at + n), this.recFill);
         this.recFill += n;
@@ -205,7 +230,7 @@ export class TFRecordDecoder {
         const L = this.header(d.subarray(at, at + HEADER));
         at += HEADER;
         if (L === undefined) continue;
-        if (d.length - at >= L + 4) {
+        if (d.length - at >= L + 4 && !this.skims(L)) {
           this.complete(d.subarray(at, at + L + 4));
           at += L + 4;
         } else this.start(L);
@@ -251,12 +276,52 @@ export class TFRecordDecoder {
         details: { record: index, offset, length: L },
       });
     }
+    if (!this.skims(L)) checkSize(L, this.where(index, offset), 'maxArrayBytes', { file: this.opts.file, limits: this.opts.limits });
     return L;
   }
 
+  private skims(L: number): boolean {
+    return this.opts.keepBytes !== undefined && L > this.opts.keepBytes;
+  }
+
   private start(L: number): void {
+    if (this.skims(L)) {
+      this.skim = { length: L, got: 0, crc: 0, prefix: new Uint8Array(this.opts.keepBytes!), stored: new Uint8Array(4), storedGot: 0 };
+      return;
+    }
     this.rec = new Uint8Array(L + 4);
     this.recFill = 0;
+  }
+
+  /** Stream `d[at..]` past a long record: CRC every payload byte, keep the first keepBytes. */
+  private skimFeed(d: Uint8Array, at: number): number {
+    const s = this.skim!;
+    if (s.got < s.length) {
+      const part = d.subarray(at, at + Math.min(s.length - s.got, d.length - at));
+      s.crc = crc32cFast(part, s.crc);
+      if (s.got < s.prefix.length) s.prefix.set(part.subarray(0, s.prefix.length - s.got), s.got);
+      s.got += part.length;
+      at += part.length;
+    }
+    const n = Math.min(4 - s.storedGot, d.length - at);
+    s.stored.set(d.subarray(at, at + n), s.storedGot);
+    s.storedGot += n;
+    at += n;
+    if (s.storedGot === 4) this.skimmed(s);
+    return at;
+  }
+
+  private skimmed(s: Skim): void {
+    const offset = this.base;
+    const index = this.index++;
+    this.skim = undefined;
+    this.base = offset + HEADER + s.length + 4;
+    const masked = (((s.crc >>> 15) | (s.crc << 17)) + 0xa282ead8) >>> 0;
+    if (u32le(s.stored, 0) !== masked) {
+      this.damaged('CORRUPT', `${this.where(index, offset)} has a bad data checksum: its ${s.length} payload bytes are damaged`, { record: index, offset, field: 'data' });
+      return;
+    }
+    this.out.push({ index, offset, payload: s.prefix, length: s.length, partial: true });
   }
 
   private complete(body: Uint8Array): void {
@@ -295,10 +360,13 @@ export class TFRecordDecoder {
     if (this.discarding) return;
     if (this.resyncFrom !== undefined) {
       this.opts.warn?.(`${this.opts.file ? `${this.opts.file}: ` : ''}no valid record header after the damaged one at byte ${this.resyncFrom}; the rest of the file was skipped`);
-    } else if (this.rec) {
+    } else if (this.rec || this.skim) {
       const index = this.index++;
-      this.damaged('TRUNCATED', `${this.where(index, this.base)} is cut short: it needs ${this.rec.length + HEADER} bytes but the file ends ${this.recFill + HEADER} bytes after its start`, { record: index, offset: this.base, length: this.rec.length - 4 });
+      const need = this.rec ? this.rec.length : this.skim!.length + 4;
+      const have = this.rec ? this.recFill : this.skim!.got + this.skim!.storedGot;
+      this.damaged('TRUNCATED', `${this.where(index, this.base)} is cut short: it needs ${need + HEADER} bytes but the file ends ${have + HEADER} bytes after its start`, { record: index, offset: this.base, length: need - 4 });
       this.rec = undefined;
+      this.skim = undefined;
     } else if (this.pending.length) {
       const index = this.index++;
       this.damaged('TRUNCATED', `${this.where(index, this.base)} is cut short: the file ends ${this.pending.length} bytes into its 12-byte header`, { record: index, offset: this.base });
