@@ -412,6 +412,24 @@ bc = collections.OrderedDict(b=torch.tensor([3.0]).expand(4, 5), r=torch.arange(
 torch.save(bc, path('broadcast.pt'))
 expected['broadcast'] = describe(bc)
 
+# ---- torch >= 2.3's _rebuild_tensor_v3 (dtype given, untyped byte storage), for uint16 ------
+# torch 1.13 cannot write it, so the pickle is assembled by hand after torch/_tensor.py
+# `_reduce_ex_internal` (v3 for the new dtypes, with `self.untyped_storage()`).
+def bu(s):
+    b = s.encode()
+    return b'X' + struct.pack('<I', len(b)) + b
+
+
+v3_pkl = (b'\x80\x02ccollections\nOrderedDict\n)R' + bu('u16') + b'ctorch._utils\n_rebuild_tensor_v3\n('
+          + b'(' + bu('storage') + b'ctorch\nUntypedStorage\n' + bu('0') + bu('cpu') + b'K\x08tQ'
+          + b'K\x00K\x04\x85K\x01\x85\x89ccollections\nOrderedDict\n)Rctorch\nuint16\ntRs.')
+with zipfile.ZipFile(path('rebuild-v3.pt'), 'w', zipfile.ZIP_STORED) as z:
+    z.writestr('archive/data.pkl', v3_pkl)
+    z.writestr('archive/data/0', struct.pack('<4H', 1, 2, 65535, 300))
+    z.writestr('archive/version', b'3\n')
+import pickletools
+pickletools.dis(v3_pkl, out=io.StringIO())  # well-formed (parsed, not run)
+
 json.dump(expected, open(path('expected.json'), 'w'), indent=1)
 total = sum(os.path.getsize(path(f)) for f in os.listdir(OUT))
 print('wrote %d files, %d bytes, to %s' % (len(os.listdir(OUT)), total, OUT))

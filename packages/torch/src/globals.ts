@@ -6,7 +6,7 @@
 // tensors inside still load); everything else is refused, naming the global.
 import { fail, shapeSize } from '@attnlens/core';
 import { describeValue, isTuple, PyDict, type PyGlobal, type PyObject, type PyValue } from './pickle.js';
-import type { TorchDType } from './dtypes.js';
+import { torchItemSize, type TorchDType } from './dtypes.js';
 
 /** A storage from a persistent id: `('storage', torch.FloatStorage, key, location, numel[, view])`. */
 export interface StorageRef extends PyObject {
@@ -53,6 +53,7 @@ const STORAGES: Record<string, TorchDType> = {
 const TORCH_DTYPES: Record<string, TorchDType> = {
   float64: 'float64', double: 'float64', float32: 'float32', float: 'float32', float16: 'float16', half: 'float16', bfloat16: 'bfloat16',
   int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
+  uint16: 'uint16', uint32: 'uint32', uint64: 'uint64',
 };
 
 /** Globals whose import or call runs code: refused with a message that says so. */
@@ -81,8 +82,23 @@ const ints = (v: PyValue, what: string, file?: string): number[] => {
   return v.map((x) => int(x, what, file));
 };
 
-function rebuildTensor(args: PyValue[], file?: string): TensorRef {
-  const [storage, offset, size, stride] = args;
+/**
+ * `_rebuild_tensor_v2(storage, offset, size, stride, ...)`; `_rebuild_tensor_v3(..., dtype, metadata)`
+ * (torch/_utils.py) carries the dtype itself over an untyped (byte) storage, so the storage is
+ * re-read as elements of that dtype.
+ */
+function rebuildTensor(args: PyValue[], v3: boolean, file?: string): TensorRef {
+  const [raw, offset, size, stride] = args;
+  let storage = raw;
+  if (v3 && isKind<StorageRef>(raw, 'storage')) {
+    const d = args[6];
+    const m = isKind<PyGlobal>(d, 'global') ? d.call([]) : d;
+    const dtype = isKind<Marker>(m, 'marker') ? m.dtype : undefined;
+    if (!dtype) fail('UNSUPPORTED', `has a tensor of dtype ${describeValue(d ?? null)}, which attnlens does not read`, { file, hint: 'convert it to a real dtype before saving' });
+    const bytes = raw.numel * torchItemSize(raw.dtype);
+    const typed: StorageRef = { ...(raw as StorageRef), dtype, numel: Math.floor(bytes / torchItemSize(dtype)) };
+    storage = typed;
+  }
   if (!isKind<StorageRef>(storage, 'storage')) fail('CORRUPT', `rebuilds a tensor from ${describeValue(storage ?? null)}, not a storage`, { file, hint: 'the file is damaged; save it again' });
   const shape = ints(size ?? null, 'size', file);
   const strides = ints(stride ?? null, 'stride', file);
@@ -144,13 +160,14 @@ function knownGlobal(module: string, name: string, full: string, file?: string):
       return cls.call([]);
     });
   }
-  if (module === 'torch' && name in STORAGES) return markerGlobal(module, name, STORAGES[name]);
+  if ((module === 'torch' || module === 'torch.storage') && name in STORAGES) return markerGlobal(module, name, STORAGES[name]);
   if (module === 'torch.cuda' && name in STORAGES) return markerGlobal(module, name, STORAGES[name]); // read on the CPU
   if ((module === 'torch' || module === 'torch.cuda') && name.endsWith('Storage')) return markerGlobal(module, name); // complex, quantized: refused when used
   if (module === 'torch' && name in TORCH_DTYPES) return markerGlobal(module, name, TORCH_DTYPES[name]);
   if (full === 'torch.Size') return g(module, name, (args) => (Array.isArray(args[0]) ? [...args[0]] : []));
-  if (full === 'torch.nn.parameter.Parameter' || full === 'torch._tensor.Tensor' || full === 'torch.Tensor' || full === 'torch.strided') return markerGlobal(module, name);
+  if (['torch.nn.parameter.Parameter', 'torch._tensor.Tensor', 'torch.Tensor', 'torch.strided', 'torch.serialization._get_layout'].includes(full)) return markerGlobal(module, name);
   if (module === 'torch._utils') return torchUtil(module, name, file);
+  if (full === 'torch.nn.parameter._rebuild_parameter') return torchUtil('torch._utils', '_rebuild_parameter', file);
   if (full === 'torch._tensor._rebuild_from_type_v2') {
     // (func, new_type, args, state): a Tensor subclass (Parameter) rebuilt by func(*args)
     return g(module, name, (args) => {
@@ -163,7 +180,7 @@ function knownGlobal(module: string, name: string, full: string, file?: string):
 }
 
 function torchUtil(module: string, name: string, file?: string): PyGlobal {
-  if (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor' || name === '_rebuild_tensor_v3') return g(module, name, (args) => rebuildTensor(args, file));
+  if (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor' || name === '_rebuild_tensor_v3') return g(module, name, (args) => rebuildTensor(args, name === '_rebuild_tensor_v3', file));
   if (name === '_rebuild_parameter' || name === '_rebuild_parameter_with_state') {
     return g(module, name, (args) => {
       const t = args[0];

@@ -139,3 +139,12 @@ describe('more generations and placements', () => {
     expect(read - before).toBeLessThan(100);
   });
 });
+
+describe('torch >= 2.3 pickles', () => {
+  it('_rebuild_tensor_v3: a uint16 tensor over an untyped byte storage', async () => {
+    const f = await openTorchFile(fixture('rebuild-v3.pt'));
+    expect(f.tensor('u16')).toMatchObject({ dtype: 'uint16', shape: [4], storageNumel: 4 });
+    expect(Array.from((await f.readTensor('u16')).data as Uint16Array)).toEqual([1, 2, 65535, 300]);
+    await f.close();
+  });
+});
