@@ -1,8 +1,8 @@
 // `attnlens inspect` and `extract` on NumPy files, run as a user would (the built CLI).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '@attnlens/npy';
 import { cli, cliAsync, isCleanError } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
@@ -11,6 +11,7 @@ const FIX = join(REPO, 'packages', 'npy', 'tests', 'fixtures');
 const fx = (name: string) => join(FIX, name);
 const expected = JSON.parse(readFileSync(fx('expected.json'), 'utf8')) as Record<string, { hex?: string; dtype?: string; shape?: number[]; entries?: Record<string, { hex: string; dtype: string; shape: number[] }>; arrays?: { hex: string; dtype: string; shape: number[] }[] }>;
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-npy-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hexOf = (b: Uint8Array) => {
   const t = decodeNpy(b);
   return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex');

@@ -1,6 +1,6 @@
 // The report as a person sees it, with hostile and right-to-left data: no script
 // from the data runs, tokens show as typed, RTL runs get dir="rtl", pages work.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +40,7 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs no script from ids, labels, map names or tokens, and shows them as typed', async () => {
