@@ -16,6 +16,8 @@ const CLASS_RENAMES: Record<string, string> = {
   MaxPool1D: 'MaxPooling1D',
   AvgPool1D: 'AveragePooling1D',
   AveragePool1D: 'AveragePooling1D',
+  // Keras 1's TimeDistributedDense is a Dense on the last axis (W, b), which Keras 2's Dense is.
+  TimeDistributedDense: 'Dense',
 };
 
 const KEY_RENAMES: Record<string, [string, string][]> = {

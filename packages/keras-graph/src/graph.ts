@@ -127,18 +127,25 @@ export function parseLayer(e: Json, version: string | undefined, file: string | 
   return spec;
 }
 
-function batchShape(cfg: Json): (number | null)[] | undefined {
+/** An input's shape from the first layer's config, without the batch axis; undefined when the config does not say. */
+function batchShape(cfg: Json, className?: string): (number | null)[] | undefined {
   const s = cfg.batch_input_shape ?? cfg.batch_shape;
-  if (Array.isArray(s)) return s.slice(1).map((d) => (typeof d === 'number' ? d : null));
-  if (Array.isArray(cfg.input_shape)) return cfg.input_shape.map((d) => (typeof d === 'number' ? d : null));
-  // Keras 1: input_dim (+ input_length for sequences).
-  if (typeof cfg.input_dim === 'number' && cfg.input_length !== undefined) return [typeof cfg.input_length === 'number' ? cfg.input_length : null, cfg.input_dim];
+  const dim = (d: unknown) => (typeof d === 'number' ? d : null);
+  if (Array.isArray(s)) return s.slice(1).map(dim);
+  if (Array.isArray(cfg.input_shape)) return cfg.input_shape.map(dim);
+  // Keras 1 and 2 shorthands: Embedding's input_length (input_dim is its vocabulary), else
+  // input_dim (+ input_length for sequences).
+  if (className === 'Embedding') return 'input_length' in cfg ? [dim(cfg.input_length)] : undefined;
+  if (typeof cfg.input_dim === 'number') return 'input_length' in cfg ? [dim(cfg.input_length), cfg.input_dim] : [cfg.input_dim];
   return undefined;
 }
 
-function inputSpec(name: string, cfg: Json, fallbackDtype = 'float32'): GraphInput {
-  const dtype = typeof cfg.dtype === 'string' ? cfg.dtype : fallbackDtype;
-  return { name, shape: batchShape(cfg) ?? [null], dtype };
+function inputSpec(name: string, cfg: Json, className?: string): GraphInput {
+  // Keras 1 writes input_dtype; an Embedding's implicit input holds ids.
+  const given = typeof cfg.dtype === 'string' ? cfg.dtype : typeof cfg.input_dtype === 'string' ? cfg.input_dtype : undefined;
+  const dtype = given ?? (className === 'Embedding' ? 'int32' : 'float32');
+  // An empty shape: the config does not say (the input's rank is not checked).
+  return { name, shape: batchShape(cfg, className) ?? [], dtype };
 }
 
 function parseSequential(entry: Json, version: string | undefined, file: string | undefined, depth: number): Graph {
@@ -161,8 +168,7 @@ function parseSequential(entry: Json, version: string | undefined, file: string 
     if (!prev) {
       // Keras names the implicit input `<first layer>_input`; Embedding inputs are ids.
       inputName = `${l.name}_input`;
-      spec = inputSpec(inputName, l.config, l.className === 'Embedding' ? 'int32' : 'float32');
-      if (l.className === 'Embedding' && typeof l.config.input_length === 'number') spec.shape = [l.config.input_length];
+      spec = inputSpec(inputName, l.config, l.className);
       layers.set(inputName, { name: inputName, className: 'InputLayer', originalClassName: 'InputLayer', config: {} });
       prev = { layer: inputName, node: 0, index: 0 };
     }

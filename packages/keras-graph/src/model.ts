@@ -211,7 +211,7 @@ class Model implements KerasModel {
         this.record(rec, b.path, 'input', ins[0]!, flat);
         if (this.onlyInputWanted(b, rec, wanted, needed, node.layer, node.node, g)) continue;
         if (!b.runnable) this.cannotRun(b, g);
-        outs = applyLayer(b, ins, ctx);
+        outs = guarded(b, () => applyLayer(b, ins, ctx), this.file);
       }
       outs.forEach((v, i) => vals.set(refKey({ layer: node.layer, node: node.node, index: i }), v));
       this.record(rec, b.path, 'output', outs[0]!, flat);
@@ -274,9 +274,23 @@ class Model implements KerasModel {
   }
 }
 
+/** A config that asks for more than memory can hold (RepeatVector(1e9)) is an error naming the layer, not a RangeError. */
+function guarded(b: BoundLayer, run: () => Value[], file: string): Value[] {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return fail('UNSUPPORTED', `layer ${b.path} (${b.spec.originalClassName}) would need more memory than can be allocated for this batch (${e.message})`, {
+      file,
+      hint: 'run fewer samples at a time (a smaller batch size), or check the layer\'s config',
+    });
+  }
+}
+
 function checkInput(v: Value, spec: { name: string; shape: (number | null)[] }, file: string): Value {
   const want = spec.shape;
   const got = v.shape.slice(1);
+  if (want.length === 0) return v; // the config does not give the input's shape
   const ok = got.length === want.length && want.every((d, i) => d === null || d === got[i]);
   if (!ok) {
     fail('SHAPE_MISMATCH', `the model input ${spec.name} is (N, ${want.map((d) => d ?? '?').join(', ')}) but the array given is ${formatShape(v.shape)}`, {

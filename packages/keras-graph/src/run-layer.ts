@@ -91,6 +91,8 @@ export function applyLayer(b: BoundLayer, inputs: Value[], ctx: RunContext): Val
     }
     case 'RepeatVector': {
       const times = num(c.n, 1);
+      if (!Number.isInteger(times) || times < 1) fail('CORRUPT', `layer ${b.path}: RepeatVector n is ${String(c.n)}, not a whole number ≥ 1`, { file: ctx.file });
+      checkOutputSize(b, [x.shape[0]!, times, x.shape[1] ?? 1], ctx);
       if (x.shape.length !== 2) bad(b, `takes (N, F), got ${formatShape(x.shape)}`, ctx);
       return [{ shape: [x.shape[0]!, times, x.shape[1]!], data: repeatVector(x.data, x.shape[0]!, x.shape[1]!, times) }];
     }
@@ -104,6 +106,21 @@ export function applyLayer(b: BoundLayer, inputs: Value[], ctx: RunContext): Val
     case 'Attention': case 'AdditiveAttention': return builtinAttention(b, inputs, ctx);
     default:
       return fail('UNSUPPORTED', `layer ${b.path} (${b.spec.className}) cannot be run`, { file: ctx.file });
+  }
+}
+
+/** Values one layer may output for one batch: 2^28 float32 (1 GiB). */
+export const MAX_OUTPUT_VALUES = 2 ** 28;
+
+/** Layers whose output grows with their config, not their input (RepeatVector(n), attention scores): check before allocating. */
+function checkOutputSize(b: BoundLayer, shape: number[], ctx: RunContext): void {
+  const n = shape.reduce((a, d) => a * d, 1);
+  if (n > MAX_OUTPUT_VALUES) {
+    fail('UNSUPPORTED', `layer ${b.path} (${b.spec.originalClassName}) would output ${formatShape(shape)} = ${n.toExponential(2)} values for this batch, more than the ${MAX_OUTPUT_VALUES} allowed`, {
+      file: ctx.file,
+      hint: 'run fewer samples at a time (a smaller batch size), or check the layer\'s config',
+      details: { layer: b.path, shape, limit: MAX_OUTPUT_VALUES },
+    });
   }
 }
 
@@ -180,7 +197,7 @@ export function rnn(b: BoundLayer, inputs: Value[], ctx: RunContext, zeroMasked:
 /** Embedding tables projected through an RNN's input kernel, per RNN layer (and table). */
 const projections = new WeakMap<BoundLayer, { table: Float32Array; projected: Float32Array }>();
 /** Above this the projected table is not kept (vocab · G·U floats). */
-const MAX_PROJECTED = 64 << 20;
+const MAX_PROJECTED = 16 << 20;
 
 /**
  * An RNN fed straight by an Embedding: x·kernel + b of every token is a row of table·kernel + b,
@@ -347,6 +364,7 @@ function builtinAttention(b: BoundLayer, inputs: Value[], ctx: RunContext): Valu
   if (!v || q.shape.length !== 3 || v.shape.length !== 3) bad(b, `takes [query (N, Tq, d), value (N, Tv, d)], got ${inputs.map((i) => formatShape(i.shape)).join(', ')}`, ctx);
   const [n, tq, dim] = q.shape as [number, number, number];
   const tv = v.shape[1]!;
+  checkOutputSize(b, [n, tq, tv], ctx);
   const c = b.spec.config as Json;
   const inp = {
     query: q.data, value: v.data, ...(k ? { key: k.data } : {}), n, tq, tv, dim, valueDim: v.shape[2]!,

@@ -142,3 +142,13 @@ describe('running', () => {
     expect(error(() => loadModel(file(bi, { bi: w })).run([f32([1, 3, 2])], [{ layer: 'bi', what: 'output' }]))).toMatchObject({ code: 'UNSUPPORTED', reason: expect.stringMatching(/merge_mode "max"/) });
   });
 });
+
+describe('configs asking for more than memory holds', () => {
+  it('RepeatVector(1e9) is refused before anything is allocated, naming the layer and the size', () => {
+    const c = model([input('x', [2]), L('RepeatVector', 'rep', node('x'), { n: 1e9 })], ['x'], ['rep']);
+    const e = error(() => loadModel(file(c)).run([f32([1, 2])], [{ layer: 'rep', what: 'output' }]));
+    expect(e).toMatchObject({ code: 'UNSUPPORTED', reason: expect.stringMatching(/layer rep \(RepeatVector\) would output \(1, 1000000000, 2\) = 2\.00e\+9 values/) });
+    const z = model([input('x', [2]), L('RepeatVector', 'rep', node('x'), { n: 0.5 })], ['x'], ['rep']);
+    expect(error(() => loadModel(file(z)).run([f32([1, 2])], [{ layer: 'rep', what: 'output' }]))).toMatchObject({ code: 'CORRUPT' });
+  });
+});
