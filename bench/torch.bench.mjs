@@ -3,7 +3,8 @@
 // torch.load(..., map_location='cpu') (which reads every tensor) and a safetensors-style
 // NumPy read (header parsed by hand, np.memmap of the one tensor, copied out). Every case
 // runs in its own process, so its peak RSS is its own. The files are written by torch
-// into a temp dir and removed at the end; reads hit a warm page cache (just written).
+// into a temp dir and removed at the end; reads hit a warm page cache (just written). Times
+// start after imports on both sides (no process start, no `import torch`).
 // `TORCH_BENCH_MB=100 pnpm bench torch` for a quicker run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
