@@ -3,11 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir } from 'node:fs/promises';
-import { fail, GENERATOR, toFloat64, type AttentionDocument, type AttentionMap, type Tensor } from '@attnlens/core';
+import { fail, GENERATOR, tensor, toFloat64, type AttentionDocument } from '@attnlens/core';
 import { sha256File, writeDocuments } from '@attnlens/core/node';
 import { openKeras } from '@attnlens/keras/node';
+import { loadModel } from '@attnlens/keras-graph';
+import { attentionFromInputs, kernelFromKeras, planAttention, tensorRows } from '@attnlens/forward/node';
+import { encodeSentences, lineBlocks } from '@attnlens/text';
+import { loadVocabulary, readTextFile } from '@attnlens/text/node';
 import { loadArray } from '@attnlens/npy/node';
-import { computeAttention, prepareKernel } from '@attnlens/attention';
 import { alignmentDocuments } from '@attnlens/tf';
 import { buildReport } from '../batch/report.js';
 import { interruptSignal } from '../batch/interrupt.js';
@@ -18,67 +21,44 @@ interface Review {
   id: string;
   true: string;
   predicted: string;
-  sentences: string[][];
 }
 
-/** Word and sentence attention of the bundled HAN, recomputed from its weights and saved layer outputs. */
+/**
+ * Word and sentence attention of the bundled HAN, from the model file, its Keras tokenizer
+ * and the review text alone: the text becomes ids (as the tokenizer and pad_sequences give
+ * them), the model runs up to each attention layer, and the layers are recomputed.
+ */
 async function hanDocuments(): Promise<AttentionDocument[]> {
   const dir = join(SAMPLES, 'han');
   const modelPath = join(dir, 'model.h5');
-  const model = await openKeras(modelPath);
+  const kf = await openKeras(modelPath);
   try {
-    const find = (name: string) => {
-      const l = model.attentionLayers.find((a) => a.layer === name || a.weights.W.includes(`/${name}/`));
-      if (!l) fail('NOT_FOUND', `no attention layer ${name} in the sample model`, { file: modelPath });
-      return l;
-    };
-    const kernel = (name: string) => {
-      const l = find(name);
-      return {
-        info: l,
-        k: prepareKernel({ variant: l.variant, W: model.readWeight(l.weights.W), ...(l.weights.b ? { b: model.readWeight(l.weights.b) } : {}), ...(l.weights.u ? { u: model.readWeight(l.weights.u) } : {}) }, modelPath),
-      };
-    };
-    const word = kernel('att_layer_1');
-    const sent = kernel('att_layer_2');
-    const ints = (t: Tensor) => Int32Array.from(toFloat64(t));
-    const wx = await loadArray(join(dir, 'word_inputs.npy'));
-    const wl = ints(await loadArray(join(dir, 'word_lengths.npy')));
-    const sx = await loadArray(join(dir, 'sentence_inputs.npy'));
-    const sc = ints(await loadArray(join(dir, 'sentence_counts.npy')));
-    const aw = computeAttention(word.k, wx, { lengths: wl });
-    const as = computeAttention(sent.k, sx, { lengths: sc });
-    const [, T] = wx.shape as [number, number, number];
-    const [N, S] = sx.shape as [number, number, number];
+    const model = loadModel(kf);
+    const plan = planAttention(kf, model);
+    if (plan.kind !== 'recompute' || !plan.sentence) return fail('NOT_FOUND', 'the sample model is not a HAN', { file: modelPath });
+    const samples = lineBlocks(await readTextFile(join(dir, 'reviews.txt')));
+    const [S, T] = model.inputs[0]!.shape as [number, number];
+    // make-samples.py pads and cuts words 'post', as richliao's HAN data does.
+    const texts = encodeSentences(samples, await loadVocabulary(join(dir, 'tokenizer.json')), { padding: 'post', truncating: 'post', maxSentences: S, maxlen: T });
+    const kernels = { word: kernelFromKeras(kf, plan.word), sentence: kernelFromKeras(kf, plan.sentence) };
     const reviews = JSON.parse(await readFile(join(dir, 'reviews.json'), 'utf8')) as Review[];
-    const provenance = { sourceFormat: 'keras-h5', fileName: 'model.h5', sha256: await sha256File(modelPath), framework: 'keras', frameworkVersion: model.kerasVersion ?? '', generator: GENERATOR };
-    return reviews.slice(0, N).map((r, i) => {
-      const children: AttentionMap[] = [];
-      for (let j = 0; j < S; j++) {
-        const toks = r.sentences[j] ?? [];
-        children.push({
-          shape: [T],
-          weights: aw.slice((i * S + j) * T, (i * S + j + 1) * T),
-          colLabels: Array.from({ length: T }, (_, t) => toks[t] ?? ''),
-          validCols: wl[i * S + j]!,
-          layer: word.info.layer,
-          variant: word.info.variant,
-        });
-      }
-      const map: AttentionMap = {
-        name: 'HAN sentence + word attention',
-        shape: [S],
-        weights: as.slice(i * S, (i + 1) * S),
-        colLabels: Array.from({ length: S }, (_, j) => (r.sentences[j] ?? []).join(' ')),
-        validCols: sc[i]!,
-        layer: sent.info.layer,
-        variant: sent.info.variant,
-        children,
-      };
-      return { id: r.id, trueLabel: r.true, predictedLabel: r.predicted, maps: [map], provenance };
-    });
+    const provenance = { sourceFormat: 'keras-h5', fileName: 'model.h5', sha256: await sha256File(modelPath), framework: 'keras', frameworkVersion: kf.kerasVersion ?? '', generator: GENERATOR };
+    const docs: AttentionDocument[] = [];
+    const run = { model, plan, kernels, sources: [tensorRows(tensor('int32', texts.shape, texts.ids))], texts, provenance };
+    for await (const d of attentionFromInputs(run)) {
+      const n = Number(d.id);
+      const r = reviews[n]!;
+      const top = d.maps[0]!;
+      top.name = 'HAN sentence + word attention';
+      top.colLabels = Array.from({ length: S }, (_, j) => (texts.labels[n * S + j] ?? []).filter((t) => t !== '').join(' '));
+      // No mask reaches the sentence level (AttLayer returns none), so the model weighs the
+      // padding sentences too; the report shows the review's own sentences.
+      top.validCols = Math.min(samples[n]!.length, S);
+      docs.push({ ...d, id: r.id, trueLabel: r.true, predictedLabel: r.predicted });
+    }
+    return docs;
   } finally {
-    model.close();
+    kf.close();
   }
 }
 
@@ -101,7 +81,7 @@ async function nmtDocuments(): Promise<AttentionDocument[]> {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('recompute the bundled HAN sample and convert its alignment dump, then build a report and print its path')
+    .description('compute the bundled HAN sample\'s attention from its model file, tokenizer and review text, convert its alignment dump, then build a report and print its path')
     .option('--out <dir>', 'where to write the report', 'attnlens-demo')
     .option('--quiet', 'no progress output')
     .action(async (opts: { out: string; quiet?: boolean }) => {
