@@ -112,6 +112,7 @@ describe('attnlens compute --model FILE.pt', () => {
 
   it.each([
     ['att-linear.pt', 'attn', 'att-linear.expected.npy'],
+    ['att-linear.safetensors', 'attn', 'att-linear.expected.npy'],
     ['att-sequential.pt', 'attention', 'att-sequential.expected.npy'],
     ['att-param.pt', 'word', 'att-param.expected.npy'],
   ])('%s --layer %s: torch\'s masked softmax attention', (file, layer, want) => {

@@ -301,6 +301,7 @@ class LinearHead(nn.Module):  # Made-With-ML: a Linear(H, 1) score head over RNN
 
 m = LinearHead()
 torch.save(m.state_dict(), path('att-linear.pt'))
+write_safetensors('att-linear.safetensors', {k: ('F32', list(v.shape), v.numpy().astype('<f4').tobytes()) for k, v in m.state_dict().items()})
 with torch.no_grad():
     np.save(path('att-linear.expected.npy'), masked_softmax(m.attn(X).squeeze(-1), mask).numpy())
 
