@@ -635,11 +635,68 @@ def keras2_awc_unsummed():
     c.done(file="model.h5")
 
 
+# --------------------------------------------------------------------------- Keras 3 legacy .h5
+def keras3_legacy():
+    """Keras 3.10 model.save('x.h5'): weight names from w.path without ':0'; Bidirectional(LSTM) as
+    bidirectional/forward_lstm/lstm_cell/..., TimeDistributed(Dense), AdditiveAttention(use_scale) with
+    query and value masks, LayerNormalization, Dense(hard_sigmoid = relu6(x+3)/6), a Masking input."""
+    c = Case("keras3-legacy")
+    T, F, U, D = 5, 3, 2, 4
+    lf = [vals(F, 4 * U), vals(U, 4 * U), vals(4 * U)]
+    lb = [vals(F, 4 * U), vals(U, 4 * U), vals(4 * U)]
+    tdW, tdb = vals(2 * U, D), vals(D)
+    scale = vals(D)
+    ln = [vals(D) + 1, vals(D)]
+    oW, ob = vals(D, 2), vals(2)
+    kt = lambda name, shape: {"class_name": "__keras_tensor__", "config": {"shape": shape, "dtype": "float32", "keras_history": [name, 0, 0]}}
+    L = lambda cls, name, args, **cfg: {"module": "keras.layers", "class_name": cls, "config": dict(cfg, name=name, trainable=True),
+                                        "registered_name": None, "name": name, "inbound_nodes": [{"args": args, "kwargs": {}}] if args else []}
+    lstm = {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "units": U, "activation": "tanh", "recurrent_activation": "sigmoid",
+                                                                        "use_bias": True, "return_sequences": True, "zero_output_for_mask": False}, "registered_name": None}
+    back = {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "units": U, "activation": "tanh", "recurrent_activation": "sigmoid",
+                                                                        "use_bias": True, "return_sequences": True, "go_backwards": True, "zero_output_for_mask": True}, "registered_name": None}
+    dense = {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "units": D, "activation": "tanh", "use_bias": True}, "registered_name": None}
+    layers = [
+        L("InputLayer", "input_layer", None, batch_shape=[None, T, F]),
+        L("Masking", "masking", [kt("input_layer", [None, T, F])], mask_value=0.0),
+        L("Bidirectional", "bidirectional", [kt("masking", [None, T, F])], layer=lstm, backward_layer=back, merge_mode="concat"),
+        L("TimeDistributed", "time_distributed", [kt("bidirectional", [None, T, 2 * U])], layer=dense),
+        L("AdditiveAttention", "additive_attention", [[kt("time_distributed", [None, T, D]), kt("time_distributed", [None, T, D])]], use_scale=True, dropout=0.0),
+        L("LayerNormalization", "layer_normalization", [kt("additive_attention", [None, T, D])], axis=[-1], epsilon=0.001, center=True, scale=True),
+        L("GlobalAveragePooling1D", "pool", [kt("layer_normalization", [None, T, D])], data_format="channels_last", keepdims=False),
+        L("Dense", "out", [kt("pool", [None, D])], units=2, activation="hard_sigmoid", use_bias=True),
+    ]
+    config = {"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": "functional", "trainable": True, "layers": layers,
+              "input_layers": [["input_layer", 0, 0]], "output_layers": [["out", 0, 0]]}, "registered_name": "Functional"}
+    bw = [("bidirectional/%s_lstm/lstm_cell/%s" % (d, n), a) for d, ws in (("forward", lf), ("backward", lb)) for n, a in zip(("kernel", "recurrent_kernel", "bias"), ws)]
+    weights = [("input_layer", []), ("masking", []), ("bidirectional", bw), ("time_distributed", [("time_distributed/dense/kernel", tdW), ("time_distributed/dense/bias", tdb)]),
+               ("additive_attention", [("additive_attention/scale", scale)]), ("layer_normalization", [("layer_normalization/gamma", ln[0]), ("layer_normalization/beta", ln[1])]),
+               ("pool", []), ("out", [("out/kernel", oW), ("out/bias", ob)])]
+    legacy_h5(os.path.join(c.dir, "model.h5"), "3.10.0", config, weights)
+    N = 3
+    x = vals(N, T, F)
+    x[0, 3:] = 0.0
+    x[2, 0] = 0.0
+    c.input(x)
+    m = np.any(x != 0, -1)
+    xm = f64(x)
+    y1, _ = K.rnn("lstm", xm, m, *map(f64, lf), U, return_sequences=True, masked_output="zero")
+    y2, _ = K.rnn("lstm", xm, m, *map(f64, lb), U, return_sequences=True, go_backwards=True, masked_output="zero")
+    bi = np.concatenate([y1, y2[:, ::-1]], -1)
+    c.tap("bidirectional", "output", bi)
+    td = K.dense(bi, f64(tdW), f64(tdb), "tanh")
+    out, scores = K.additive_attention(td, td, query_mask=m, value_mask=m, scale=f64(scale))
+    c.tap("additive_attention", "scores", scores)
+    lnv = K.layer_norm(out, *map(f64, ln))
+    c.tap("out", "output", K.dense(K.global_pool1d(lnv, "avg", m), f64(oW), f64(ob), "hard_sigmoid_v3"))
+    c.done(file="model.h5")
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_cudnn, tfkeras_shared, keras3_zip):
+    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_cudnn, tfkeras_shared, keras3_zip, keras3_legacy):
         make()
     print("wrote", OUT)
 
