@@ -118,6 +118,37 @@ describe('attnlens compute from the forward pass', () => {
     expect(hanWeights(a)).toEqual(hanWeights(b));
   });
 
+  it('a plain vocabulary (one token a line, in word_index order) gives the Keras tokenizer\'s ids, so the same attention', async () => {
+    const wi = JSON.parse(JSON.parse(readFileSync(fx('tokenizer.json'), 'utf8')).config.word_index) as Record<string, number>;
+    writeFileSync(p('vocab.txt'), Object.entries(wi).sort((a, b) => a[1] - b[1]).map(([w]) => w).join('\n') + '\n');
+    writeFileSync(p('plain.txt'), 'the food was great\n<OOV> and never again\n');
+    const r = cli(['compute', '--model', fx('flat.h5'), '--text', p('plain.txt'), '--tokenizer', p('vocab.txt'), '--out', p('plain.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('one token a line, 26 tokens, ids up to 26; split on whitespace, unknown words dropped');
+    const docs = docsOf(p('plain.attn.json'));
+    expect(maxAbsDiff(docs[0]!.maps[0]!.weights, (await want('flat-attention.npy')).subarray(0, 6))).toBeLessThan(TOL);
+    expect(docs[1]!.maps[0]!.colLabels).toEqual(['', '', '<OOV>', 'and', 'never', 'again']);
+  });
+
+  it('--pad-id masks padding ids instead of Keras\'s masks: a HAN\'s empty sentences drop out of the sentence level', async () => {
+    const r = cli(['compute', '--model', fx('han.h5'), '--ids', fx('han-ids.npy'), '--pad-id', '0', '--out', p('han-pad.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = hanWeights(docsOf(p('han-pad.attn.json')));
+    // The word level had mask_zero already; the sentence level had no mask, so masking the
+    // all-padding sentences renormalises NumPy's weights over the others (up to K.epsilon()).
+    expect(maxAbsDiff(got.word, await want('han-word.npy'))).toBeLessThan(TOL);
+    const ids = await readNpyFile(fx('han-ids.npy'));
+    const sent = await want('han-sentence.npy');
+    const [N, S, T] = ids.shape as [number, number, number];
+    const expected: number[] = [];
+    for (let n = 0; n < N; n++) {
+      const valid = Array.from({ length: S }, (_, s) => Array.from({ length: T }, (_, t) => Number(ids.data[(n * S + s) * T + t])).some((v) => v !== 0));
+      const total = valid.reduce((a, v, s) => a + (v ? sent[n * S + s]! : 0), 0);
+      for (let s = 0; s < S; s++) expected.push(valid[s] ? sent[n * S + s]! / total : 0);
+    }
+    expect(maxAbsDiff(got.sentence, expected)).toBeLessThan(1e-5);
+  });
+
   it('refuses every bad input with one clear line', () => {
     const cases: [string[], RegExp][] = [
       [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--out', p('z.attn.pb')], /--text needs --tokenizer/],
