@@ -38,15 +38,19 @@ async function encodeBatches({ dir, index, count }) {
   const ids = await openNpy(join(dir, 'ids.npy'));
   const expected = await openNpy(join(dir, 'torch_weights.npy'));
   let maxDiff = 0;
+  // One set of buffers per worker, reused by every batch (the last batch may be shorter).
+  const bufs = (n) => ({ xp: new Float32Array(n * T * 3 * U), out: dirs.map(() => new Float32Array(n * T * U)), x: new Float32Array(n * T * 2 * U) });
+  let buf = bufs(BATCH);
   for (let start = index * BATCH; start < N; start += count * BATCH) {
     const n = Math.min(BATCH, N - start);
+    if (n !== BATCH) buf = bufs(n);
     const idData = (await ids.readRows(start, n)).data;
     const mask = new Uint8Array(n * T);
     const lengths = new Int32Array(n);
     for (let i = 0; i < n * T; i++) if ((mask[i] = idData[i] !== 0 ? 1 : 0)) lengths[Math.floor(i / T)]++;
-    const [fw, bw] = dirs.map((d) => L.runRnnProjected(L.embedding(idData, d.projected, VOCAB, 3 * U), n, T, mask, d.w, d.o).output);
+    const [fw, bw] = dirs.map((d, k) => L.runRnnProjected(L.embedding(idData, d.projected, VOCAB, 3 * U, buf.xp), n, T, mask, d.w, { ...d.o, output: buf.out[k] }).output);
     // Bidirectional: concat([y, reverse(y_rev, time)]).
-    const x = new Float32Array(n * T * 2 * U);
+    const x = buf.x;
     for (let b = 0; b < n; b++) {
       for (let t = 0; t < T; t++) {
         x.set(fw.subarray((b * T + t) * U, (b * T + t + 1) * U), (b * T + t) * 2 * U);
@@ -84,7 +88,7 @@ with torch.no_grad():
 W, bb, u = L("att_W"), L("att_b"), L("att_u").reshape(-1)
 ids = np.load(f"{d}/ids.npy", mmap_mode="r")
 out = np.lib.format.open_memmap(f"{d}/torch_weights.npy", mode="w+", dtype=np.float32, shape=(N, T))
-t0 = time.time()
+t0, c0 = time.time(), time.process_time()
 with torch.no_grad():
     for s in range(0, N, B):
         x = torch.from_numpy(np.ascontiguousarray(ids[s:s + B])).long()
@@ -94,9 +98,9 @@ with torch.no_grad():
         h, _ = torch.nn.utils.rnn.pad_packed_sequence(gru(packed)[0], batch_first=True, total_length=T)
         a = torch.exp(torch.tanh(h @ W + bb) @ u) * mask       # AttLayer: exp(ait) * mask / (sum + eps)
         out[s:s + B] = (a / (a.sum(1, keepdim=True) + 1e-7)).numpy()
-seconds = time.time() - t0
+seconds, cpu = time.time() - t0, time.process_time() - c0
 out.flush()
-print(json.dumps({"seconds": seconds}))
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu}))
 `;
 
 async function main() {
@@ -134,12 +138,12 @@ async function main() {
       return;
     }
     const torch = runPython(TORCH, [dir, String(N), String(T), String(U), String(BATCH)]);
-    console.log(`${'PyTorch CPU, 2 threads'.padEnd(34)} ${fmt(torch.seconds, 2).padStart(6)} s  peak RSS ${fmt(torch.peakRssMB, 0).padStart(5)} MB`);
+    console.log(`${'PyTorch CPU, 2 threads'.padEnd(34)} ${fmt(torch.seconds, 2).padStart(6)} s  ${fmt(torch.cpuSeconds / torch.seconds, 2)} cores  peak RSS ${fmt(torch.peakRssMB, 0).padStart(5)} MB  CPU ${fmt(torch.cpuSeconds, 1)} s`);
     for (const workers of [2, 1]) {
       const r = spawnSync(process.execPath, [here, '--case', dir, String(workers)], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
       const j = JSON.parse(r.stdout.trim().split('\n').pop());
-      console.log(`${`attnlens, ${workers} worker thread${workers > 1 ? 's' : ''}`.padEnd(34)} ${fmt(j.seconds, 2).padStart(6)} s  ${fmt(j.cpuSeconds / j.seconds, 2)} cores  peak RSS ${fmt(j.peakRssMB, 0).padStart(5)} MB  ${fmt(j.seconds / torch.seconds, 2)}× PyTorch's time  max |Δ weight| ${j.maxDiff.toExponential(1)}`);
+      console.log(`${`attnlens, ${workers} worker thread${workers > 1 ? 's' : ''}`.padEnd(34)} ${fmt(j.seconds, 2).padStart(6)} s  ${fmt(j.cpuSeconds / j.seconds, 2)} cores  peak RSS ${fmt(j.peakRssMB, 0).padStart(5)} MB  CPU ${fmt(j.cpuSeconds, 1)} s  ${fmt(j.seconds / torch.seconds, 2)}× PyTorch's time (${fmt(j.cpuSeconds / torch.cpuSeconds, 2)}× its CPU)  max |Δ weight| ${j.maxDiff.toExponential(1)}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

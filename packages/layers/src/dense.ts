@@ -10,12 +10,16 @@ export function dense(x: Float32Array, rows: number, inDim: number, kernel: Floa
   return matmul(x, rows, inDim, kernel, outDim, bias);
 }
 
-/** ids (any integer-valued typed array, int64 included) → (len, dim) rows of `table` (vocab, dim). */
-export function embedding(ids: ArrayLike<number> | BigInt64Array | BigUint64Array, table: Float32Array, vocab: number, dim: number): Float32Array {
+/**
+ * ids (any integer-valued typed array, int64 included) → (len, dim) rows of `table` (vocab, dim),
+ * into `out` when given (a streaming caller reuses one buffer per batch).
+ */
+export function embedding(ids: ArrayLike<number> | BigInt64Array | BigUint64Array, table: Float32Array, vocab: number, dim: number, out?: Float32Array): Float32Array {
   checkSize('embedding', 'vocab', vocab, false);
   checkSize('embedding', 'dim', dim, false);
   checkLength('embedding', 'table', table, vocab * dim, `(${vocab}, ${dim})`);
-  const out = new Float32Array(ids.length * dim);
+  if (out) checkLength('embedding', 'out', out, ids.length * dim, `(${ids.length}, ${dim})`);
+  else out = new Float32Array(ids.length * dim);
   for (let i = 0; i < ids.length; i++) {
     const id = Number(ids[i]);
     if (!Number.isInteger(id) || id < 0 || id >= vocab) {

@@ -35,6 +35,8 @@ export interface RnnOptions {
   maskedOutput: 'previous' | 'zero';
   /** (N, U) each; LSTM [h, c]. */
   initialState?: Float32Array[];
+  /** Where to write the output ((N, T, U) or (N, U)); a new array when absent. */
+  output?: Float32Array;
 }
 
 export interface RnnResult {
@@ -200,7 +202,11 @@ export function runRnnProjected(xp: Float32Array, n: number, t: number, mask: Ui
   let c: Float64Array = states[1] ?? new Float64Array(0);
   let nh: Float64Array = new Float64Array(n * u);
   let nc: Float64Array = new Float64Array(c.length);
-  const output = new Float32Array(o.returnSequences ? n * t * u : n * u);
+  const size = o.returnSequences ? n * t * u : n * u;
+  if (o.output) checkLength('runRnn', 'output', o.output, size, o.returnSequences ? `(${n}, ${t}, ${u})` : `(${n}, ${u})`);
+  const output = o.output ?? new Float32Array(size);
+  // A reused buffer holds the last batch: the masked steps that 'zero' skips must read 0.
+  if (o.output && o.maskedOutput === 'zero' && mask) output.fill(0);
   for (let s = 0; s < t; s++) {
     const ti = o.goBackwards ? t - 1 - s : s;
     step(p, ti, h, c, nh, nc);

@@ -50,3 +50,23 @@ describe('an Embedding in front: the table projected once', () => {
     });
   }
 });
+
+describe('output buffers a streaming caller reuses', () => {
+  it('a dirty output buffer gives the same result, masked zero steps included', () => {
+    const c = fixture<RnnCase[]>('rnn').find((k) => k.maskedOutput === 'zero' && k.returnSequences && k.mask)!;
+    const [n, t, f] = c.x.shape as [number, number, number];
+    const output = new Float32Array(c.expected.data.length).fill(NaN);
+    const w = { kernel: f32(c.kernel), recurrentKernel: f32(c.recurrentKernel), ...(c.bias ? { bias: opt(c.bias)! } : {}) };
+    const r = runRnn(f32(c.x), n, t, f, u8(c.mask!), w, {
+      cell: c.cell, units: c.units, activation: c.activation, recurrentActivation: c.recurrentActivation,
+      resetAfter: c.resetAfter, returnSequences: true, goBackwards: c.goBackwards, maskedOutput: 'zero', output,
+    });
+    expect(r.output).toBe(output);
+    expectClose(output, c.expected);
+  });
+  it('embedding writes into the buffer it is given', () => {
+    const out = new Float32Array(4).fill(NaN);
+    expect([...embedding([1, 0], new Float32Array([1, 2, 3, 4]), 2, 2, out)]).toEqual([3, 4, 1, 2]);
+    expect([...out]).toEqual([3, 4, 1, 2]);
+  });
+});
