@@ -157,6 +157,8 @@ ckpt = {
     'args': argparse.Namespace(lr=0.01, hidden=4),
     'vocab': Vocab(['<pad>', 'a', 'b']),
     'note': 'best so far',
+    'best_acc': np.float64(0.875),  # NumPy scalars, as sklearn metrics give them
+    'np_epoch': np.int64(-3),
 }
 torch.save(ckpt, path('checkpoint.pt'))
 torch.save(ckpt, path('checkpoint-legacy.pt'), _use_new_zipfile_serialization=False)

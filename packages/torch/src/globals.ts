@@ -62,7 +62,7 @@ const DANGEROUS_MODULES = /^(os|posix|nt|subprocess|sys|shutil|socket|importlib|
 /** Harmless foreign classes kept as placeholders (module prefix or module.name). */
 const OPAQUE = [
   'argparse.Namespace', 'collections.Counter', 'collections.defaultdict', 'torchtext.', 'torch.nn.modules.', 'torch.optim.',
-  'numpy.core.multiarray._reconstruct', 'numpy.ndarray', 'numpy.dtype', 'numpy.core.multiarray.scalar', 'torch.device', 'pathlib.',
+  'numpy.core.multiarray._reconstruct', 'numpy.ndarray', 'numpy.dtype', 'numpy.core.multiarray.scalar', 'numpy._core.multiarray.scalar', 'numpy._core.multiarray._reconstruct', 'torch.device', 'pathlib.',
   'datetime.', 'transformers.',
 ];
 

@@ -116,7 +116,31 @@ function summarise(name: string, v: PyValue): TorchEntry {
     const keys = [...v.map.keys()].slice(0, 6).map(String).join(', ');
     return { name, type: 'dict', summary: `dict of ${v.map.size}${v.map.size ? ` (${keys}${v.map.size > 6 ? ', ...' : ''})` : ''}` };
   }
-  if (isKind<Opaque>(v, 'opaque')) return { name, type: v.className, summary: v.note ?? `${v.className}, kept as a placeholder (attnlens does not read its contents)` };
+  if (isKind<Opaque>(v, 'opaque')) {
+    const n = numpyScalar(v);
+    if (n !== undefined) return { name, type: `numpy.${n.type}`, summary: String(n.value), value: typeof n.value === 'bigint' ? String(n.value) : n.value };
+    return { name, type: v.className, summary: v.note ?? `${v.className}, kept as a placeholder (attnlens does not read its contents)` };
+  }
   const kind = (v as { kind: string }).kind;
   return { name, type: kind, summary: describeValue(v) };
+}
+
+const SCALARS: Record<string, [string, number, (dv: DataView) => number | bigint | boolean]> = {
+  f8: ['float64', 8, (d) => d.getFloat64(0, true)], f4: ['float32', 4, (d) => d.getFloat32(0, true)],
+  i8: ['int64', 8, (d) => d.getBigInt64(0, true)], i4: ['int32', 4, (d) => d.getInt32(0, true)], i2: ['int16', 2, (d) => d.getInt16(0, true)],
+  i1: ['int8', 1, (d) => d.getInt8(0)], u1: ['uint8', 1, (d) => d.getUint8(0)], b1: ['bool', 1, (d) => d.getUint8(0) !== 0],
+};
+
+/**
+ * A NumPy scalar (`numpy.core.multiarray.scalar(numpy.dtype('f8', False, True), bytes)`, numpy's
+ * own __reduce__): its value, for the little-endian numbers and bools; undefined otherwise.
+ */
+function numpyScalar(v: Opaque): { type: string; value: number | bigint | boolean } | undefined {
+  if (v.className !== 'numpy.core.multiarray.scalar' && v.className !== 'numpy._core.multiarray.scalar') return undefined;
+  const [dt, raw] = v.args;
+  if (!isKind<Opaque>(dt, 'opaque') || !(raw instanceof Uint8Array) || typeof dt.args[0] !== 'string') return undefined;
+  const order = Array.isArray(dt.state) ? dt.state[1] : '<';
+  const s = SCALARS[dt.args[0]];
+  if (!s || raw.length !== s[1] || (order !== '<' && order !== '|')) return undefined;
+  return { type: s[0], value: s[2](new DataView(raw.buffer, raw.byteOffset, raw.byteLength)) };
 }

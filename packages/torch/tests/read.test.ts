@@ -71,6 +71,8 @@ describe.each(['checkpoint.pt', 'checkpoint-legacy.pt'])('nested checkpoint %s',
     expect(entry('args')?.type).toBe('argparse.Namespace');
     expect(entry('vocab')?.type).toBe('torchtext.vocab.Vocab');
     expect(entry('optimizer_state_dict/param_groups')?.type).toBe('list');
+    expect(entry('best_acc')).toMatchObject({ type: 'numpy.float64', value: 0.875 });
+    expect(entry('np_epoch')).toMatchObject({ type: 'numpy.int64', value: '-3' });
     await f.close();
   });
 });
