@@ -77,7 +77,7 @@ export function bindLayer(spec: LayerSpec, path: string, ws: KerasWeight[], ctx:
   }
   // A custom layer may share its class name with a built-in (mschongchulshin's `Attention`): the file's weights tell them apart.
   if (!b.runnable || (spec.className === 'Attention' && findAttention(ctx.file, path))) return bindCustom(b, ctx);
-  b.weights = canonicalWeights(spec, named(ctx.file, ws), undefined, { kerasMajor: ctx.kerasMajor, backend: ctx.backend, file: f });
+  b.weights = canonicalWeights(spec, named(ctx.file, ws), { kerasMajor: ctx.kerasMajor, backend: ctx.backend, file: f });
   return b;
 }
 

@@ -3,8 +3,8 @@
 // legacy_recurrent_support, legacy_conv1d_support, legacy_pooling1d_support,
 // legacy_embedding_support, legacy_dropout_support); Keras 3 writes objects for dtypes and
 // sometimes activations ({module, class_name, config, registered_name}).
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Json = Record<string, unknown>;
+export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keras 1 class names → Keras 2. */
 const CLASS_RENAMES: Record<string, string> = {

@@ -7,10 +7,7 @@
 //   `keras_history` (Keras 3), shared layers through their node index
 // - nested models as layers (inside TimeDistributed too), wrappers (layer, backward_layer).
 import { fail } from '@attnlens/core';
-import { normaliseLayerConfig } from './dialects.js';
-
-type Json = Record<string, unknown>;
-export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj, normaliseLayerConfig, type Json } from './dialects.js';
 
 /** One layer as the config describes it, its config already in Keras 2 vocabulary. */
 export interface LayerSpec {

@@ -4,7 +4,7 @@ import { fail, formatShape, type Tensor } from '@attnlens/core';
 import type { KerasFile } from '@attnlens/keras';
 import { bindGraph, type BoundGraph, type BoundLayer } from './bound.js';
 import { majorVersion } from './dialects.js';
-import { isObj, parseModelConfig, refKey, unwrapConfig, type Graph, type TensorRef } from './graph.js';
+import { parseModelConfig, refKey, unwrapConfig, type Graph, type TensorRef } from './graph.js';
 import { applyLayer, type RunContext } from './run-layer.js';
 import { fromTensor, toTensor, type Value } from './values.js';
 import { findBuiltinAttention, isSoftmax, type BuiltinAttention } from './builtin-attention.js';
@@ -302,4 +302,3 @@ function checkInput(v: Value, spec: { name: string; shape: (number | null)[] }, 
   return v;
 }
 
-export { isObj };

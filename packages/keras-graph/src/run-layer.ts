@@ -233,7 +233,7 @@ function bidirectional(b: BoundLayer, inputs: Value[], ctx: RunContext): Value[]
   // The backward layer is the inner layer with go_backwards flipped (Bidirectional.__init__),
   // unless the config holds its own backward_layer (which says go_backwards itself).
   const bw = rnn(b.backward!, [inputs[0]!, ...states.slice(half)], ctx, zero, !b.spec.backward);
-  let y = fw[0]!;
+  const y = fw[0]!;
   let yr = bw[0]!;
   if (returnSequences) yr = reverseTime(yr);
   const mask = returnSequences ? inputs[0]!.mask : undefined;
@@ -245,7 +245,6 @@ function bidirectional(b: BoundLayer, inputs: Value[], ctx: RunContext): Value[]
     if (!op[mode as string]) fail('UNSUPPORTED', `layer ${b.path}: merge_mode ${JSON.stringify(mode)} is not one Keras has`, { file: ctx.file, hint: 'Keras merges with concat, sum, mul, ave or None' });
     outs = [keepMask(elementwise(op[mode as string]!, [y, yr]) as Value, mask)];
   }
-  y = outs[0]!;
   if (b.inner!.spec.config.return_state === true) return [...outs, ...fw.slice(1), ...bw.slice(1)];
   return outs;
 }

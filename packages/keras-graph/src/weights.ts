@@ -5,7 +5,6 @@
 // `preprocess_weights_for_loading` for Keras 1 files, and tf.keras
 // keras/saving/hdf5_format.py `_convert_rnn_weights` for CuDNNGRU/CuDNNLSTM.
 import { fail, formatShape, toFloat32, type Tensor } from '@attnlens/core';
-import type { KerasWeight } from '@attnlens/keras';
 import type { LayerSpec } from './graph.js';
 import { size } from './values.js';
 
@@ -165,7 +164,7 @@ export interface CanonicalOptions {
 }
 
 /** A built-in layer's weights in canonical form, keyed by role (kernel, recurrent, bias, ...). */
-export function canonicalWeights(spec: LayerSpec, ws: NamedWeight[], inputDim: number | undefined, o: CanonicalOptions): Record<string, Weight> {
+export function canonicalWeights(spec: LayerSpec, ws: NamedWeight[], o: CanonicalOptions): Record<string, Weight> {
   const c = spec.config;
   const W = ws.map((w) => asWeight(w.tensor));
   const name = spec.name;
@@ -220,7 +219,6 @@ export function canonicalWeights(spec: LayerSpec, ws: NamedWeight[], inputDim: n
       return out;
     }
     default:
-      void inputDim;
       return {};
   }
 }
@@ -270,4 +268,3 @@ function flipTaps(k: Weight): Weight {
   return { shape: [K, ci, co], data: out };
 }
 
-export type { KerasWeight };
