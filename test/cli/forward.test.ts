@@ -205,3 +205,19 @@ describeReal('attention made of built-in layers, on a real model (xingxiaoxuan-a
     for (let i = 0; i < rows; i++) expect(Math.abs(m.weights.slice(i * cols, (i + 1) * cols).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
   });
 });
+
+describeReal('a weights-only real file runs with its to_json() architecture (yaokui2018-sentiment)', () => {
+  it('forward --config gives the model output; without it the error says to pass the config', async () => {
+    const R = (f: string) => real('yaokui2018-sentiment', f);
+    const ids = new Int32Array(2 * 100).map((_, i) => (i * 37) % 8307);
+    await writeNpyFile(p('yk-ids.npy'), tensor('int32', [2, 100], ids));
+    const r = cli(['forward', R('model_lstm.h5'), '--config', R('model_lstm.json'), '--inputs', p('yk-ids.npy'), '--out', p('yk.npy')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = await readNpyFile(p('yk.npy'));
+    expect(out.shape[0]).toBe(2);
+    expect(Array.from(toFloat64(out)).every(Number.isFinite)).toBe(true);
+    const bare = cli(['forward', R('model_lstm.h5'), '--inputs', p('yk-ids.npy'), '--out', p('yk2.npy')]);
+    expect(isCleanError(bare), bare.stderr).toBe(true);
+    expect(bare.stderr).toMatch(/weights only .* model\.to_json\(\)/);
+  });
+});
