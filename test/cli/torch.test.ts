@@ -155,5 +155,7 @@ describe('attnlens compute --model FILE.pt', () => {
     const r = cli(['compute', '--model', fx('att-unrecognised.pt'), '--inputs', fx('att-x.npy'), '--out', join(dir, 'u.npy')]);
     expect(isCleanError(r), r.stderr).toBe(true);
     expect(r.stderr).toMatch(/Bahdanau|MultiheadAttention/);
+    const named = cli(['compute', '--model', fx('att-unrecognised.pt'), '--layer', 'mha', '--inputs', fx('att-x.npy'), '--out', join(dir, 'u.npy')]);
+    expect(named.stderr).toMatch(/layer mha looks like attention but attnlens cannot recompute it: nn.MultiheadAttention.*hint: attnlens recomputes a Linear\(H, 1\) score head/);
   });
 });

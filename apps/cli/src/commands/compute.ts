@@ -291,6 +291,12 @@ function lastDim(t: Tensor): number {
  * are the layers whose input size fits, then the one nested in a wrapper (a HAN's word
  * attention sits inside TimeDistributed) is the word level.
  */
+/** What compute can recompute, for hints, per framework. */
+const RECOMPUTES: Record<ModelSource['framework'], string> = {
+  keras: 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention',
+  pytorch: 'attnlens recomputes a Linear(H, 1) score head, Linear(H, A) with a context Linear(A, 1), and W/b/u parameters (tanh(x·W + b)·u)',
+};
+
 function pickLayers(kf: ModelSource, layer: string | undefined, sentenceLayer: string | undefined, hierF?: { word: number; sentence: number }): { word: ModelAttention; sentence?: ModelAttention } {
   const all = kf.attentionLayers;
   const find = (name: string, flag: string): ModelAttention => {
@@ -300,7 +306,7 @@ function pickLayers(kf: ModelSource, layer: string | undefined, sentenceLayer: s
     const inner = all.filter((i) => i.layer.split('/').pop() === name);
     if (inner.length === 1) return inner[0]!;
     const un = kf.unrecognisedAttention.find((u) => u.layer === name);
-    if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention' });
+    if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: RECOMPUTES[kf.framework] });
     kf.layer(name); // NOT_FOUND listing the layer names when there is no such layer
     return fail('NOT_FOUND', `layer ${name} (${flag}) is not an attention layer attnlens can recompute`, {
       file: kf.path,
@@ -312,7 +318,7 @@ function pickLayers(kf: ModelSource, layer: string | undefined, sentenceLayer: s
     const why = kf.unrecognisedAttention.map((u) => `${u.layer}: ${u.reason}`).join('; ');
     return fail('NOT_FOUND', `has no attention layer attnlens can recompute${why ? ` (${why})` : ''}`, {
       file: kf.path,
-      hint: why ? 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention' : `it has layers ${kf.layers.map((l) => l.name).join(', ')}; pass bare arrays with --weights if the attention layer is one of them`,
+      hint: why ? RECOMPUTES[kf.framework] : `it has layers ${kf.layers.map((l) => l.name).join(', ')}; pass bare arrays with --weights if the attention layer is one of them`,
     });
   };
   const ambiguous = (flag: string, candidates: ModelAttention[]): never =>
