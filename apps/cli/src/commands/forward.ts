@@ -15,9 +15,11 @@ import {
 import { loadVocabulary, readTextFile } from '@attnlens/text/node';
 import type { Normalisation, Variant } from '@attnlens/attention';
 import { interruptSignal } from '../batch/interrupt.js';
+import { ALLOW_EXTERNAL_HELP } from '../input.js';
 
 interface ForwardOpts {
   inputs: string;
+  allowExternal?: string;
   layer?: string;
   config?: string;
   out: string;
@@ -33,11 +35,12 @@ export function registerForward(program: Command): void {
     .option('--layer <name>', 'the layer whose output to write (default: the model\'s first output); nested: outer/inner, or the inner name when unique')
     .option('--config <model.json>', 'the architecture, as model.to_json() wrote it (for a weights-only file)')
     .option('--batch-size <n>', 'samples per batch (default 256)')
+    .option('--allow-external <dir>', ALLOW_EXTERNAL_HELP)
     .requiredOption('--out <OUT.npy>', 'where to write the output, float32')
     .action(async (file: string, o: ForwardOpts) => {
       if (!/\.npy$/i.test(o.out)) fail('BAD_ARGUMENT', `forward writes a float32 .npy, and ${basename(o.out)} is not named *.npy`, { file: o.out, hint: 'name the output OUT.npy' });
       const stop = interruptSignal(true);
-      const kf = await openKeras(file);
+      const kf = await openKeras(file, external(o.allowExternal));
       try {
         const model = await modelOf(kf, o.config);
         const sources = await npyRows(splitList(o.inputs));
@@ -54,6 +57,7 @@ export function registerForward(program: Command): void {
     });
 }
 
+const external = (dir: string | undefined) => (dir !== undefined ? { allowExternal: dir } : {});
 const splitList = (s: string) => s.split(',').map((p) => p.trim()).filter((p) => p !== '');
 
 function batchSize(v: string | undefined): { batchSize?: number } {
@@ -71,6 +75,7 @@ async function modelOf(kf: KerasFile, config: string | undefined): Promise<Keras
 /** The options of `compute` that the forward path reads. */
 export interface ForwardComputeOpts {
   model?: string;
+  allowExternal?: string;
   layer?: string;
   sentenceLayer?: string;
   config?: string;
@@ -102,7 +107,7 @@ export async function computeForward(o: ForwardComputeOpts, v: { variant?: Varia
   if (o.tokenizer && !o.text) fail('BAD_ARGUMENT', '--tokenizer turns --text into ids; give --text FILE too');
   if (/\.npy$/i.test(o.out)) fail('BAD_ARGUMENT', 'attention from the model\'s inputs is written as documents', { file: o.out, hint: 'name the output *.attn.pb or *.attn.json' });
   const stop = interruptSignal(true);
-  const kf = await openKeras(o.model);
+  const kf = await openKeras(o.model, external(o.allowExternal));
   try {
     const model = await modelOf(kf, o.config);
     const plan = planAttention(kf, model, { ...(o.layer ? { layer: o.layer } : {}), ...(o.sentenceLayer ? { sentenceLayer: o.sentenceLayer } : {}) });
