@@ -692,11 +692,73 @@ def keras3_legacy():
     c.done(file="model.h5")
 
 
+# --------------------------------------------------------------------------- Keras 3 .keras, a nested model
+def keras3_nested():
+    """Keras 3.4 .keras HAN-like: TimeDistributed(Functional(Embedding(mask_zero) → GRU → Dense)) over
+    (N, S, T) ids → GlobalAveragePooling1D → Dense. model.weights.h5 keeps the inner model's layers as
+    layers/time_distributed/layer/layers/<snake class>/..., stored in name order (dense, embedding,
+    gru), not config order: only the group names tell which weights are whose."""
+    c = Case("keras3-nested")
+    V, E, U, D, S, T = 8, 3, 2, 3, 3, 4
+    emb = vals(V, E)
+    gw = [vals(E, 3 * U), vals(U, 3 * U), vals(2, 3 * U)]
+    dW, db = vals(U, D), vals(D)
+    oW, ob = vals(D, 1), vals(1)
+    kt = lambda name, shape: {"class_name": "__keras_tensor__", "config": {"shape": shape, "dtype": "float32", "keras_history": [name, 0, 0]}}
+    L = lambda cls, name, args, **cfg: {"module": "keras.layers", "class_name": cls, "config": dict(cfg, name=name, trainable=True),
+                                        "registered_name": None, "name": name, "inbound_nodes": [{"args": args, "kwargs": {}}] if args else []}
+    inner = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional", "config": {"name": "encoder", "trainable": True, "layers": [
+        L("InputLayer", "words", None, batch_shape=[None, T], dtype="int32"),
+        L("Embedding", "embedding", [kt("words", [None, T])], input_dim=V, output_dim=E, mask_zero=True),
+        L("GRU", "gru", [kt("embedding", [None, T, E])], units=U, activation="tanh", recurrent_activation="sigmoid", use_bias=True, reset_after=True, return_sequences=False),
+        L("Dense", "dense", [kt("gru", [None, U])], units=D, activation="relu", use_bias=True),
+    ], "input_layers": [["words", 0, 0]], "output_layers": [["dense", 0, 0]]}}
+    layers = [
+        L("InputLayer", "doc", None, batch_shape=[None, S, T], dtype="int32"),
+        L("TimeDistributed", "time_distributed", [kt("doc", [None, S, T])], layer=inner),
+        L("GlobalAveragePooling1D", "pool", [kt("time_distributed", [None, S, D])], data_format="channels_last", keepdims=False),
+        L("Dense", "out", [kt("pool", [None, D])], units=1, activation="sigmoid", use_bias=True),
+    ]
+    config = {"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": "han", "trainable": True, "layers": layers,
+              "input_layers": [["doc", 0, 0]], "output_layers": [["out", 0, 0]]}, "registered_name": "Functional"}
+    bio = io.BytesIO()
+    with h5py.File(bio, "w") as f:
+        def var(group, arrays):
+            g = (f.require_group(group) if group else f).require_group("vars")
+            for i, a in enumerate(arrays):
+                g.create_dataset(str(i), data=a)
+        var("layers/input_layer", [])
+        var("layers/time_distributed", [])
+        var("layers/time_distributed/layer", [])
+        var("layers/time_distributed/layer/layers/input_layer", [])
+        var("layers/time_distributed/layer/layers/embedding", [emb])
+        var("layers/time_distributed/layer/layers/gru", [])
+        var("layers/time_distributed/layer/layers/gru/cell", gw)
+        var("layers/time_distributed/layer/layers/dense", [dW, db])
+        var("layers/global_average_pooling1d", [])
+        var("layers/dense", [oW, ob])
+        var("", [])
+    with zipfile.ZipFile(os.path.join(c.dir, "model.keras"), "w") as z:
+        z.writestr("metadata.json", json.dumps({"keras_version": "3.4.1", "date_saved": "2026-12-01@10:00:00"}))
+        z.writestr("config.json", json.dumps(config))
+        z.writestr("model.weights.h5", bio.getvalue())
+    N = 2
+    ids = RNG.integers(1, V, (N, S, T)).astype(np.int32)
+    ids[0, 1, 2:] = 0
+    c.input(ids)
+    flat = ids.reshape(N * S, T)
+    h, _ = K.rnn("gru", K.embedding(flat, f64(emb)), flat != 0, *map(f64, gw), U, reset_after=True)
+    enc = K.dense(h, f64(dW), f64(db), "relu").reshape(N, S, D)
+    c.tap("time_distributed/gru", "output", h.reshape(N, S, U))
+    c.tap("out", "output", K.dense(enc.mean(1), f64(oW), f64(ob), "sigmoid"))
+    c.done(file="model.keras")
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_cudnn, tfkeras_shared, keras3_zip, keras3_legacy):
+    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_cudnn, tfkeras_shared, keras3_zip, keras3_legacy, keras3_nested):
         make()
     print("wrote", OUT)
 

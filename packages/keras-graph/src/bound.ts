@@ -114,7 +114,8 @@ export function bindGraph(graph: Graph, nestedWeights: KerasWeight[] | undefined
   const layers = new Map<string, BoundLayer>();
   const specs = [...graph.layers.values()];
   let split: KerasWeight[][] | undefined;
-  if (nestedWeights) {
+  if (nestedWeights && nestedWeights.some((w) => /(^|\/)vars\//.test(w.name))) split = keras3Split(graph, specs, nestedWeights);
+  else if (nestedWeights) {
     split = splitAmong(specs.map((spec) => ({ spec, count: weightCount(spec, ctx.kerasMajor) })), nestedWeights, prefix ?? graph.name, ctx.file.path);
   }
   specs.forEach((spec, k) => {
@@ -123,6 +124,39 @@ export function bindGraph(graph: Graph, nestedWeights: KerasWeight[] | undefined
     layers.set(spec.name, bindLayer(spec, path, ws, ctx));
   });
   return { graph, layers };
+}
+
+/**
+ * keras.src.utils.naming.to_snake_case, which names a Keras 3 container's layer groups.
+ * TODO: the same as @attnlens/keras's model-config toSnakeCase / keras3LayerGroups, which its
+ * entry does not export; use those once it does.
+ */
+function toSnakeCase(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_]+/gu, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * A nested model's weights in a Keras 3 file: its layers' groups are layers/<snake class>[_k]
+ * (K3 saving_lib `_save_container_state`, uniquified in config order; a Sequential leaves its
+ * InputLayer out), and the groups are stored in name order, not config order.
+ */
+function keras3Split(graph: Graph, specs: LayerSpec[], ws: KerasWeight[]): KerasWeight[][] {
+  const used = new Map<string, number>();
+  return specs.map((spec) => {
+    if (graph.sequential && spec.className === 'InputLayer') return [];
+    let key = toSnakeCase(spec.originalClassName);
+    const n = used.get(key);
+    used.set(key, (n ?? -1) + 1);
+    if (n !== undefined) key = `${key}_${n + 1}`;
+    // This layer's group is the first layers/<key>/ of the name; below it, names are made relative
+    // so a model nested in it sees its own layers/... groups.
+    const out: KerasWeight[] = [];
+    for (const w of ws) {
+      const m = /(^|\/)layers\/([^/]+)\//.exec(w.name);
+      if (m && m[2] === key) out.push({ ...w, name: w.name.slice(m.index + m[0].length) });
+    }
+    return out;
+  });
 }
 
 function topLevelWeights(ctx: BindContext, spec: LayerSpec): KerasWeight[] {

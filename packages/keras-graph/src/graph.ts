@@ -54,6 +54,8 @@ export interface Graph {
   inputs: TensorRef[];
   outputs: TensorRef[];
   inputSpecs: GraphInput[];
+  /** A Sequential model (its InputLayer, explicit or implied, is not one of its Keras 3 layers). */
+  sequential: boolean;
 }
 
 const MODEL_CLASSES = new Set(['Model', 'Functional', 'Sequential']);
@@ -176,7 +178,7 @@ function parseSequential(entry: Json, version: string | undefined, file: string 
   }
   if (!inputName || !prev || !spec) bad('the Sequential model has no layers', file);
   const name = isObj(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : 'sequential';
-  return { name, layers, nodes, inputs: [{ layer: inputName, node: 0, index: 0 }], outputs: [prev], inputSpecs: [spec] };
+  return { name, layers, nodes, inputs: [{ layer: inputName, node: 0, index: 0 }], outputs: [prev], inputSpecs: [spec], sequential: true };
 }
 
 /** [name, node, tensor] (Keras 1/2 lists) → a ref. */
@@ -233,7 +235,7 @@ function parseFunctional(entry: Json, version: string | undefined, file: string 
   for (const r of [...inputs, ...outputs]) if (!layers.has(r.layer)) bad(`the model's inputs or outputs name ${r.layer}, which is not one of its layers`, file);
   const inputSpecs = inputs.map((r) => inputSpec(r.layer, layers.get(r.layer)!.config));
   const name = typeof cfg.name === 'string' ? cfg.name : 'model';
-  return { name, layers, nodes: topoSort(pending, layers, inputs, file), inputs, outputs, inputSpecs };
+  return { name, layers, nodes: topoSort(pending, layers, inputs, file), inputs, outputs, inputSpecs, sequential: false };
 }
 
 /** Order the calls so every node comes after the nodes it reads (configs list layers, not calls, in order). */
