@@ -218,6 +218,18 @@ open(path('bad-header-json.safetensors'), 'wb').write(struct.pack('<Q', len(bad_
 write_safetensors('bad-offsets.safetensors', {'w': ('F32', [4, 4], np.ones(4, '<f4').tobytes())})  # 16 bytes for 64
 write_safetensors('bad-dtype.safetensors', {'w': ('C64', [1], b'\0' * 8)})
 
+
+def overlap(d):  # the second tensor's data_offsets moved onto the first's bytes
+    n = struct.unpack('<Q', d[:8])[0]
+    h = json.loads(d[8:8 + n])
+    h['b']['data_offsets'] = [0, 16]
+    hb = json.dumps(h).encode()
+    hb += b' ' * (-len(hb) % 8)
+    return struct.pack('<Q', len(hb)) + hb + d[8 + n:]
+
+
+write_safetensors('bad-overlap.safetensors', {'a': ('F32', [4], np.ones(4, '<f4').tobytes()), 'b': ('F32', [4], np.ones(4, '<f4').tobytes())}, mangle=overlap)
+
 # ---- damaged torch files ------------------------------------------------------------------
 full = open(path('layouts-zip.pt'), 'rb').read()
 open(path('truncated-zip.pt'), 'wb').write(full[:len(full) // 2])

@@ -1,7 +1,9 @@
 // What each global a checkpoint's pickle may name becomes (the unpickler's only way to
-// build anything but plain values). The list is torch's own: torch/_utils.py
-// (_rebuild_tensor_v2, _rebuild_parameter...), torch/storage.py (the typed storages),
-// torch/_tensor.py (_rebuild_from_type_v2), as netron's source/pytorch.js registers them.
+// build anything but plain values). The list follows torch's own weights_only unpickler
+// (torch/_weights_only_unpickler.py: `_tensor_rebuild_functions`, the storage classes,
+// OrderedDict, _codecs.encode) and what netron's source/pytorch.js registers; the functions
+// are torch/_utils.py's (_rebuild_tensor_v2/v3, _rebuild_parameter) and torch/_tensor.py's
+// (_rebuild_from_type_v2), reimplemented here as plain data.
 // Harmless foreign objects become opaque placeholders that keep their state (so the
 // tensors inside still load); everything else is refused, naming the global.
 import { fail, shapeSize } from '@attnlens/core';

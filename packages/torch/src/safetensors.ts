@@ -57,9 +57,24 @@ export async function openSafetensors(src: ByteSource): Promise<Safetensors> {
     ranges.set(name, [dataStart + b, e - b]);
     tensors.push({ name, dtype, shape, strides: cStrides(shape), storageOffset: 0, storage: name, storageNumel: shapeSize(shape), location: 'cpu', parameter: false });
   }
+  checkCoverage(ranges, dataStart, src.size, bad);
   const storages: StorageAccess = {
     byteLength: (key) => ranges.get(key)?.[1] ?? 0,
     read: (key, off, len) => src.read(ranges.get(key)![0] + off, len),
   };
   return { tensors, ...(metadata ? { metadata } : {}), headerBytes: n, storages };
+}
+
+/**
+ * The tensors must tile the byte buffer exactly, no hole, no overlap, nothing after
+ * (tensor.rs `validate`: MetadataIncompleteBuffer): anything else is not a file safetensors wrote.
+ */
+function checkCoverage(ranges: Map<string, [number, number]>, dataStart: number, size: number, bad: (m: string) => never): void {
+  const sorted = [...ranges].filter(([, [, n]]) => n > 0).sort((a, b) => a[1][0] - b[1][0]);
+  let at = dataStart;
+  for (const [name, [start, n]] of sorted) {
+    if (start !== at) bad(start > at ? `has a hole in its data before tensor ${name} (bytes ${at}..${start})` : `has tensor ${name} overlapping the one before it at byte ${start}`);
+    at = start + n;
+  }
+  if (at !== size) bad(`has ${size - at} bytes after its last tensor`);
 }
