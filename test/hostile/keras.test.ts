@@ -53,7 +53,7 @@ describe('HDF5 external raw storage (h5py external=[("/etc/passwd", 0, 64)])', (
   it('is refused even when another folder is allowed', async () => {
     expect((await error(() => readKernel(fx('external-storage.h5'), { allowExternal: FIX }))).code).toBe('NOT_ALLOWED');
   });
-  it('the CLI: extract and compute refuse with one line and exit 1', () => {
+  it('the CLI: extract refuses with one line and exit 1, writing nothing', () => {
     const r = cli(['extract', fx('external-storage.h5'), '--array', KERNEL, '--out', join(dir, 'p.npy')]);
     expect(isCleanError(r)).toBe(true);
     expect(r.code).toBe(1);
@@ -67,6 +67,14 @@ describe('HDF5 external links', () => {
     const e = await error(() => openKeras(fx('external-link.h5')));
     expect(e.code).toBe('NOT_ALLOWED');
     expect(e.message).toContain('/dense/dense/kernel:0 is an HDF5 external link to /w in another file, /etc/attnlens-target.h5');
+  });
+});
+
+describe('HDF5 virtual datasets', () => {
+  it('whose source is another file are refused when read, naming the source', async () => {
+    const e = await error(() => readKernel(fx('virtual.h5')));
+    expect(e.code).toBe('NOT_ALLOWED');
+    expect(e.message).toContain('would read another file, /etc/attnlens-vds-source.h5');
   });
 });
 

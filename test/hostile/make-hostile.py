@@ -6,6 +6,7 @@ Run with Debian's Python (numpy, h5py): /usr/bin/python3 make-hostile.py DIR
     external-storage.h5   Keras weights whose kernel is stored in /etc/passwd (HDF5 external raw storage, H5O_EFL)
     external-link.h5      Keras weights whose kernel is an external link to /etc/attnlens-target.h5:/w
     external-allowed.h5   Keras weights whose kernel is stored in data.bin (relative: read from the working directory)
+    virtual.h5            Keras weights whose kernel is a virtual dataset of /etc/attnlens-vds-source.h5:/w
     data.bin              the 64 bytes external-allowed.h5 keeps its dataset in
     unwritten-chunked.h5  a Keras weights file whose kernel is chunked, 1.5 GB logical, never written
     gzip-zeros.h5         a Keras weights file whose kernel is 16384 x 16384 uint8 zeros, gzip
@@ -45,6 +46,13 @@ def main(out):
     with h5py.File(p('external-link.h5'), 'a') as f:
         del f['dense/dense/kernel:0']
         f['dense/dense/kernel:0'] = h5py.ExternalLink('/etc/attnlens-target.h5', '/w')
+    # A virtual dataset whose source is another HDF5 file (HDF5 opens it while reading).
+    keras_legacy(p('virtual.h5'), dict(data=np.zeros(1, 'f4')))
+    layout = h5py.VirtualLayout(shape=(4,), dtype='f4')
+    layout[:] = h5py.VirtualSource('/etc/attnlens-vds-source.h5', '/w', shape=(4,))
+    with h5py.File(p('virtual.h5'), 'a') as f:
+        del f['dense/dense/kernel:0']
+        f['dense/dense'].create_virtual_dataset('kernel:0', layout, fillvalue=0)
     with open(p('data.bin'), 'wb') as fh:
         fh.write(np.arange(16, dtype='<f4').tobytes())
     # A relative name, which HDF5 resolves against the working directory (the test runs there).
