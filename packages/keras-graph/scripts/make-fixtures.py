@@ -164,7 +164,8 @@ def keras1_sequential():
 
 # --------------------------------------------------------------------------- Keras 2 HAN
 def keras2_han():
-    """Keras 2.2.4 HAN: TimeDistributed(Model(Embedding(mask_zero) → Bidirectional(GRU) → AttLayer))
+    """Keras 2.2.4 HAN: TimeDistributed(Model(Embedding(mask_zero, frozen) → Bidirectional(GRU) → AttLayer
+    with unnamed Variable:0 weights, as richliao's))
     over (N, S, T) ids, then Bidirectional(GRU) → AttLayer → Dense(softmax). Masked word steps
     carry the previous output: multi-backend Keras 2.2's Bidirectional does not force
     zero_output_for_mask (tf.keras and Keras 3 do; see tfkeras-shared and keras3-zip)."""
@@ -180,7 +181,7 @@ def keras2_han():
     dW, db = vals(2 * U, C), vals(C)
     enc_layers = [
         layer2("InputLayer", "input_1", [], batch_input_shape=[None, T], dtype="int32", sparse=False),
-        layer2("Embedding", "embedding_1", node("input_1"), input_dim=V, output_dim=E, mask_zero=True, input_length=T),
+        layer2("Embedding", "embedding_1", node("input_1"), input_dim=V, output_dim=E, mask_zero=True, input_length=T, trainable=False),
         layer2("Bidirectional", "bidirectional_1", node("embedding_1"), layer=gru_cfg("gru_1", U, return_sequences=True), merge_mode="concat"),
         layer2("AttLayer", "att_layer_1", node("bidirectional_1")),
     ]
@@ -196,8 +197,10 @@ def keras2_han():
     gw = lambda p, g, w: [("%s/%s_%s/%s:0" % (p, d, g, n), a) for d, ws in (("forward", w[0]), ("backward", w[1])) for n, a in zip(("kernel", "recurrent_kernel", "bias"), ws)]
     weights = [
         ("input_2", []),
-        ("time_distributed_1", [("embedding_1/embeddings:0", emb)] + gw("bidirectional_1", "gru_1", (wf, wb))
-         + [("att_layer_1/W:0", aW), ("att_layer_1/b:0", ab), ("att_layer_1/u:0", au)]),
+        # A nested model lists every layer's trainable weights, then the non-trainable ones
+        # (Network.weights): the frozen Embedding's table comes last; AttLayer's are unnamed.
+        ("time_distributed_1", gw("bidirectional_1", "gru_1", (wf, wb))
+         + [("Variable:0", aW), ("Variable_1:0", ab), ("Variable_2:0", au)] + [("embedding_1/embeddings:0", emb)]),
         ("bidirectional_2", gw("bidirectional_2", "gru_2", (sf, sb))),
         ("att_layer_2", [("att_layer_2/W:0", sW), ("att_layer_2/b:0", sbias), ("att_layer_2/u:0", su)]),
         ("dense_1", [("dense_1/kernel:0", dW), ("dense_1/bias:0", db)]),

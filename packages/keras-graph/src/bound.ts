@@ -1,6 +1,6 @@
 // A graph with each layer bound to its canonical weights and told whether it can run.
 import { fail, type Tensor } from '@attnlens/core';
-import type { AttentionLayerInfo, KerasFile, KerasWeight, UnrecognisedAttention } from '@attnlens/keras';
+import { classifyAttention, type AttentionLayerInfo, type KerasFile, type KerasWeight, type UnrecognisedAttention } from '@attnlens/keras';
 import type { Graph, LayerSpec } from './graph.js';
 import { canonicalWeights, splitAmong, weightCount, type NamedWeight, type Weight } from './weights.js';
 
@@ -76,7 +76,7 @@ export function bindLayer(spec: LayerSpec, path: string, ws: KerasWeight[], ctx:
     return b;
   }
   // A custom layer may share its class name with a built-in (mschongchulshin's `Attention`): the file's weights tell them apart.
-  if (!b.runnable || (spec.className === 'Attention' && findAttention(ctx.file, path))) return bindCustom(b, ctx);
+  if (!b.runnable || (spec.className === 'Attention' && findAttention(ctx.file, path))) return bindCustom(b, ws, ctx);
   b.weights = canonicalWeights(spec, named(ctx.file, ws), { kerasMajor: ctx.kerasMajor, backend: ctx.backend, file: f });
   return b;
 }
@@ -91,12 +91,28 @@ function splitBidirectional(spec: LayerSpec, ws: KerasWeight[], ctx: BindContext
   return [ws.slice(0, half), ws.slice(half)];
 }
 
-function bindCustom(b: BoundLayer, ctx: BindContext): BoundLayer {
+/**
+ * The file's attention layer at this path, or, for a layer the file's own scan could not isolate
+ * (a nested layer with unnamed `Variable:0` weights), its weights as this layer's split gave them,
+ * classified the same way.
+ */
+function attentionOf(file: KerasFile, path: string, spec: LayerSpec, ws: KerasWeight[]): AttentionLayerInfo | { unrecognised: string } | undefined {
+  const info = findAttention(file, path);
+  if (info || !ws.length) return info;
+  return classifyAttention({ name: path, className: spec.originalClassName, weights: ws }, file.backend, {
+    ...(file.modelConfig !== undefined ? { modelConfig: file.modelConfig } : {}),
+    ...(file.kerasVersion ? { kerasVersion: file.kerasVersion } : {}),
+    layers: file.layers,
+  });
+}
+
+function bindCustom(b: BoundLayer, ws: KerasWeight[], ctx: BindContext): BoundLayer {
   const { spec, path } = b;
   if (spec.className === 'Lambda') {
     return { ...b, reason: 'a Lambda layer holds Python code (marshalled bytecode), which cannot be run outside Python' };
   }
-  const info = findAttention(ctx.file, path);
+  const found = attentionOf(ctx.file, path, spec, ws);
+  const info = found && !('unrecognised' in found) ? found : undefined;
   if (info) {
     const read = (p?: string) => (p ? ctx.file.readWeight(p) : undefined);
     const W = read(info.weights.W)!;
@@ -104,7 +120,7 @@ function bindCustom(b: BoundLayer, ctx: BindContext): BoundLayer {
     const u = read(info.weights.u);
     return { ...b, runnable: true, attention: { info, W, ...(bias ? { b: bias } : {}), ...(u ? { u } : {}) } };
   }
-  const odd = findUnrecognised(ctx.file, path);
+  const odd = findUnrecognised(ctx.file, path) ?? (found && 'unrecognised' in found ? { reason: found.unrecognised } : undefined);
   if (odd) return { ...b, reason: `an attention layer of class ${spec.originalClassName} that the engine cannot recompute yet: ${odd.reason}` };
   return { ...b, reason: `${spec.originalClassName} is a custom class, and its code is not in the file` };
 }

@@ -61,32 +61,42 @@ const WEIGHTLESS = new Set([
   'RepeatVector', 'Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot', 'Merge', 'Lambda',
 ]);
 
+/** Does a weight name say it belongs to `layer` (`embedding_1/embeddings:0`, Keras 1 `dense_1_W`)? */
+function namesLayer(weight: string, layer: string): boolean {
+  const first = weight.split('/')[0]!;
+  return first === layer || (!weight.includes('/') && weight.startsWith(`${layer}_`));
+}
+
 /**
- * Split a wrapper's or nested model's weights among its parts, in Keras's order (a wrapper's
- * weights are its inner layer's; Bidirectional's are the forward layer's then the backward's;
- * a nested model's are its layers' in config order). A part whose count only the file knows
- * takes the weights that name it, or, when it is the only such part, whatever is left.
+ * Split a nested model's weights among its layers. Keras lists a model's weights as every
+ * layer's trainable weights, then every layer's non-trainable ones (Network.weights =
+ * trainable_weights + non_trainable_weights), so a frozen Embedding's table or a
+ * BatchNormalization's moving statistics come after all the others: a weight goes to the layer
+ * its name names; the unnamed rest (`Variable:0`) go, in order, to the layers still short of
+ * the count their class needs, and a layer whose count only the file knows takes what is left.
  */
 export function splitAmong<T extends { name: string }>(parts: { spec: LayerSpec; count: number | undefined }[], weights: T[], owner: string, file?: string): T[][] {
-  const unknown = parts.filter((p) => p.count === undefined);
-  const known = parts.reduce((n, p) => n + (p.count ?? 0), 0);
-  const out: T[][] = [];
-  let at = 0;
-  for (const p of parts) {
-    let n = p.count;
-    if (n === undefined) {
-      const named = weights.slice(at).filter((w) => w.name.split('/').some((s) => s === p.spec.name || s.startsWith(`${p.spec.name}_`)));
-      n = named.length || (unknown.length === 1 ? weights.length - known : 0);
-    }
-    if (at + n > weights.length) {
-      fail('CORRUPT', `layer ${owner} holds ${weights.length} weights, fewer than its layers need (${p.spec.name} needs ${n} from the ${at + 1}th)`, {
+  const claimed = new Set<T>();
+  const out = parts.map((p) => {
+    const mine = weights.filter((w) => !claimed.has(w) && namesLayer(w.name, p.spec.name));
+    mine.forEach((w) => claimed.add(w));
+    return mine;
+  });
+  let rest = weights.filter((w) => !claimed.has(w));
+  parts.forEach((p, k) => {
+    if (p.count === undefined || out[k]!.length >= p.count) return;
+    const need = p.count - out[k]!.length;
+    if (rest.length < need) {
+      fail('CORRUPT', `layer ${owner} holds ${weights.length} weights, fewer than its layers need (${p.spec.name} needs ${p.count})`, {
         file,
         hint: 'the weights do not belong to this architecture; check the config passed with the file',
       });
     }
-    out.push(weights.slice(at, at + n));
-    at += n;
-  }
+    out[k] = [...out[k]!, ...rest.slice(0, need)];
+    rest = rest.slice(need);
+  });
+  const open = parts.map((p, k) => (p.count === undefined && out[k]!.length === 0 ? k : -1)).filter((k) => k >= 0);
+  if (open.length === 1) out[open[0]!] = rest;
   return out;
 }
 
