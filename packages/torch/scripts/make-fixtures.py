@@ -86,9 +86,9 @@ torch.save(layouts, buf)  # folder 'archive/'
 open(path('layouts-archive.pt'), 'wb').write(buf.getvalue())
 
 
-def rewrite_zip(src, dst, rename=None, extra=(), transform=None, drop=()):
+def rewrite_zip(src, dst, rename=None, extra=(), transform=None, drop=(), method=zipfile.ZIP_STORED):
     """Copy a torch zip, renaming its top folder, adding entries, changing entry bytes (stored, as torch writes)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w', zipfile.ZIP_STORED) as zout:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w', method) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
             top, rest = info.filename.split('/', 1)
@@ -106,6 +106,13 @@ def rewrite_zip(src, dst, rename=None, extra=(), transform=None, drop=()):
 rewrite_zip(path('layouts-zip.pt'), path('layouts-v2.pt'), rename='renamed_model', extra=[
     ('.format_version', b'1'), ('.storage_alignment', b'64'), ('byteorder', b'little'), ('.data/serialization_id', b'1234567890'),
 ])
+
+# A repacked archive (`zip -r`): every entry deflated.
+rewrite_zip(path('layouts-zip.pt'), path('layouts-deflated.pt'), method=zipfile.ZIP_DEFLATED)
+
+# A TorchScript archive (torch.jit.save): code/ and compiled classes, refused.
+with torch.random.fork_rng():  # the fixtures after this one keep their random values
+    torch.jit.save(torch.jit.script(nn.Linear(2, 1)), path('torchscript.pt'))
 
 # A big-endian writer: every storage of a float32-only state_dict byte-swapped, byteorder 'big'.
 be = collections.OrderedDict(w=torch.randn(2, 3), b=torch.randn(3))

@@ -12,6 +12,7 @@ describe.each([
   ['layouts-zip.pt', 'torch-zip', 'folder "layouts-zip/"'],
   ['layouts-archive.pt', 'torch-zip', 'folder "archive/"'],
   ['layouts-v2.pt', 'torch-zip', '.storage_alignment 64'],
+  ['layouts-deflated.pt', 'torch-zip', 'folder "layouts-zip/"'],
   ['layouts-legacy.pt', 'torch-legacy', 'pickles of protocol 1001, little-endian'],
 ])('%s', (file, format, detail) => {
   it(`is ${format} and every tensor has torch's dtype, shape and values (offsets, strides, shared storages)`, async () => {

@@ -37,6 +37,7 @@ describe('damaged files', () => {
     ['bad-offsets.safetensors', 'CORRUPT', /needs 64 bytes but its data_offsets span 16/],
     ['bad-dtype.safetensors', 'UNSUPPORTED', /dtype C64/],
     ['bad-overlap.safetensors', 'CORRUPT', /tensor b overlapping the one before it/],
+    ['torchscript.pt', 'UNSUPPORTED', /TorchScript archive/],
   ])('%s: %s', async (file, code, message) => {
     const e = await errorOf(openTorchFile(fixture(file)));
     expect(e.code).toBe(code);
