@@ -6,7 +6,7 @@ export { maskFromLengths, maskFromArray, masksFromIds, checkMask, sliceMask, val
 export type { Mask } from './mask.js';
 export { KERAS_EPSILON, normaliseScores } from './normalise.js';
 export { computeAttention, computeScores, computeBlock, sequenceLayout, scorerFor, floatData } from './compute.js';
-export type { Backend, ComputeOptions, SequenceLayout } from './compute.js';
+export type { Backend, ComputeOptions, PrecisionOption, SequenceLayout } from './compute.js';
 export { wasmSimdAvailable, wasmRelaxedSimdAvailable } from './scores-wasm.js';
 export type { Scorer } from './scores-js.js';
 export { parseTokens, parseSentenceTokens, alignTokens } from './tokens.js';

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { fail, itemSize, shapeSize, tensor, type DType, type Tensor } from '@attnlens/core';
 import { sniffFile } from '@attnlens/core/node';
 import { createNpyWriter, loadArray, openNpy, type NpyReader } from '@attnlens/npy/node';
-import { computeBlock, floatData, sequenceLayout, type Backend } from './compute.js';
+import { computeBlock, floatData, sequenceLayout, type Backend, type PrecisionOption } from './compute.js';
 import { checkMask, sliceMask, type Mask } from './mask.js';
 import type { Kernel } from './variants.js';
 import { WorkerPool } from './worker-pool.js';
@@ -24,6 +24,8 @@ export interface ComputeFileOptions {
   /** Bytes of X per block sent to a worker; default 4 MiB. */
   chunkBytes?: number;
   backend?: Backend;
+  /** See ComputeOptions.precision. */
+  precision?: PrecisionOption;
   warn?: (message: string) => void;
   /** Stop between blocks: chunks() then throws INTERRUPTED (writers remove their temporary files). */
   signal?: AbortSignal;
@@ -121,7 +123,7 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
 
     async function* chunks(): AsyncGenerator<AttentionChunk, void, undefined> {
       if (closed) fail('BAD_ARGUMENT', 'chunks() after close()', { file });
-      if (poolSize && !pool) pool = new WorkerPool(poolSize, k, opts.backend ?? 'auto', file);
+      if (poolSize && !pool) pool = new WorkerPool(poolSize, k, { backend: opts.backend ?? 'auto', precision: opts.precision ?? 'auto' }, file);
       const inFlight: { head: AttentionChunkHead; weights: Promise<Float32Array> }[] = [];
       const limit = pool ? 2 * pool.size : 1;
       let row = 0;
@@ -141,7 +143,7 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
             } else {
               const out = new Float32Array(count * T * P);
               try {
-                computeBlock(k, floatData(x.dtype, x.data), start, count, T, xShape, mask, out, 0, { file, backend: opts.backend });
+                computeBlock(k, floatData(x.dtype, x.data), start, count, T, xShape, mask, out, 0, { file, backend: opts.backend, precision: opts.precision });
                 weights = Promise.resolve(out);
               } catch (e) {
                 weights = Promise.reject(e);

@@ -1,7 +1,12 @@
-// The score kernel s = tanh(X·M + b)·u as WebAssembly SIMD (f64x2), generated at run
-// time by wasm-assembler.ts. Float64 throughout: float32 X is widened as it is copied
-// in (exact, and each float32 product is exact in float64), register-blocked: RB rows of X times 2·CB attention units per pass over
-// F, with M packed in panels of 2·CB contiguous columns so every load is sequential.
+// The score kernel s = tanh(X·M + b)·u as WebAssembly SIMD, generated at run time by
+// wasm-assembler.ts, in one of two precisions:
+// - float32 (f32x4, 4 units a vector): H = X·M + b in float32, as the layer computed it
+//   (Keras's K.dot and bias_add on float32 weights and inputs are float32 matmuls), twice the
+//   lanes of float64; H is then widened and tanh and the sum with u are float64.
+// - float64 (f64x2): float32 X is widened as it is copied in (exact, and each float32
+//   product is exact in float64): for float64 X or weights, and where asked for.
+// Both are register-blocked: RB rows of X times CB vectors of units per pass over F, with M
+// packed in panels of CB·lanes contiguous columns so every load is sequential.
 // tanh is computed in the kernel from exp (Cody-Waite range reduction and a degree-12
 // Taylor polynomial, absolute error < 1e-15), because calling Math.tanh per unit costs
 // more than the matrix product.
@@ -11,7 +16,7 @@ import { assembleModule, FunctionBuilder, I32, OP, V128 } from './wasm-assembler
 export interface BlockShape {
   /** Rows of X per register block. */
   rows: number;
-  /** f64x2 vectors of attention units per register block (2·cols units). */
+  /** Vectors of attention units per register block (2·cols units in float64, 4·cols in float32). */
   cols: number;
   /** Steps of F per loop iteration. */
   unroll: number;
@@ -29,15 +34,25 @@ const LN2_HI = 0.6931471803691238; // ln 2 split so that k·LN2_HI is exact for 
 const LN2_LO = 1.9082149292705877e-10;
 const CLAMP = 40; // tanh(20) = 1 in float64, and 2^(40·log2 e) stays normal
 
+/** The arithmetic of the matrix product: float32 (f32x4) or float64 (f64x2). */
+export type Precision = 'float32' | 'float64';
+
+const LANES = {
+  float32: { isz: 4, splat: 'v128.load32_splat', mul: 'f32x4.mul', add: 'f32x4.add', madd: 'f32x4.relaxed_madd' },
+  float64: { isz: 8, splat: 'v128.load64_splat', mul: 'f64x2.mul', add: 'f64x2.add', madd: 'f64x2.relaxed_madd' },
+} as const;
+
 /**
- * One function scoring `rows` rows of float64 x (a multiple of rb). For each block of rb
- * rows: H = x·M + b, panel by panel, rb x 2·cb units held in registers over all of F (F
- * and the row offsets are baked into the code), stored to scratch; then s = Σ tanh(H)·u
- * per row into out, so tanh appears once in the code. Parameters (byte offsets but P):
+ * One function scoring `rows` rows of x (a multiple of rb). For each block of rb rows:
+ * H = x·M + b, panel by panel, rb x cb vectors of units held in registers over all of F (F
+ * and the row offsets are baked into the code), stored to scratch in x's precision; then
+ * s = Σ tanh(H)·u per row into out, in float64 (float32 H widened), so tanh appears once in
+ * the code. x, M and b are in `prec`; u, out are float64. Parameters (byte offsets but P):
  * x, rows, F (baked in, unused), wp, P (panels), b, u, out, scratch.
  */
-function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean): FunctionBuilder {
-  const isz = 8;
+function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean, prec: Precision = 'float64'): FunctionBuilder {
+  const L = LANES[prec];
+  const isz = L.isz;
   // params: x rows F wp P b u out scratch (F is baked in; the parameter keeps one signature)
   const fn = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const [X, ROWS, , WP, P, B, U, OUT, SCR] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -87,12 +102,12 @@ function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean
     for (let c = 0; c < cb; c++) fn.get(wptr).simdMem('v128.load', 4, j * cw + c * 16).set(wv[c]!);
     for (let i = 0; i < rb; i++) {
       fn.get(fo);
-      fn.simdMem('v128.load64_splat', 3, i * F * isz + j * isz);
+      fn.simdMem(L.splat, Math.log2(isz), i * F * isz + j * isz);
       fn.set(xv);
       for (let c = 0; c < cb; c++) {
         // acc += x·w: fused where the engine has relaxed SIMD (1.6x here with the flag on).
-        if (fma) fn.get(xv).get(wv[c]!).get(acc[i]![c]!).simd('f64x2.relaxed_madd').set(acc[i]![c]!);
-        else fn.get(acc[i]![c]!).get(xv).get(wv[c]!).simd('f64x2.mul').simd('f64x2.add').set(acc[i]![c]!);
+        if (fma) fn.get(xv).get(wv[c]!).get(acc[i]![c]!).simd(L.madd).set(acc[i]![c]!);
+        else fn.get(acc[i]![c]!).get(xv).get(wv[c]!).simd(L.mul).simd(L.add).set(acc[i]![c]!);
       }
     }
   };
@@ -114,7 +129,7 @@ function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean
     for (let c = 0; c < cb; c++) {
       fn.get(sptr);
       if (i > 0) fn.get(ap).i32(i).op(OP.i32Mul).op(OP.i32Add);
-      fn.get(acc[i]![c]!).get(wv[c]!).simd('f64x2.add').simdMem('v128.store', 4, c * 16);
+      fn.get(acc[i]![c]!).get(wv[c]!).simd(L.add).simdMem('v128.store', 4, c * 16);
     }
   }
   fn.get(bptr).i32(cw).op(OP.i32Add).set(bptr);
@@ -129,7 +144,9 @@ function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean
   fn.get(U).set(bptr);
   fn.f64x2Const(0).set(s);
   fn.loop(); // $units
-  fn.get(sptr).simdMem('v128.load', 4).set(h);
+  // two units of H as f64x2: float32 ones widened (exact) from the low half of a 64-bit load
+  if (prec === 'float32') fn.get(sptr).simdMem('v128.load64_splat', 3).simd('f64x2.promote_low_f32x4').set(h);
+  else fn.get(sptr).simdMem('v128.load', 4).set(h);
   // y = clamp(2h); NaN propagates through min/max.
   fn.get(h).f64x2Const(2).simd('f64x2.mul').f64x2Const(-CLAMP).simd('f64x2.max').f64x2Const(CLAMP).simd('f64x2.min').set(y);
   fn.get(y).f64x2Const(LOG2E).simd('f64x2.mul').f64x2Const(MAGIC).simd('f64x2.add').set(kd);
@@ -150,7 +167,7 @@ function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean
   fn.get(s).simd('f64x2.add');
   fn.get(h).get(h).simd('f64x2.sub').simd('f64x2.add').set(s);
   fn.get(bptr).i32(16).op(OP.i32Add).set(bptr);
-  fn.get(sptr).i32(16).op(OP.i32Add).tee(sptr).get(rowEnd).op(OP.i32Ne).brIf(0);
+  fn.get(sptr).i32(2 * isz).op(OP.i32Add).tee(sptr).get(rowEnd).op(OP.i32Ne).brIf(0);
   fn.end(); // $units
   // out[r + n] = lane 0 + lane 1
   fn.get(OUT).get(r).get(n).op(OP.i32Add).i32(8).op(OP.i32Mul).op(OP.i32Add);
@@ -203,16 +220,17 @@ interface Exports {
   f64_1: (...a: number[]) => void;
 }
 
+// Compiled once per shape and precision, and shared by every scorer of this thread.
 const modules = new Map<string, WebAssembly.Module>();
 
-function moduleFor(block: BlockShape, F: number, fma: boolean): WebAssembly.Module {
-  const key = `${block.rows}x${block.cols}x${block.unroll}/${F}/${fma}`;
+function moduleFor(block: BlockShape, F: number, fma: boolean, prec: Precision): WebAssembly.Module {
+  const key = `${block.rows}x${block.cols}x${block.unroll}/${F}/${fma}/${prec}`;
   let m = modules.get(key);
   if (!m) {
     const bytes = assembleModule(
       [
-        { name: 'f64', fn: buildScores(block.rows, block.cols, F, block.unroll, fma) },
-        { name: 'f64_1', fn: buildScores(1, block.cols, F, block.unroll, fma) },
+        { name: 'f64', fn: buildScores(block.rows, block.cols, F, block.unroll, fma, prec) },
+        { name: 'f64_1', fn: buildScores(1, block.cols, F, block.unroll, fma, prec) },
       ],
       1,
     );
@@ -222,12 +240,16 @@ function moduleFor(block: BlockShape, F: number, fma: boolean): WebAssembly.Modu
   return m;
 }
 
-/** Scores tanh variants with the SIMD kernel; one instance per kernel (it holds the packed weights). */
+/**
+ * Scores tanh variants with the SIMD kernel; one instance per kernel and precision (it
+ * holds the packed weights). A float32 scorer takes float32 x only.
+ */
 export class WasmScorer {
   private readonly ex: Exports;
   private readonly F: number;
   private readonly panels: number;
   private readonly ap: number; // padded units
+  private readonly isz: number;
   private readonly wpOff = 0;
   private readonly bOff: number;
   private readonly uOff: number;
@@ -237,35 +259,40 @@ export class WasmScorer {
   /** Whether the multiply-adds are fused (relaxed SIMD). */
   readonly fused: boolean;
 
-  constructor(k: Kernel, readonly block: BlockShape = DEFAULT_BLOCK, fma = wasmRelaxedSimdAvailable()) {
+  constructor(k: Kernel, readonly block: BlockShape = DEFAULT_BLOCK, fma = wasmRelaxedSimdAvailable(), readonly precision: Precision = 'float64') {
     if (!k.tanh) throw new Error('WasmScorer: only tanh variants');
     this.fused = fma;
-    const inst = new WebAssembly.Instance(moduleFor(block, k.inputDim, fma), {});
+    const inst = new WebAssembly.Instance(moduleFor(block, k.inputDim, fma, precision), {});
     this.ex = inst.exports as unknown as Exports;
     const F = (this.F = k.inputDim);
     const A = k.attentionDim;
-    const cw = 2 * block.cols;
+    const isz = (this.isz = precision === 'float32' ? 4 : 8);
+    const cw = (16 / isz) * block.cols; // units per panel
     this.panels = Math.ceil(A / cw);
     const ap = (this.ap = this.panels * cw);
-    this.bOff = ap * F * 8;
-    this.uOff = this.bOff + ap * 8;
+    this.bOff = ap * F * isz;
+    this.uOff = align16(this.bOff + ap * isz);
     this.scratchOff = this.uOff + ap * 8;
-    this.dataOff = align16(this.scratchOff + block.rows * ap * 8);
+    this.dataOff = align16(this.scratchOff + block.rows * ap * isz);
     this.ensure(this.dataOff);
-    const mem = new Float64Array(this.ex.memory.buffer);
+    const buf = this.ex.memory.buffer;
+    const wp = precision === 'float32' ? new Float32Array(buf, this.wpOff, ap * F) : new Float64Array(buf, this.wpOff, ap * F);
+    const bv = precision === 'float32' ? new Float32Array(buf, this.bOff, ap) : new Float64Array(buf, this.bOff, ap);
+    const uv = new Float64Array(buf, this.uOff, ap);
     // Panels of cw units: wp[((p·F) + f)·cw + c] = w[(p·cw + c)·F + f]; padding units have
-    // w = b = u = 0 and add tanh(0)·0 = 0.
+    // w = b = u = 0 and add tanh(0)·0 = 0. A float32 scorer rounds w and b to float32, which
+    // is what they were in the layer (prepareKernel widened them exactly).
     for (let p = 0; p < this.panels; p++) {
       for (let f = 0; f < F; f++) {
         for (let c = 0; c < cw; c++) {
           const a = p * cw + c;
-          mem[(this.wpOff >> 3) + (p * F + f) * cw + c] = a < A ? k.w[a * F + f]! : 0;
+          wp[(p * F + f) * cw + c] = a < A ? k.w[a * F + f]! : 0;
         }
       }
     }
     for (let a = 0; a < ap; a++) {
-      mem[(this.bOff >> 3) + a] = a < A ? k.b[a]! : 0;
-      mem[(this.uOff >> 3) + a] = a < A ? k.u[a]! : 0;
+      bv[a] = a < A ? k.b[a]! : 0;
+      uv[a] = a < A ? k.u[a]! : 0;
     }
   }
 
@@ -274,23 +301,25 @@ export class WasmScorer {
     if (bytes > have) this.ex.memory.grow(Math.ceil((bytes - have) / 65536));
   }
 
-  /** Rows of x (row-major, F per row) → out[0..rows). x is float32 or float64. */
+  /** Rows of x (row-major, F per row) → out[0..rows). x is float32, or float64 for a float64 scorer. */
   score(x: Float32Array | Float64Array, rows: number, out: Float64Array): void {
-    const F = this.F;
-    // Work in slices so the memory stays small whatever the input size. float32 rows are
-    // widened to float64 as they are copied in (exact): the kernel then loads each x with
+    const { F, isz } = this;
+    if (isz === 4 && !(x instanceof Float32Array)) throw new Error('WasmScorer: a float32 scorer takes float32 x');
+    // Work in slices so the memory stays small whatever the input size. A float64 scorer
+    // widens float32 rows as they are copied in (exact): the kernel then loads each x with
     // one splat instead of a splat and a conversion, 5-30% faster measured.
     const rb = this.block.rows;
-    const step = Math.max(rb, Math.floor((4 << 20) / (F * 8) / rb) * rb);
+    const step = Math.max(rb, Math.floor((4 << 20) / (F * isz) / rb) * rb);
     const outOff = this.dataOff;
     const xOff = align16(outOff + step * 8);
-    this.ensure(xOff + step * F * 8);
+    this.ensure(xOff + step * F * isz);
     for (let r0 = 0; r0 < rows; r0 += step) {
       const n = Math.min(step, rows - r0);
-      new Float64Array(this.ex.memory.buffer, xOff, n * F).set(x.subarray(r0 * F, (r0 + n) * F));
+      const buf = this.ex.memory.buffer;
+      (isz === 4 ? new Float32Array(buf, xOff, n * F) : new Float64Array(buf, xOff, n * F)).set(x.subarray(r0 * F, (r0 + n) * F));
       const nb = n - (n % rb);
       if (nb) this.ex.f64(xOff, nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff, this.scratchOff);
-      if (n > nb) this.ex.f64_1(xOff + nb * F * 8, n - nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff + nb * 8, this.scratchOff);
+      if (n > nb) this.ex.f64_1(xOff + nb * F * isz, n - nb, F, this.wpOff, this.panels, this.bOff, this.uOff, outOff + nb * 8, this.scratchOff);
       out.set(new Float64Array(this.ex.memory.buffer, outOff, n), r0);
     }
   }

@@ -60,6 +60,11 @@ export interface Kernel {
   u: Float64Array;
   /** The shapes as given, for messages. */
   shapes: { W: number[]; b?: number[]; u?: number[] };
+  /**
+   * W, b and u were float32 (or float16): the layer computed x·W + b in float32, so the SIMD
+   * kernel may too for float32 X (w, b and u above hold them widened exactly).
+   */
+  float32Weights?: boolean;
 }
 
 export function isVariant(v: string): v is Variant {
@@ -178,7 +183,8 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
     // x·W: unit a reads column a of W.
     for (let f = 0; f < F; f++) for (let a = 0; a < A; a++) w[a * F + f] = W[f * A + a]!;
   }
-  return { variant, normalise, inputDim: F, attentionDim: A, tanh: true, perStep: 1, w, b: Float64Array.from(b), u: Float64Array.from(u), shapes };
+  const float32Weights = [p.W, p.b, p.u].every((t) => !t || t.dtype === 'float32' || t.dtype === 'float16');
+  return { variant, normalise, inputDim: F, attentionDim: A, tanh: true, perStep: 1, w, b: Float64Array.from(b), u: Float64Array.from(u), shapes, float32Weights };
 }
 
 type Mismatch = (msg: string, hint?: string) => never;

@@ -1,5 +1,5 @@
 // A minimal WebAssembly binary writer: just what the SIMD score kernel needs
-// (i32 and f64 scalars, v128 with f64x2 lanes, loops, one exported memory).
+// (i32 and f64 scalars, v128 with f32x4 and f64x2 lanes, loops, one exported memory).
 // Written by hand because the kernel is generated for each block shape at run
 // time, and a toolchain (wabt, emscripten) would add a build step and a native
 // dependency for ~40 opcodes. Encodings: WebAssembly core spec §5 and the SIMD
@@ -44,12 +44,16 @@ const SIMD: Record<string, number> = {
   'v128.load64_splat': 0x0a,
   'i64x2.shl': 0xcb,
   'i64x2.add': 0xce,
+  'f32x4.add': 0xe4,
+  'f32x4.mul': 0xe6,
   'f64x2.add': 0xf0,
   'f64x2.sub': 0xf1,
   'f64x2.mul': 0xf2,
   'f64x2.div': 0xf3,
   'f64x2.min': 0xf4,
   'f64x2.max': 0xf5,
+  // relaxed SIMD (proposal's Overview.md opcode table)
+  'f32x4.relaxed_madd': 0x105,
   'f64x2.relaxed_madd': 0x107,
 };
 

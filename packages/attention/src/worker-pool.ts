@@ -2,7 +2,7 @@
 // block costs the same), replies matched by id. Node-only.
 import { Worker } from 'node:worker_threads';
 import { AttnlensError, type ErrorCode } from '@attnlens/core';
-import type { Backend } from './compute.js';
+import type { Backend, PrecisionOption } from './compute.js';
 import type { Kernel } from './variants.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
@@ -20,7 +20,7 @@ export class WorkerPool {
   private ids = 0;
   private dead: unknown;
 
-  constructor(size: number, kernel: Kernel, backend: Backend, private readonly file?: string) {
+  constructor(size: number, kernel: Kernel, how: { backend: Backend; precision: PrecisionOption }, private readonly file?: string) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(workerUrl());
       w.on('message', (r: WorkerReply) => this.reply(r));
@@ -28,7 +28,7 @@ export class WorkerPool {
       w.on('exit', (code) => {
         if (code !== 0 && !this.dead) this.fatal(new Error(`worker thread exited with code ${code}`));
       });
-      const init: WorkerRequest = { type: 'init', kernel, backend };
+      const init: WorkerRequest = { type: 'init', kernel, ...how };
       w.postMessage(init);
       this.workers.push(w);
     }

@@ -126,3 +126,20 @@ export function refNewVariant(variant: 'step-bias' | 'per-feature', x: ArrayLike
   }
   return out;
 }
+
+/**
+ * How far a float32 x·W + b (then a float64 tanh and dot with u) may be from the float64
+ * score, row by row: the classic bound for a float32 dot product of F terms plus a bias,
+ * |Δh_a| ≤ (F + 2)·2⁻²⁴·(Σ_f |x_f·w_af| + |b_a|), and |tanh'| ≤ 1, so |Δs| ≤ Σ_a |u_a|·|Δh_a|
+ * (plus float64 rounding). k.w is (A, F), k.b and k.u (A,) as prepareKernel gives them.
+ */
+export function float32ScoreBound(k: { inputDim: number; attentionDim: number; w: Float64Array; b: Float64Array; u: Float64Array }, x: ArrayLike<number>, r: number): number {
+  const F = k.inputDim;
+  let bound = 0;
+  for (let a = 0; a < k.attentionDim; a++) {
+    let m = Math.abs(k.b[a]!);
+    for (let f = 0; f < F; f++) m += Math.abs(x[r * F + f]! * k.w[a * F + f]!);
+    bound += Math.abs(k.u[a]!) * (F + 2) * 2 ** -24 * m;
+  }
+  return bound + 1e-14;
+}

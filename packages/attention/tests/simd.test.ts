@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@attnlens/core';
-import { prepareKernel, wasmSimdAvailable } from '../src/index.js';
+import { computeScores, prepareKernel, wasmSimdAvailable } from '../src/index.js';
 import { JsScorer } from '../src/scores-js.js';
 import { WasmScorer } from '../src/scores-wasm.js';
-import { randomF32, rng } from './reference.js';
+import { float32ScoreBound, randomF32, rng } from './reference.js';
 
 describe('WebAssembly SIMD kernel', () => {
   it('is available in this Node', () => {
@@ -48,6 +48,43 @@ describe('WebAssembly SIMD kernel', () => {
     }
   });
 
+  it('the float32 kernel: every block shape within the float32 rounding bound of the JavaScript scores, any row count', () => {
+    const r = rng(17);
+    for (const [F, A] of [[1, 1], [5, 3], [16, 9], [33, 40], [128, 128]] as const) {
+      const k = prepareKernel({ variant: 'attlayer', W: tensor('float32', [F, A], randomF32(F * A, r, 0.3)), b: tensor('float32', [A], randomF32(A, r)), u: tensor('float32', [A], randomF32(A, r)) });
+      for (const rows of [1, 2, 5, 13]) {
+        const x = randomF32(rows * F, r, 2);
+        const want = new Float64Array(rows);
+        new JsScorer(k).score(x, rows, want);
+        for (const block of [{ rows: 1, cols: 1, unroll: 1 }, { rows: 2, cols: 4, unroll: 2 }, { rows: 3, cols: 4, unroll: 2 }, { rows: 4, cols: 3, unroll: 4 }]) {
+          const got = new Float64Array(rows);
+          new WasmScorer(k, block, false, 'float32').score(x, rows, got);
+          for (let i = 0; i < rows; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(float32ScoreBound(k, x, i));
+        }
+      }
+    }
+  });
+
+  it('runs float32 only where the layer did: float32 X and weights; float64 X, float64 weights or precision float64 stay float64', () => {
+    const r = rng(18);
+    const [N, T, F, A] = [4, 10, 64, 32];
+    const W = randomF32(F * A, r, 0.3);
+    const b = randomF32(A, r);
+    const u = randomF32(A, r);
+    const x32 = randomF32(N * T * F, r, 2);
+    const k32 = prepareKernel({ variant: 'attlayer', W: tensor('float32', [F, A], W), b: tensor('float32', [A], b), u: tensor('float32', [A], u) });
+    const k64 = prepareKernel({ variant: 'attlayer', W: tensor('float64', [F, A], Float64Array.from(W)), b: tensor('float32', [A], b), u: tensor('float32', [A], u) });
+    const X32 = tensor('float32', [N, T, F], x32);
+    const X64 = tensor('float64', [N, T, F], Float64Array.from(x32));
+    const js = computeScores(k32, X32, { backend: 'js' });
+    const worst = (a: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - js[i]!)), 0);
+    expect(worst(computeScores(k32, X32))).toBeGreaterThan(1e-12); // float32 rounding shows
+    expect(worst(computeScores(k32, X32))).toBeLessThan(1e-5);
+    expect(worst(computeScores(k32, X64))).toBeLessThan(1e-12);
+    expect(worst(computeScores(k64, X32))).toBeLessThan(1e-12);
+    expect(worst(computeScores(k32, X32, { precision: 'float64' }))).toBeLessThan(1e-12);
+  });
+
   it('processes inputs larger than its memory window in slices', () => {
     const r = rng(8);
     const F = 64;
@@ -62,6 +99,8 @@ describe('WebAssembly SIMD kernel', () => {
     let worst = 0;
     for (let i = 0; i < rows; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
     expect(worst).toBeLessThan(1e-12);
+    new WasmScorer(k, undefined, undefined, 'float32').score(x, rows, got);
+    for (let i = 0; i < rows; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(float32ScoreBound(k, x, i));
   });
 
   it('the fused (relaxed SIMD) kernel agrees too, where the engine has it (Node 20: behind a flag)', () => {
@@ -75,15 +114,19 @@ describe('WebAssembly SIMD kernel', () => {
       const t = (shape, n) => ({ dtype: 'float32', shape, data: Float32Array.from({ length: n }, rnd) });
       const k = prepareKernel({ variant: 'attlayer', W: t([F, A], F * A), b: t([A], A), u: t([A], A) });
       const x = Float32Array.from({ length: rows * F }, () => rnd() * 2);
-      const a = new Float64Array(rows), b = new Float64Array(rows);
+      const a = new Float64Array(rows), b = new Float64Array(rows), c = new Float64Array(rows);
       const w = new WasmScorer(k);
-      w.score(x, rows, a); new JsScorer(k).score(x, rows, b);
-      let worst = 0; for (let i = 0; i < rows; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-      console.log(JSON.stringify({ relaxed: wasmRelaxedSimdAvailable(), fused: w.fused, worst }));`;
+      const w32 = new WasmScorer(k, undefined, undefined, 'float32');
+      w.score(x, rows, a); new JsScorer(k).score(x, rows, b); w32.score(x, rows, c);
+      let worst = 0, worst32 = 0; for (let i = 0; i < rows; i++) { worst = Math.max(worst, Math.abs(a[i] - b[i])); worst32 = Math.max(worst32, Math.abs(c[i] - b[i])); }
+      console.log(JSON.stringify({ relaxed: wasmRelaxedSimdAvailable(), fused: w.fused && w32.fused, worst, worst32 }));`;
     const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ relaxed: true, fused: true });
     expect(j.worst).toBeLessThan(1e-12);
+    // F = 37 products of |x| < 2, |w| < 1 in float32, times Σ|u| < 21: the rounding bound is ~1e-4.
+    expect(j.worst32).toBeGreaterThan(0);
+    expect(j.worst32).toBeLessThan(1e-4);
   });
 });
