@@ -53,8 +53,11 @@ def random_weights(rng, V, E, U, A):
 
 
 def bigru(x, mask, wf, wb, U):
-    """Bidirectional(GRU(return_sequences), merge concat): Keras ≥ 2.2.3 outputs zeros at masked steps."""
-    args = dict(units=U, activation="tanh", recurrent_activation="sigmoid", reset_after=False, return_sequences=True, masked_output="zero")
+    """Bidirectional(GRU(return_sequences), merge concat) as multi-backend Keras 2.2.4 runs it:
+    keras/layers/wrappers.py Bidirectional.call (keras-team/keras 002746f) calls both layers and
+    merges, with no zero_output_for_mask, so a masked step carries the previous output (K.rnn's
+    tf.where(mask, output, states[0])); tf.keras and Keras 3 would output zeros there."""
+    args = dict(units=U, activation="tanh", recurrent_activation="sigmoid", reset_after=False, return_sequences=True, masked_output="previous")
     f, _ = K.rnn("gru", x, mask, wf["kernel"], wf["recurrent_kernel"], wf["bias"], **args)
     b, _ = K.rnn("gru", x, mask, wb["kernel"], wb["recurrent_kernel"], wb["bias"], go_backwards=True, **args)
     return np.concatenate([f, b[:, ::-1]], axis=-1)  # Bidirectional reverses the backward sequence back
