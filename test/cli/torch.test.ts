@@ -28,6 +28,12 @@ describe('attnlens inspect on PyTorch files', () => {
     }
   });
 
+  it('the text says where a view lies in its storage', () => {
+    const r = cli(['inspect', fx('layouts-zip.pt')]);
+    expect(r.stdout).toMatch(/column +float32 \(3,\) +\(offset 2, strides \(4,\), storage 2 shared by 3 tensors\)/);
+    expect(r.stdout).toMatch(/rnn\.weight_hh_l0 +float32 \(2, 4\) +\(offset 12, storage 3 shared by 2 tensors\)/);
+  });
+
   it('a checkpoint: tensors by path, the epoch and losses summarised, foreign objects kept', () => {
     const r = cli(['inspect', fx('checkpoint.pt')]);
     expect(r.code).toBe(0);

@@ -43,8 +43,11 @@ export function torchText(f: TorchFile): string {
   if (f.metadata) out.push(`  metadata: ${Object.entries(f.metadata).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   out.push(`tensors (${f.tensors.length}):`);
   const w = Math.min(64, Math.max(0, ...f.tensors.map((t) => t.name.length)));
+  const uses = new Map<string, number>();
+  if (f.format !== 'safetensors') for (const t of f.tensors) uses.set(t.storage, (uses.get(t.storage) ?? 0) + 1);
   for (const t of f.tensors) {
-    const notes = [t.location !== 'cpu' ? `saved on ${t.location}` : '', t.storageOffset ? `offset ${t.storageOffset}` : '', isStrided(t) ? `strides ${formatShape(t.strides)}` : ''].filter(Boolean);
+    const shared = (uses.get(t.storage) ?? 0) > 1 ? `storage ${t.storage} shared by ${uses.get(t.storage)} tensors` : '';
+    const notes = [t.location !== 'cpu' ? `saved on ${t.location}` : '', t.storageOffset ? `offset ${t.storageOffset}` : '', isStrided(t) ? `strides ${formatShape(t.strides)}` : '', shared].filter(Boolean);
     out.push(`  ${t.name.padEnd(w)}  ${t.dtype} ${formatShape(t.shape)}${notes.length ? `  (${notes.join(', ')})` : ''}`);
   }
   if (f.entries.length) {
