@@ -4,6 +4,7 @@ import { NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js';
 import { rgbHex, textColorFor } from './colormap.js';
 import { cellAt, cellOrigin, layoutHeatmap, type HeatmapLayout, type HeatmapOptions } from './heatmap-layout.js';
 import { formatWeight } from './scale.js';
+import { isolateBidi } from './text.js';
 
 /** Text measurement through a canvas context (font set only when it changes). */
 export function canvasMeasure(ctx: Canvas2D): MeasureText {
@@ -110,7 +111,7 @@ function drawLabels(ctx: Canvas2D, l: HeatmapLayout): void {
   ctx.textAlign = 'right';
   for (const lab of l.rowLabels) {
     ctx.direction = lab.dir;
-    ctx.fillText(lab.text, lab.x, lab.y);
+    ctx.fillText(isolateBidi(lab.text), lab.x, lab.y);
   }
   for (const lab of l.colLabels) {
     ctx.direction = lab.dir;
@@ -120,12 +121,12 @@ function drawLabels(ctx: Canvas2D, l: HeatmapLayout): void {
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
-      ctx.fillText(lab.text, 0, 0);
+      ctx.fillText(isolateBidi(lab.text), 0, 0);
       ctx.restore();
     } else {
       ctx.textAlign = 'center';
       ctx.textBaseline = 'top';
-      ctx.fillText(lab.text, lab.x, lab.y);
+      ctx.fillText(isolateBidi(lab.text), lab.x, lab.y);
     }
   }
   ctx.direction = 'ltr';
@@ -134,7 +135,7 @@ function drawLabels(ctx: Canvas2D, l: HeatmapLayout): void {
     ctx.font = l.title.font;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText(l.title.text, l.title.x, l.title.y);
+    ctx.fillText(isolateBidi(l.title.text), l.title.x, l.title.y);
   }
   if (l.colTitle) {
     ctx.font = l.colTitle.font;

@@ -137,16 +137,78 @@ function axisLabels(n: number, tokens: readonly string[] | undefined, cell: numb
   return { indices, step, thinned: false };
 }
 
+/**
+ * Most cells a heatmap draws (1000 x 1000). A bigger map is block-averaged down to
+ * fit (and the legend says so): a 3000 x 3000 map once took 8 GB as SVG and minutes as
+ * PNG, and no screen shows more cells than it has pixels.
+ */
+export const MAX_HEATMAP_CELLS = 1_000_000;
+
+/**
+ * The valid block of `m` averaged over fr x fc blocks so that it fits MAX_HEATMAP_CELLS
+ * and `maxSide` cells a side, or undefined when it already fits. A cell is the mean of its
+ * block's finite weights (NaN when it has none); a label is its block's first token.
+ */
+function reduceForDrawing(m: AttentionMap, maxSide: number): { map: AttentionMap; note: string } | undefined {
+  const is2d = m.shape.length === 2;
+  const rows = m.validRows ?? mapRows(m);
+  const cols = m.validCols ?? mapCols(m);
+  if (rows * cols <= MAX_HEATMAP_CELLS && Math.max(rows, cols) <= maxSide) return undefined;
+  // rows first, to at most sqrt(MAX) a side; then columns take what the cell budget leaves
+  const side = Math.max(1, Math.min(maxSide, Math.floor(Math.sqrt(MAX_HEATMAP_CELLS))));
+  const fr = rows > side ? Math.ceil(rows / side) : 1;
+  const r2 = Math.ceil(rows / fr);
+  const fc = Math.ceil(cols / Math.max(1, Math.min(maxSide, Math.floor(MAX_HEATMAP_CELLS / r2))));
+  const c2 = Math.ceil(cols / fc);
+  const stride = mapCols(m);
+  const sums = new Float64Array(r2 * c2);
+  const counts = new Uint32Array(r2 * c2);
+  for (let r = 0; r < rows; r++) {
+    const base = ((r / fr) | 0) * c2;
+    for (let c = 0; c < cols; c++) {
+      const w = m.weights[r * stride + c]!;
+      if (!Number.isFinite(w)) continue;
+      const k = base + ((c / fc) | 0);
+      sums[k] += w;
+      counts[k]++;
+    }
+  }
+  const weights = Float32Array.from(sums, (x, k) => (counts[k] ? x / counts[k]! : NaN));
+  const pick = (labels: string[] | undefined, n: number, f: number) => (labels?.length ? Array.from({ length: n }, (_, i) => labels[i * f]!) : undefined);
+  const map: AttentionMap = { ...m, shape: is2d ? [r2, c2] : [c2], weights, validRows: undefined, validCols: undefined, children: undefined };
+  delete map.validRows;
+  delete map.validCols;
+  delete map.children;
+  const cl = pick(m.colLabels, c2, fc);
+  const rl = is2d ? pick(m.rowLabels, r2, fr) : undefined;
+  if (cl) map.colLabels = cl;
+  else delete map.colLabels;
+  if (rl) map.rowLabels = rl;
+  else delete map.rowLabels;
+  const dims = (a: number, b: number) => (is2d ? `${a} x ${b}` : `${b}`);
+  const note = `downsampled to draw: the ${dims(rows, cols)} map is shown as ${dims(r2, c2)} cells, each the mean of ${is2d ? `${fr} x ${fc}` : fc} weights (labels: each block's first token)`;
+  return { map, note };
+}
+
 /** Compute where everything of a heatmap goes. `measure` measures text (canvas) or estimates it (SVG). */
-export function layoutHeatmap(map: AttentionMap, opts: HeatmapOptions, measure: MeasureText): HeatmapLayout {
-  validateMap(map, map.name ? `map ${JSON.stringify(map.name)}` : 'map');
+export function layoutHeatmap(source: AttentionMap, opts: HeatmapOptions, measure: MeasureText): HeatmapLayout {
+  validateMap(source, source.name ? `map ${JSON.stringify(source.name)}` : 'map');
   checkOptions(opts);
+  const maxSize = num(opts.maxSize, 'maxSize', 64, 32768) ?? 4800;
+  const maxLabelWidth = num(opts.maxLabelWidth, 'maxLabelWidth', 8, 2000) ?? 160;
+  const minPx = num(opts.minFontSize, 'minFontSize', 4, 40) ?? 7;
+  const given = num(opts.cellSize, 'cellSize', 1, 400);
+  // room the labels and colour bar take around the plot, at most
+  const reserve = Math.min(maxLabelWidth + 160, maxSize / 3);
+  const maxPlot = maxSize - reserve;
+  const reduced = reduceForDrawing(source, Math.floor(maxPlot / (given ?? 1)));
+  const map = reduced?.map ?? source;
   const fontFamily = opts.fontFamily ?? FONT_FAMILY;
   const fullRows = mapRows(map);
   const fullCols = mapCols(map);
   const validRows = map.validRows ?? fullRows;
   const validCols = map.validCols ?? fullCols;
-  const grey = opts.padding === 'grey';
+  const grey = opts.padding === 'grey' && !reduced;
   const rows = grey ? fullRows : validRows;
   const cols = grey ? fullCols : validCols;
   if (rows === 0 || cols === 0) {
@@ -154,17 +216,10 @@ export function layoutHeatmap(map: AttentionMap, opts: HeatmapOptions, measure: 
       hint: grey ? 'the map is empty' : 'its validRows/validCols are 0; pass padding: "grey" to see the padded cells',
     });
   }
-  const maxSize = num(opts.maxSize, 'maxSize', 64, 32768) ?? 4800;
-  const maxLabelWidth = num(opts.maxLabelWidth, 'maxLabelWidth', 8, 2000) ?? 160;
-  const minPx = num(opts.minFontSize, 'minFontSize', 4, 40) ?? 7;
-  const given = num(opts.cellSize, 'cellSize', 1, 400);
   const is2d = map.shape.length === 2;
   const rowTokens = is2d && map.rowLabels && map.rowLabels.length ? map.rowLabels : undefined;
   const colTokens = map.colLabels && map.colLabels.length ? map.colLabels : undefined;
   const n = Math.max(rows, cols);
-  // room the labels and colour bar take around the plot, at most
-  const reserve = Math.min(maxLabelWidth + 160, maxSize / 3);
-  const maxPlot = maxSize - reserve;
   let cell = given ?? Math.max(Math.min(36, Math.round(600 / n)), rowTokens || colTokens ? minPx + 2 : 2);
   if (n * cell > maxPlot) cell = Math.floor(maxPlot / n);
   if (cell < 1) {
@@ -178,7 +233,7 @@ export function layoutHeatmap(map: AttentionMap, opts: HeatmapOptions, measure: 
   const tickFont = fontSpec(TICK_PX, fontFamily);
   const axisFont = fontSpec(AXIS_PX, fontFamily);
   const legendFont = fontSpec(LEGEND_PX, fontFamily);
-  const notes: string[] = [];
+  const notes: string[] = reduced ? [reduced.note] : [];
 
   const makeLabels = (count: number, tokens: readonly string[] | undefined, which: 'row' | 'column') => {
     const { indices, step, thinned } = axisLabels(count, tokens, cell, labelPx, minPx);
@@ -227,7 +282,7 @@ export function layoutHeatmap(map: AttentionMap, opts: HeatmapOptions, measure: 
   if (rowTitleText) rowTitle = { text: rowTitleText, x: PAD + AXIS_PX * 0.6, y: plot.y + plot.h / 2, font: axisFont };
 
   // colour scale and bar
-  const colorizer = createColorizer({ colormap: opts.colormap ?? 'viridis', reverse: opts.reverse ?? false, scale: resolveScale(map, opts.scale ?? 'auto') });
+  const colorizer = createColorizer({ colormap: opts.colormap ?? 'viridis', reverse: opts.reverse ?? false, scale: resolveScale(source, opts.scale ?? 'auto') }); // the real range, not the averaged one
   let right = plot.x + plot.w;
   let cbarBottom = 0;
   let colorbar: HeatmapLayout['colorbar'];
@@ -246,7 +301,7 @@ export function layoutHeatmap(map: AttentionMap, opts: HeatmapOptions, measure: 
   }
 
   // legend and notes
-  const range = finiteRange([map]);
+  const range = finiteRange([source]);
   const hasNonFinite = countNonFinite(map, Math.min(rows, validRows), Math.min(cols, validCols)) > 0;
   const items: HeatmapLayout['legend']['items'] = [];
   if (hasNonFinite) items.push({ kind: 'nan', text: 'NaN/Inf' });

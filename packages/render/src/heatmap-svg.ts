@@ -4,7 +4,7 @@ import { NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js';
 import { rgbHex, textColorFor } from './colormap.js';
 import { cellAt, cellOrigin, layoutHeatmap, type HeatmapLayout, type HeatmapOptions, type LabelItem } from './heatmap-layout.js';
 import { formatWeight } from './scale.js';
-import { escapeHtml as esc, estimateTextWidth } from './text.js';
+import { clipText, escapeHtml as esc, estimateTextWidth, MAX_TITLE_CHARS } from './text.js';
 
 export interface SvgOptions extends HeatmapOptions {
   /** Prefix of the ids inside the SVG (pattern, gradient), so several SVGs can share a page; default derived from the map. */
@@ -56,8 +56,8 @@ export function heatmapSvg(map: AttentionMap, opts: SvgOptions = {}): string {
 }
 
 function cells(out: string[], l: HeatmapLayout, id: string, titles: boolean): void {
-  const rowName = (r: number) => (l.map.shape.length === 2 ? (l.map.rowLabels?.[r] !== undefined ? `${l.map.rowLabels[r]} → ` : `row ${r} → `) : '');
-  const colName = (c: number) => (l.map.colLabels?.[c] !== undefined ? String(l.map.colLabels[c]) : `column ${c}`);
+  const rowName = (r: number) => (l.map.shape.length === 2 ? (l.map.rowLabels?.[r] !== undefined ? `${clipText(l.map.rowLabels[r], MAX_TITLE_CHARS)} → ` : `row ${r} → `) : '');
+  const colName = (c: number) => (l.map.colLabels?.[c] !== undefined ? clipText(String(l.map.colLabels[c]), MAX_TITLE_CHARS) : `column ${c}`);
   out.push('<g class="cells" shape-rendering="crispEdges">');
   for (let r = 0; r < l.rows; r++) {
     for (let c = 0; c < l.cols; c++) {
@@ -86,7 +86,8 @@ function cells(out: string[], l: HeatmapLayout, id: string, titles: boolean): vo
 /** A label anchored at its physical right end; in SVG, text-anchor follows the text direction, so RTL uses 'start'. */
 function labelText(lab: LabelItem, attrs: string, anchorRight: boolean): string {
   const anchor = anchorRight ? (lab.dir === 'rtl' ? 'start' : 'end') : 'middle';
-  const dir = lab.dir === 'rtl' ? ' direction="rtl" unicode-bidi="embed"' : '';
+  // isolate: an override inside a token (U+202E) ends with the token
+  const dir = lab.dir === 'rtl' ? ' direction="rtl" unicode-bidi="isolate"' : ' unicode-bidi="isolate"';
   const title = lab.cut ? `<title>${esc(lab.full)}</title>` : '';
   return `<text ${attrs} text-anchor="${anchor}"${dir}>${title}${esc(lab.text)}</text>`;
 }
@@ -104,7 +105,7 @@ function labels(out: string[], l: HeatmapLayout): void {
     const size = /(\d+)px/.exec(o.font)![1];
     const weight = /^(\d{3}) /.exec(o.font)?.[1];
     const pos = rotate ? `transform="translate(${n(o.x)},${n(o.y)}) rotate(${rotate})"` : `x="${n(o.x)}" y="${n(o.y)}"`;
-    return `<text class="${cls}" ${pos} font-size="${size}"${weight ? ` font-weight="${weight}"` : ''} text-anchor="middle" dominant-baseline="central" fill="#111111">${esc(o.text)}</text>`;
+    return `<text class="${cls}" ${pos} font-size="${size}"${weight ? ` font-weight="${weight}"` : ''} text-anchor="middle" dominant-baseline="central" unicode-bidi="isolate" fill="#111111">${esc(o.text)}</text>`;
   };
   if (l.title) out.push(t(l.title, 'title'));
   if (l.colTitle) out.push(t(l.colTitle, 'col-title'));

@@ -6,7 +6,7 @@ import { canvasMeasure, drawHeatmap, hatchCell } from './heatmap-canvas.js';
 import { layoutHeatmap, type HeatmapLayout } from './heatmap-layout.js';
 import { buildHighlight, type HighlightModel, type HighlightOptions, type TokenCell } from './highlight-model.js';
 import { formatBound } from './scale.js';
-import { ellipsize, fontSpec, FONT_FAMILY, visualOrder, type Direction } from './text.js';
+import { ellipsize, fontSpec, FONT_FAMILY, isolateBidi, visualOrder, type Direction } from './text.js';
 
 export interface HighlightCanvasOptions extends HighlightOptions {
   /** Figure width in CSS px (tokens wrap to it); default 760. Widened to fit a heatmap block. */
@@ -264,7 +264,7 @@ export function drawHighlight(ctx: Canvas2D, doc: AttentionDocument, opts: Highl
           ctx.textAlign = it.align;
           ctx.textBaseline = 'middle';
           ctx.direction = it.dir;
-          ctx.fillText(it.text, it.x, it.y);
+          ctx.fillText(isolateBidi(it.text), it.x, it.y); // tokens and labels never reorder their neighbours
           break;
         case 'gradient':
           for (let i = 0; i < it.w; i++) {

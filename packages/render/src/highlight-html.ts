@@ -26,7 +26,7 @@ export function highlightCss(fontFamily: string = FONT_FAMILY): string {
 .al-names{display:inline-flex;flex-direction:column;gap:2px;vertical-align:top;margin:0 8px 6px 0;font-size:12px;color:#555;text-align:end}
 .al-names span{height:var(--al-h);line-height:var(--al-h);white-space:nowrap}
 .al-run{unicode-bidi:isolate}
-.al-tok{position:relative;display:block;padding:0 4px;height:var(--al-h);line-height:var(--al-h);border-radius:3px;white-space:pre;text-align:center;cursor:default}
+.al-tok{position:relative;display:block;unicode-bidi:isolate;padding:0 4px;height:var(--al-h);line-height:var(--al-h);border-radius:3px;white-space:pre;text-align:center;cursor:default}
 .al-tok.al-none{visibility:hidden}
 .al-tok.al-nan{background:repeating-linear-gradient(45deg,${NAN_COLOR} 0 3px,${NAN_HATCH} 3px 4px)!important;color:#000}
 .al-tok.al-pad{background:${PAD_COLOR};color:#444;font-style:italic}

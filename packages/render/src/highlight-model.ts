@@ -3,7 +3,7 @@ import { createColorizer, NAN_COLOR, PAD_COLOR, type Colorizer } from './coloriz
 import { checkColormap } from './colormap.js';
 import type { HeatmapOptions } from './heatmap-layout.js';
 import { checkScaleSpec, formatWeight, resolveScale, scaleFromRange, type ScaleSpec } from './scale.js';
-import { displayToken, resolveDirections, type Direction } from './text.js';
+import { clipText, displayToken, MAX_LABEL_CHARS, resolveDirections, type Direction } from './text.js';
 
 /** Options of `highlightHtml`, `highlightPage`, `drawHighlight` and `renderHighlightPng`; every field is optional. */
 export interface HighlightOptions {
@@ -126,20 +126,46 @@ function shownCount(m: AttentionMap, grey: boolean): number {
 }
 
 function cell(token: string, w: number, pad: boolean, mapName: string, c: Colorizer, digits: number, note = ''): TokenCell {
-  const text = displayToken(token);
-  if (pad) return { text, weight: w, kind: 'pad', bg: PAD_COLOR, fg: '#444444', title: `${text} · ${mapName}: padding`, tip: `${mapName}: padding` };
+  const full = displayToken(token);
+  const text = clipText(full, MAX_LABEL_CHARS); // the label; the title keeps up to MAX_TITLE_CHARS
+  if (pad) return { text, weight: w, kind: 'pad', bg: PAD_COLOR, fg: '#444444', title: `${full} · ${mapName}: padding`, tip: `${mapName}: padding` };
   const value = formatWeight(w, digits) + note;
   const kind: CellKind = Number.isFinite(w) ? 'weight' : 'nan';
-  return { text, weight: w, kind, bg: kind === 'nan' ? NAN_COLOR : c.css(w), fg: c.text(w), title: `${text} · ${mapName}: ${value}`, tip: `${mapName}: ${value}` };
+  return { text, weight: w, kind, bg: kind === 'nan' ? NAN_COLOR : c.css(w), fg: c.text(w), title: `${full} · ${mapName}: ${value}`, tip: `${mapName}: ${value}` };
 }
 
 /**
  * What a highlighted document shows, independent of the medium: the HTML and the
  * canvas renderers both draw this, so they agree on every colour and label.
  */
+/**
+ * Most tokens one highlighted document shows (1-D maps and their children; 2-D maps
+ * are heatmaps and are downsampled instead). Every token is a box with its own label:
+ * a 10^7-weight map once took 86 s and 5 GB before failing, and no reader scans past this.
+ */
+export const MAX_HIGHLIGHT_TOKENS = 100_000;
+
+/** How many token boxes a highlight of `maps` needs (1-D maps and their children). */
+export function highlightTokens(maps: readonly AttentionMap[]): number {
+  let n = 0;
+  for (const m of maps) if (m.shape.length === 1) n += mapCols(m) + highlightTokens(m.children ?? []);
+  return n;
+}
+
+/** Fail with SIZE_LIMIT when a document has more tokens than a highlight shows. */
+export function checkHighlightSize(doc: AttentionDocument): void {
+  const n = highlightTokens(doc.maps);
+  if (n <= MAX_HIGHLIGHT_TOKENS) return;
+  fail('SIZE_LIMIT', `document ${JSON.stringify(clipText(doc.id, 80))} has ${n} tokens, more than a token highlight shows (${MAX_HIGHLIGHT_TOKENS})`, {
+    hint: 'crop the map to the tokens of interest, or draw it as a heatmap (SVG), which averages it down to fit',
+    details: { tokens: n, limit: MAX_HIGHLIGHT_TOKENS },
+  });
+}
+
 export function buildHighlight(doc: AttentionDocument, opts: HighlightOptions = {}): HighlightModel {
   validateDocument(doc);
   checkOptions(opts);
+  checkHighlightSize(doc); // before a cell is built
   const grey = opts.padding === 'grey';
   const digits = opts.digits ?? 4;
   const colormap = opts.colormap ?? 'Reds';

@@ -99,11 +99,29 @@ export function visualOrder(dirs: readonly Direction[], base: Direction): number
 }
 
 /**
+ * Longest label drawn, in grapheme clusters: longer ones are cut with '…' before any
+ * text is measured. A crafted 1 MB token once took minutes to lay out (every measure
+ * and the ellipsis search ran over the whole string); no label is readable past this.
+ */
+export const MAX_LABEL_CHARS = 200;
+/** Longest full text kept for a tooltip or SVG <title> (longer ends in '…'). */
+export const MAX_TITLE_CHARS = 2000;
+
+/** `s` cut to at most `max` grapheme clusters plus '…'; only the first few thousand code units are ever looked at. */
+export function clipText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  // a cluster is rarely over 8 code units; look at no more than that many, so the cost is bounded by `max`
+  const g = graphemes(s.slice(0, max * 8));
+  return g.length > max || s.length > max * 8 ? g.slice(0, max).join('') + '…' : s;
+}
+
+/**
  * How a raw token is shown: newlines and tabs become visible marks and an empty
- * token shows as ∅, so that every token has a visible label.
+ * token shows as ∅, so that every token has a visible label. At most MAX_TITLE_CHARS
+ * long (the full text tooltips show); labels cut it further to MAX_LABEL_CHARS.
  */
 export function displayToken(token: unknown): string {
-  const s = typeof token === 'string' ? token : String(token ?? '');
+  const s = clipText(typeof token === 'string' ? token : String(token ?? ''), MAX_TITLE_CHARS);
   if (s === '') return '∅';
   // eslint-disable-next-line no-control-regex
   return s.replace(/\r\n|\n|\r/g, '¶').replace(/\t/g, '⇥').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
@@ -119,8 +137,9 @@ export function graphemes(s: string): string[] {
 
 /** `text` shortened with '…' to fit maxWidth; `full` tells whether it was cut. */
 export function ellipsize(text: string, maxWidth: number, font: string, measure: MeasureText): { text: string; cut: boolean } {
-  if (measure(text, font) <= maxWidth) return { text, cut: false };
-  const g = graphemes(text);
+  const clipped = clipText(text, MAX_LABEL_CHARS);
+  if (clipped === text && measure(text, font) <= maxWidth) return { text, cut: false };
+  const g = graphemes(clipped.endsWith('…') && clipped !== text ? clipped.slice(0, -1) : clipped);
   let lo = 0;
   let hi = g.length;
   // largest k such that the first k clusters plus '…' fit
@@ -153,6 +172,16 @@ export function estimateTextWidth(text: string, font: string): number {
     else em += 0.58;
   }
   return em * px;
+}
+
+/**
+ * `text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (U+2068, U+2069), for
+ * canvas, which has no markup: an override or embedding inside a label (U+202E) ends at
+ * the label, and the label's own direction comes from its first strong character. Both
+ * marks are default-ignorable, so they draw nothing and measure 0 wide.
+ */
+export function isolateBidi(text: string): string {
+  return `\u2068${text}\u2069`;
 }
 
 /** Escape for HTML/XML text and attribute values: & < > " ' (all five, always). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttentionMap } from '@attnlens/core';
-import { colorScale, NAN_COLOR, NAN_HATCH, PAD_COLOR, resolveScale } from '../src/index.js';
+import { colorScale, layoutHeatmap, NAN_COLOR, NAN_HATCH, PAD_COLOR, resolveScale } from '../src/index.js';
 import { renderHeatmap, renderHeatmapPng } from '../src/node.js';
 import { colors, decode, hexRgb, ink, pixel } from './png.js';
 import { expectFail } from './errors.js';
@@ -220,8 +220,27 @@ describe('heatmap PNG: bad input', () => {
     expectFail(() => renderHeatmapPng({ shape: [2, 2], weights: new Float32Array(4), validRows: 0 }), 'BAD_ARGUMENT', /no valid cells/);
     expectFail(() => renderHeatmapPng({ shape: [0], weights: new Float32Array(0) }), 'BAD_ARGUMENT', /no valid cells/);
   });
-  it('refuses a map too large for the size limit instead of allocating it', () => {
-    expectFail(() => renderHeatmapPng({ shape: [1, 5000], weights: new Float32Array(5000) }, { maxSize: 1000 }), 'UNSUPPORTED', /too large to draw within 1000 px/);
+  it('averages a map too large for the figure down to fit, and says so in the legend', () => {
+    // maxSize 1000 leaves a 680 px plot: 4000 columns become blocks of 6, block k the mean of 6k..6k+5 = 6k + 2.5
+    const w = Float32Array.from({ length: 4000 }, (_, i) => i);
+    const l = layoutHeatmap({ shape: [1, 4000], weights: w, colLabels: Array.from(w, (_, i) => `t${i}`) }, { maxSize: 1000 }, () => 10);
+    expect(l.map.shape).toEqual([1, 667]);
+    expect(Array.from(l.map.weights.subarray(0, 3))).toEqual([2.5, 8.5, 14.5]);
+    expect(l.map.weights[666]).toBe(3997.5); // the last block holds 3996..3999
+    expect(l.map.colLabels!.slice(0, 2)).toEqual(['t0', 't6']);
+    expect(l.colorizer.scale.max).toBe(3999); // the colours span the real weights, not the averages
+    expect(l.legend.items.map((i) => i.text)).toContain('downsampled to draw: the 1 x 4000 map is shown as 1 x 667 cells, each the mean of 1 x 6 weights (labels: each block\'s first token)');
+    // 3000 x 3000 (9 million cells) is drawn as 1000 x 1000, NaN where a block holds no finite weight
+    const big = new Float32Array(9e6).fill(0.5);
+    big.fill(NaN, 0, 3);
+    big.fill(NaN, 3000, 3003);
+    big.fill(NaN, 6000, 6003);
+    const lb = layoutHeatmap({ shape: [3000, 3000], weights: big }, {}, () => 10);
+    expect(lb.map.shape).toEqual([1000, 1000]);
+    expect(lb.map.weights[0]).toBeNaN();
+    expect(lb.map.weights[1]).toBe(0.5);
+    expect(lb.hasNonFinite).toBe(true);
+    expect(decode(renderHeatmapPng({ shape: [1, 5000], weights: new Float32Array(5000) }, { maxSize: 1000 })).width).toBeLessThanOrEqual(1000);
   });
   it('refuses bad options', () => {
     const m: AttentionMap = { shape: [1], weights: new Float32Array([1]) };

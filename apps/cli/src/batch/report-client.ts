@@ -61,6 +61,24 @@ export function reportClient(): void {
     if (text !== undefined) e.textContent = text; // always text: tokens are never parsed as HTML
     return e;
   }
+  // Labels past this many code points end in '…' (the full token, up to 2000, is in the title),
+  // as @attnlens/render's MAX_LABEL_CHARS cuts them in figures.
+  function clip(s: string): string {
+    if (s.length <= 200) return s;
+    const cps = Array.from(s);
+    return cps.length > 200 ? cps.slice(0, 200).join('') + '\u2026' : s;
+  }
+  /** A line of tokens, each in its own <bdi>: a right-to-left override inside one never reorders the others. */
+  function line(cls: string, prefix: string, toks: string[]): HTMLElement {
+    const div = el('div', cls, prefix);
+    toks.forEach((t, i) => {
+      if (i) div.appendChild(document.createTextNode(' '));
+      const b = el('bdi', undefined, clip(t));
+      if (b.textContent !== t) b.title = t;
+      div.appendChild(b);
+    });
+    return div;
+  }
   function tokens(c: Compact, row: number): HTMLElement {
     const wrap = el('span', 'tokens');
     const cols = c.s.length === 2 ? c.s[1]! : c.s[0]!;
@@ -70,7 +88,7 @@ export function reportClient(): void {
       const w = +c.w[row * cols + i]!; // NaN arrives as the string "NaN"
       const tok = c.t ? c.t[i]! : String(i);
       const k = colour(w, c.lo, c.hi);
-      const span = el('span', k < 0 ? 'tok nan' : 'tok', tok === '' ? '\u2423' : tok);
+      const span = el('span', k < 0 ? 'tok nan' : 'tok', tok === '' ? '\u2423' : clip(tok));
       if (k >= 0) {
         span.style.background = cfg.lut[k]!;
         span.style.color = cfg.ink[k]!;
@@ -117,8 +135,8 @@ export function reportClient(): void {
         td.appendChild(line);
       }
     } else if (c.s.length === 2) {
-      if (c.r) td.appendChild(el('div', 'src', (c.t || []).slice(0, c.n ?? c.s[1]).join(' ')));
-      if (c.r) td.appendChild(el('div', 'tgt', '→ ' + c.r.slice(0, c.m ?? c.s[0]).join(' ')));
+      if (c.r) td.appendChild(line('src', '', (c.t || []).slice(0, c.n ?? c.s[1])));
+      if (c.r) td.appendChild(line('tgt', '→ ', c.r.slice(0, c.m ?? c.s[0])));
     } else td.appendChild(tokens(c, 0));
     if (c.h) {
       const a = el('a', 'hm') as HTMLAnchorElement;

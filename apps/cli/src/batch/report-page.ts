@@ -4,6 +4,7 @@
 // from disk with no server and no network; small reports are inlined whole.
 import type { AttentionDocument, AttentionMap } from '@attnlens/core';
 import { mapCols, mapRows, weightRange } from '@attnlens/core';
+import { clipText, MAX_TITLE_CHARS } from '@attnlens/render';
 import { reportRange } from './draw.js';
 import { reportClient } from './report-client.js';
 
@@ -20,10 +21,14 @@ export function compactMap(m: AttentionMap, range: [number, number] | undefined,
   const rows = mapRows(m);
   const cols = mapCols(m);
   // Weights as JSON numbers: NaN becomes null in JSON, so keep it as a string the client reads as NaN.
-  const w = Array.from(m.weights.subarray(0, rows * cols), (x) => (Number.isNaN(x) ? (NaN as number) : round4(x)));
+  // A 2-D map shows as its token lines and heatmap image, so its weights stay out of the page
+  // (a 3000 x 3000 map was 9 million numbers of inline JSON).
+  const w = rows > 1 || m.shape.length === 2 ? [] : Array.from(m.weights.subarray(0, rows * cols), (x) => (Number.isNaN(x) ? (NaN as number) : round4(x)));
   const c: Compact = { s: [...m.shape], w, lo, hi };
-  if (m.colLabels?.length) c.t = m.colLabels;
-  if (m.rowLabels?.length) c.r = m.rowLabels;
+  // Tokens as the page's tooltips show them, at most MAX_TITLE_CHARS (the page cuts labels shorter).
+  const clip = (t: string[]) => t.map((x) => clipText(x, MAX_TITLE_CHARS));
+  if (m.colLabels?.length) c.t = clip(m.colLabels);
+  if (m.rowLabels?.length) c.r = clip(m.rowLabels);
   if (m.validCols !== undefined) c.n = m.validCols;
   if (m.validRows !== undefined) c.m = m.validRows;
   if (href) c.h = href;
@@ -105,6 +110,7 @@ th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom:
 th { font-size: 12px; color: #666; font-weight: 600; background: #f4f4f4; }
 td.id { font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; color: #444; }
 td.labels span { display: inline-block; padding: 1px 6px; border-radius: 8px; font-size: 12px; margin: 0 4px 2px 0; }
+td.labels span, td.id, .src bdi, .tgt bdi { unicode-bidi: isolate; }
 td.labels .true { background: #e8f0fe; color: #174ea6; }
 td.labels .true::before { content: 'true '; opacity: .6; }
 td.labels .pred { background: #eee; color: #333; }
@@ -113,7 +119,7 @@ tr.mis td.labels .pred { background: #fde7e9; color: #b00020; }
 tr.mis td.labels .pred::after { content: ' ✗'; }
 tr.bad td { background: #fff4f4; }
 .err { color: #b00020; font-size: 13px; }
-.tok { display: inline-block; padding: 1px 3px; border-radius: 3px; line-height: 1.7; }
+.tok { display: inline-block; padding: 1px 3px; border-radius: 3px; line-height: 1.7; unicode-bidi: isolate; }
 .tok.nan { background: repeating-linear-gradient(45deg, #ddd 0 3px, #fff 3px 6px); }
 .tok:hover { outline: 2px solid #333; }
 .sent { display: flex; gap: 8px; align-items: baseline; margin: 2px 0; }

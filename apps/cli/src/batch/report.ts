@@ -12,7 +12,7 @@ import { runPool } from './pool.js';
 import { progress } from './progress.js';
 import { chunkScript, compactMap, maxWeight, reportHtml, type Compact, type Meta, type Row } from './report-page.js';
 import { paletteFor, SharedRange } from './draw.js';
-import { FONT_FAMILY } from '@attnlens/render';
+import { checkHighlightSize, clipText, FONT_FAMILY, MAX_TITLE_CHARS } from '@attnlens/render';
 import { fontFaceCss } from '@attnlens/render/node';
 
 export interface ReportOptions {
@@ -97,6 +97,17 @@ export function problem(d: AttentionDocument): string | null {
   return null;
 }
 
+/** A document with more tokens than the page shows is listed with the size error instead of its weights. */
+function tooBigForPage(d: AttentionDocument): string | null {
+  try {
+    checkHighlightSize(d);
+    return null;
+  } catch (e) {
+    if (e instanceof AttnlensError) return e.reason;
+    throw e;
+  }
+}
+
 export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   // First, so that an output that is a file, read-only or holds links fails before any work.
   await prepareOutputFolder(o.out, ['heatmaps', 'data']);
@@ -113,7 +124,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
       }
       s.trueLabel ??= d.trueLabel ?? null;
       s.predictedLabel ??= d.predictedLabel ?? null;
-      const err = problem(d);
+      const err = problem(d) ?? tooBigForPage(d);
       if (err) s.error = s.error ? `${s.error}; ${err}` : `${o.inputs.length > 1 ? `input ${k + 1}: ` : ''}${err}`;
       s.inputs.add(k);
       if (!err) {
@@ -197,8 +208,8 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const palette = paletteFor(o.cmap, o.reverse);
   const texts = new Set<string>([o.title ?? '', ...columns.names]);
   const addTexts = (m: AttentionMap) => {
-    m.colLabels?.forEach((t) => texts.add(t));
-    m.rowLabels?.forEach((t) => texts.add(t));
+    m.colLabels?.forEach((t) => texts.add(clipText(t, MAX_TITLE_CHARS)));
+    m.rowLabels?.forEach((t) => texts.add(clipText(t, MAX_TITLE_CHARS)));
     m.children?.forEach(addTexts);
   };
   for (const s of samples.values()) {
