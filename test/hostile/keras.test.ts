@@ -183,4 +183,21 @@ describe('a .keras archive whose model.weights.h5 inflates to 3 GB', () => {
       expect(readdirSync(tmp)).toEqual([]);
     });
   }
+  it('SIGINT in a program that handles it (as compute does): the copy stops with INTERRUPTED and is removed', async () => {
+    const p = kerasBomb('bomb-handled.keras', 1536 * MIB);
+    const tmp = privateTmp();
+    const code = `process.on('SIGINT', () => {});
+      const { openKeras } = await import('@attnlens/keras/node');
+      try { await openKeras(${JSON.stringify(p)}); console.log('opened'); } catch (e) { console.log(e.code); }`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: join(REPO, 'test'), env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    for (let i = 0; i < 3000 && !readdirSync(tmp).length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readdirSync(tmp).length).toBe(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out.trim()).toBe('INTERRUPTED');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 });

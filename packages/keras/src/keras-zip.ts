@@ -36,8 +36,10 @@ const removeLive = () => {
 function onSignal(sig: NodeJS.Signals): void {
   removeLive();
   unhookSignals();
+  signalled = sig; // a copy in progress stops (its folder is gone) when the process lives on
   if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
 }
+let signalled: NodeJS.Signals | undefined;
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let signalsHooked = false;
 function hookSignals(): void {
@@ -111,6 +113,7 @@ const UNZIP_PIECE = 16 << 10;
  */
 export async function extractKerasZip(file: string, limits?: Partial<Limits>): Promise<ExtractedKeras> {
   const maxTemp = currentLimits(limits).maxTempBytes;
+  signalled = undefined;
   const tooBig = (bytes: number, what: string) => checkSize(bytes, what, 'maxTempBytes', { file, limits });
   let dir: string;
   try {
@@ -174,9 +177,10 @@ export async function extractKerasZip(file: string, limits?: Partial<Limits>): P
         const c = chunk as Uint8Array;
         for (let at = 0; at < c.length; at += UNZIP_PIECE) {
           unzip.push(c.subarray(at, at + UNZIP_PIECE));
-          if (failure || over) break reading;
+          if (failure || over || signalled) break reading;
         }
       }
+      if (signalled) fail('INTERRUPTED', `stopped (${signalled}) while copying ${WEIGHTS_ENTRY} out of the archive; its temporary copy is removed`, { file, hint: 'run the same command again' });
       if (over) {
         tooBig(lied ?? expected ?? 0, lied === undefined
           ? `the ${WEIGHTS_ENTRY} inside it, copied out to a temporary file,`
