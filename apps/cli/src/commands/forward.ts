@@ -92,6 +92,14 @@ export interface ForwardComputeOpts {
   firstId?: string;
   batchSize?: string;
   out: string;
+  /** Options of the saved-X path, refused here rather than ignored. */
+  tokens?: string;
+  lengths?: string;
+  mask?: string;
+  weights?: string;
+  sentenceInputs?: string;
+  sentenceLengths?: string;
+  sentenceWeights?: string;
 }
 
 /** True when compute is asked for attention from the model's inputs rather than from a saved X. */
@@ -101,6 +109,8 @@ export function wantsForward(o: ForwardComputeOpts & { inputs?: string }): boole
 
 export async function computeForward(o: ForwardComputeOpts, v: { variant?: Variant; normalise?: Normalisation; padId?: number }): Promise<void> {
   if (!o.model) fail('BAD_ARGUMENT', 'attention from ids or text runs the model: give --model FILE', { hint: 'or give --inputs X.npy (the saved outputs of the layer before attention)' });
+  const xOnly = [o.tokens && '--tokens', o.lengths && '--lengths', o.mask && '--mask', o.weights && '--weights', o.sentenceInputs && '--sentence-inputs', o.sentenceLengths && '--sentence-lengths', o.sentenceWeights && '--sentence-weights'].filter(Boolean);
+  if (xOnly.length) fail('BAD_ARGUMENT', `${xOnly.join(', ')} go${xOnly.length === 1 ? 'es' : ''} with saved X (--inputs), not with the forward pass, which takes its tokens from --text and its masks from the model`, { hint: 'leave them out, or give --inputs X.npy instead of running the model' });
   const given = [o.ids && '--ids', o.text && '--text', o.modelInputs && '--model-inputs'].filter(Boolean);
   if (given.length > 1) fail('BAD_ARGUMENT', `give one of ${given.join(', ')}: each is what the model takes`);
   if (o.text && !o.tokenizer) fail('BAD_ARGUMENT', '--text needs --tokenizer (the Keras tokenizer.json, or a vocabulary) to turn words into ids', { hint: 'save it in Python with open("tokenizer.json", "w").write(tokenizer.to_json())' });
