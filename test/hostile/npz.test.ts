@@ -55,6 +55,13 @@ describe('an .npz entry that inflates to 3.9 GB', () => {
     expect(isCleanError(r)).toBe(true);
     expect(r.stderr).toMatch(/needs 3\.9 GB \(\d+ bytes\), over the per-array limit of 2\.1 GB/);
   });
+  it('the CLI limit option takes sizes like 4G and 3GiB, and refuses nonsense as bad usage', () => {
+    const ok = cli(['extract', honest, '--out', join(dir, 'out.npy'), '--max-array-bytes', '3GiB']);
+    expect(ok.stderr).toContain('over the per-array limit of 3.2 GB (3221225472 bytes)');
+    const bad = cli(['--max-array-bytes', 'lots', 'inspect', honest]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('attnlens: --max-array-bytes takes a size in bytes (e.g. 4000000000, 4G, 4GiB), not "lots"');
+  });
   it('a raised limit is honoured (the option names the limit)', async () => {
     const e = await error(loadArray(honest, undefined, { limits: { maxArrayBytes: 100 } }));
     expect(e.message).toContain('over the per-array limit of 100 bytes');
