@@ -62,8 +62,10 @@ export function bindLayer(spec: LayerSpec, path: string, ws: KerasWeight[], ctx:
     } else {
       const backSpec = spec.backward ?? spec.inner;
       const [fw, bw] = splitBidirectional(spec, ws, ctx);
-      b.inner = bindLayer(spec.inner, `${path}/forward_${spec.inner.name}`, fw, ctx);
-      b.backward = bindLayer(backSpec, `${path}/backward_${spec.inner.name}`, bw, ctx);
+      // Keras names the copies forward_<rnn> and backward_<rnn> (Keras 3 configs already say so).
+      const named = (prefix: string, l: LayerSpec) => `${path}/${l.name.startsWith(prefix) ? l.name : prefix + spec.inner!.name}`;
+      b.inner = bindLayer(spec.inner, named('forward_', spec.inner), fw, ctx);
+      b.backward = bindLayer(backSpec, named('backward_', backSpec), bw, ctx);
     }
     const why = [b.inner, b.backward].find((x) => x && !x.runnable);
     if (why) return { ...b, runnable: false, reason: `its ${why.spec.className} ${why.spec.name} cannot run: ${why.reason}` };

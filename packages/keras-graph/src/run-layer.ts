@@ -307,9 +307,15 @@ function merge(op: MergeOp, inputs: Value[]): Value {
   return keepMask(r, mergedMask(inputs, r.shape));
 }
 
+/** Concatenate (Keras 2 merge.py Concatenate.compute_mask): along the last axis the masks AND; along another axis they concatenate too. */
 function concat(inputs: Value[], axis: number): Value {
   const r = concatenate(inputs, axis) as Value;
-  return keepMask(r, mergedMask(inputs, r.shape));
+  const rank = r.shape.length;
+  const ax = axis < 0 ? rank + axis : axis;
+  if (ax === rank - 1 || !inputs.some((v) => v.mask)) return keepMask(r, mergedMask(inputs, r.shape));
+  const parts = inputs.map((v) => ({ shape: v.shape.slice(0, -1), data: v.mask ? Float32Array.from(v.mask) : new Float32Array(maskLength(v.shape)).fill(1) }));
+  const m = concatenate(parts, ax);
+  return { ...r, mask: Uint8Array.from(m.data) };
 }
 
 function dot(inputs: Value[], axes: unknown, normalize: boolean): Value {

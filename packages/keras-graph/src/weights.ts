@@ -130,7 +130,9 @@ function concatColumns(parts: Weight[]): Weight {
  * CuDNN layers keep each gate's kernel block in cuDNN's (U, F) row-major order inside the
  * (F, U) slot (their `_canonical_to_params` only flattens): per gate, plain = block.reshape(U, F).T
  * for the input kernel and block.T for the recurrent one (hdf5_format.py `transform_kernels`,
- * `transpose_input(from_cudnn=True)`: kernel.T.reshape(kernel.shape, order='F')).
+ * `transpose_input(from_cudnn=True)`: kernel.T.reshape(kernel.shape, order='F')). The gate
+ * order stays Keras's (keras/layers/cudnn_recurrent.py: CuDNNLSTM slices i,f,c,o; CuDNNGRU
+ * slices z,r,h and its bias as z,r,h input then z,r,h recurrent, and hands cuDNN r,z,h itself).
  */
 function fromCudnnKernel(k: Weight, gates: number, transposeOnly: boolean): Weight {
   const [rows, cols] = k.shape as [number, number];
