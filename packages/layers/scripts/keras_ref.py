@@ -193,9 +193,10 @@ def rnn(cell, x, mask, kernel, recurrent_kernel, bias, units, activation="tanh",
     states = [h] if c is None else [h, c]
     if return_sequences:
         return np.stack(outs, axis=1), states
-    # Without return_sequences the layer returns K.rnn's last_output; masked steps carry it
-    # over, so it is the final h (Bidirectional leaves zero_output_for_mask off in this case).
-    return h, states
+    # Without return_sequences the layer returns K.rnn's last_output = outputs[-1]: the final h
+    # when masked steps carry it ('previous'), zeros for a sample whose last processed step is
+    # masked under zero_output_for_mask (K3 rnn.py: `last_output = tf.where(mask_list[-1], ...)`).
+    return outs[-1], states
 
 
 # ----------------------------------------------------------------------------- conv, pooling

@@ -223,14 +223,21 @@ export function runRnnProjected(xp: Float32Array, n: number, t: number, mask: Ui
     [h, nh] = [nh, h];
     [c, nc] = [nc, c];
   }
-  if (!o.returnSequences) output.set(h);
+  if (!o.returnSequences) {
+    output.set(h);
+    // Keras's last_output is outputs[-1]: under 'zero' a sample whose last processed step is masked outputs zeros.
+    if (mask && o.maskedOutput === 'zero') {
+      const last = o.goBackwards ? 0 : t - 1;
+      for (let b = 0; b < n; b++) if (t > 0 && mask[b * t + last] === 0) output.fill(0, b * u, (b + 1) * u);
+    }
+  }
   return { output, states: (c.length ? [h, c] : [h]).map((s) => Float32Array.from(s)) };
 }
 
 /**
  * x (N, T, F); mask (N·T) 1 = valid, masked steps keep the state. Output (N, T, U) or (N, U),
- * and the final states. Without returnSequences the output is the last step's output, which
- * (masked steps carrying it over) is the final h.
+ * and the final states. Without returnSequences the output is the last step's output: the final
+ * h under 'previous', and zeros under 'zero' when that step is masked (Keras's outputs[-1]).
  */
 export function runRnn(x: Float32Array, n: number, t: number, f: number, mask: Uint8Array | undefined, w: RnnWeights, o: RnnOptions): RnnResult {
   checkSize('runRnn', 'n', n);
