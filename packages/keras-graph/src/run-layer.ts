@@ -166,6 +166,7 @@ export function rnn(b: BoundLayer, inputs: Value[], ctx: RunContext, zeroMasked:
   const c = b.spec.config;
   const x = inputs[0]!;
   if (x.shape.length !== 3) bad(b, `takes (N, T, F) sequences, got ${formatShape(x.shape)}`, ctx);
+  if (c.time_major === true) fail('UNSUPPORTED', `layer ${b.path}: time_major RNNs ((T, N, F) inputs) are not run`, { file: ctx.file, hint: 'save the model with time_major=False' });
   const [n, t, f] = x.shape as [number, number, number];
   const w = b.weights;
   const units = w.recurrent!.shape[0]!;
