@@ -47,8 +47,12 @@ function place(recs: readonly TokenRecord[], T: number, o: PadOptions, out: Enco
   if (recs.length === 0) out.stats.empty++;
 }
 
+/** 2^28 int32 ids (1 GiB): a maxlen typed with a few zeros too many fails here, not in the allocator. */
+const MAX_IDS = 2 ** 28;
+
 function allocate(n: number, value: number, shape: number[]): EncodedTexts {
   if (!Number.isSafeInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) fail('BAD_ARGUMENT', `the padding value ${value} is not an int32`);
+  if (n > MAX_IDS) fail('BAD_ARGUMENT', `padding the texts to (${shape.join(', ')}) would take ${n} ids, more than ${MAX_IDS}`, { hint: 'give the length the model was trained with' });
   return { ids: new Int32Array(n).fill(value), shape, labels: [], originals: [], stats: emptyResult() };
 }
 

@@ -74,6 +74,7 @@ describe('encoded texts', () => {
     expect(Array.from(h.ids)).toEqual([1, 2, 0, 0]);
     expect(h.stats).toMatchObject({ droppedSentences: 1, empty: 1 });
     expect(error(() => encodeTexts(['the'], v, { maxlen: 0 })).code).toBe('BAD_ARGUMENT');
+    expect(error(() => encodeTexts(['the', 'cat'], v, { maxlen: 2 ** 28 })).message).toMatch(/would take 536870912 ids/);
     expect(error(() => encodeTexts(['the'], v, { padding: 'middle' as 'pre' })).message).toMatch(/neither pre nor post/);
   });
 

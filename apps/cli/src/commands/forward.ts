@@ -155,6 +155,8 @@ async function textIds(o: ForwardComputeOpts, model: KerasModel, hierarchical: b
   const vocab = await loadVocabulary(o.tokenizer!, firstId === undefined ? {} : { firstId });
   const raw = await readTextFile(o.text!);
   const shape = model.inputs[0]!.shape;
+  checkFixed(o.maxlen, '--maxlen', shape[hierarchical ? 1 : 0]);
+  if (hierarchical) checkFixed(o.maxSentences, '--max-sentences', shape[0]);
   const pad = { padding: checkSide(o.padding, 'padding'), truncating: checkSide(o.truncating, 'truncating') };
   let enc: EncodedTexts;
   if (hierarchical) {
@@ -172,6 +174,12 @@ async function textIds(o: ForwardComputeOpts, model: KerasModel, hierarchical: b
   checkSomethingKnown(enc, vocab, o.text);
   reportEncoding(enc, vocab, o.text!);
   return enc;
+}
+
+/** A model built for a fixed length refuses any other: say so before encoding. */
+function checkFixed(v: string | undefined, flag: string, fixed: number | null | undefined): void {
+  if (v === undefined || fixed === null || fixed === undefined || count(v, flag) === fixed) return;
+  fail('BAD_ARGUMENT', `${flag} ${v} does not fit the model, which takes ${fixed}`, { hint: `leave ${flag} out: it defaults to what the model takes` });
 }
 
 function showSplit(samples: string[][]): void {
