@@ -1,7 +1,7 @@
 // Reads the fixtures scripts/make-fixtures.py wrote (keras_ref.py's answers) and measures errors.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 export interface Arr { shape: number[]; data: (number | null)[] }
 
@@ -32,8 +32,17 @@ export function maxError(actual: ArrayLike<number>, expected: Arr): number {
 
 export const TOLERANCE = 1e-5;
 
+// The worst error of the test file, printed when it ends (each test file loads this module afresh).
+let worst = 0;
+let checked = 0;
+afterAll(() => {
+  if (checked) console.log(`${checked} arrays checked against their reference; max |Δ| / max(1, |expected|) = ${worst.toExponential(2)}`);
+});
+
 export function expectClose(actual: ArrayLike<number>, expected: Arr, tol = TOLERANCE): number {
   const err = maxError(actual, expected);
   expect(err).toBeLessThanOrEqual(tol);
+  worst = Math.max(worst, err);
+  checked++;
   return err;
 }
