@@ -163,6 +163,7 @@ describe('attnlens compute from the forward pass', () => {
       [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--padding', 'middle', '--out', p('z.attn.pb')], /padding "middle" is neither pre nor post/],
       [['--model', fx('flat.h5'), '--inputs', fx('flat-x.npy'), '--text', fx('flat.txt'), '--out', p('z.attn.pb')], /--text run.* the model, which --inputs \(X given\) skips/],
       [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--maxlen', '100000000000', '--out', p('z.attn.pb')], /--maxlen 100000000000 does not fit the model, which takes 6/],
+      [['--model', fx('flat.h5'), '--text', fx('flat.h5'), '--tokenizer', fx('flat.h5'), '--out', p('z.attn.pb')], /flat\.h5: is a binary file, not a tokenizer or vocabulary/],
       [['--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--tokens', fx('flat.txt'), '--lengths', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /--tokens, --lengths go with saved X/],
     ];
     writeFileSync(p('unknown.txt'), 'zebra quagga okapi\n');

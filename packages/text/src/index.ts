@@ -6,7 +6,7 @@ export { KERAS_FILTERS, KerasTokenizer, parseKerasTokenizer, textToWordSequence 
 export type { KerasTokenizerConfig, WordSequenceOptions } from './keras-tokenizer.js';
 export { PlainVocabulary, parseTokenLines, tokenMapVocabulary } from './vocabulary.js';
 export type { PlainVocabularyOptions } from './vocabulary.js';
-export { parseVocabulary } from './load.js';
+export { checkIsText, parseVocabulary } from './load.js';
 export { checkSide, padLength, padSequences, placement } from './pad.js';
 export type { PadOptions, Placement, Side } from './pad.js';
 export { checkSomethingKnown, encodeSentences, encodeTexts } from './encode.js';

@@ -5,8 +5,17 @@ import { parseKerasTokenizer } from './keras-tokenizer.js';
 import type { Vocabulary } from './records.js';
 import { parseTokenLines, tokenMapVocabulary, type PlainVocabularyOptions } from './vocabulary.js';
 
+/** Fails on a binary file (a NUL byte, or mostly undecodable UTF-8) given where text is meant. */
+export function checkIsText(text: string, what: string, file?: string): void {
+  const head = text.slice(0, 1 << 16);
+  let bad = 0;
+  for (const c of head) if (c === '\uFFFD') bad++;
+  if (head.includes('\u0000') || bad > head.length / 10) fail('UNKNOWN_FORMAT', `is a binary file, not ${what}`, { file, hint: `give ${what} as UTF-8 text` });
+}
+
 /** The options apply to plain vocabularies; a Keras Tokenizer carries its own. */
 export function parseVocabulary(text: string, file?: string, o: PlainVocabularyOptions = {}): Vocabulary {
+  checkIsText(text, 'a tokenizer or vocabulary', file);
   const body = text.replace(/^\uFEFF/, '');
   const head = body.trimStart();
   if (!head.startsWith('{') && !head.startsWith('"')) return parseTokenLines(body, file, o);

@@ -31,6 +31,7 @@ describe('plain vocabularies', () => {
     expect(error(() => parseVocabulary('', 'v.txt')).message).toMatch(/empty/);
     expect(error(() => parseVocabulary('{"a": 1.5}', 'm.json')).message).toMatch(/not to a non-negative integer id/);
     expect(error(() => parseVocabulary('a\nb\n', 'v.txt', { oovToken: '<unk>' })).message).toMatch(/OOV token "<unk>" is not in the vocabulary/);
+    expect(error(() => parseVocabulary('\u0089HDF\r\n\u001a\n\u0000\u0000', 'model.h5')).message).toBe('model.h5: is a binary file, not a tokenizer or vocabulary');
   });
 });
 

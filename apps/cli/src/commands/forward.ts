@@ -10,7 +10,7 @@ import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadModel, type KerasModel } from '@attnlens/keras-graph';
 import { attentionFromInputs, forwardToNpy, kernelFromKeras, npyRows, planAttention, tensorRows, type AttentionPlan, type RowSource } from '@attnlens/forward/node';
 import {
-  checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, splitSentences, type EncodedTexts, type Vocabulary,
+  checkIsText, checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, splitSentences, type EncodedTexts, type Vocabulary,
 } from '@attnlens/text';
 import { loadVocabulary, readTextFile } from '@attnlens/text/node';
 import type { Normalisation, Variant } from '@attnlens/attention';
@@ -154,6 +154,7 @@ async function textIds(o: ForwardComputeOpts, model: KerasModel, hierarchical: b
   const firstId = o.firstId === undefined ? undefined : o.firstId === '0' ? 0 : o.firstId === '1' ? 1 : fail('BAD_ARGUMENT', `--first-id is 0 or 1, not ${JSON.stringify(o.firstId)}`);
   const vocab = await loadVocabulary(o.tokenizer!, firstId === undefined ? {} : { firstId });
   const raw = await readTextFile(o.text!);
+  checkIsText(raw, 'text (one review a line)', o.text);
   const shape = model.inputs[0]!.shape;
   checkFixed(o.maxlen, '--maxlen', shape[hierarchical ? 1 : 0]);
   if (hierarchical) checkFixed(o.maxSentences, '--max-sentences', shape[0]);
