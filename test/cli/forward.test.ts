@@ -209,6 +209,18 @@ describeReal('attention made of built-in layers, on a real model (xingxiaoxuan-a
   });
 });
 
+describeReal('a real HAN-style model run from its float inputs to its AttLayer (flamingjay-han-ids)', () => {
+  it('recomputes att_layer_1 from the forward pass; each map sums to 1 as exp/(Σ+ε) normalises', async () => {
+    const x = new Float32Array(3 * 10 * 196).map((_, i) => Math.cos(i * 0.113) * 0.5);
+    await writeNpyFile(p('fj-in.npy'), tensor('float32', [3, 10, 196], x));
+    const r = cli(['compute', '--model', real('flamingjay-han-ids', 'one_layer_best_model.hdf5'), '--model-inputs', p('fj-in.npy'), '--out', p('fj.attn.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const docs = docsOf(p('fj.attn.json'));
+    expect(docs.map((d) => d.maps[0]!.shape)).toEqual([[10], [10], [10]]);
+    for (const d of docs) expect(Math.abs(d.maps[0]!.weights.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+  });
+});
+
 describeReal('a weights-only real file runs with its to_json() architecture (yaokui2018-sentiment)', () => {
   it('forward --config gives the model output; without it the error says to pass the config', async () => {
     const R = (f: string) => real('yaokui2018-sentiment', f);
