@@ -21,7 +21,7 @@ interface Case {
   config?: string;
   inputs: string[];
   feeds: { layer: string; value: string }[];
-  taps: { layer: string; what: Tap['what']; expected: string }[];
+  taps: { layer: string; what: Tap['what']; index?: number; expected: string }[];
 }
 
 const opened: KerasFile[] = [];
@@ -60,12 +60,13 @@ async function runCase(name: string, file = undefined as string | undefined) {
   const m = await model(file ?? c.file, c.config);
   const inputs = await Promise.all(c.inputs.map((f) => readNpyFile(join(dir, f))));
   const feeds = await Promise.all(c.feeds.map(async (f) => ({ layer: f.layer, value: await readNpyFile(join(dir, f.value)) })));
-  const got = m.run(inputs, c.taps.map(({ layer, what }) => ({ layer, what })), { feeds });
+  const got = m.run(inputs, c.taps.map(({ layer, what, index }) => ({ layer, what, ...(index ? { index } : {}) })), { feeds });
   const errors: Record<string, number> = {};
   for (const [i, t] of c.taps.entries()) {
     const want = await readNpyFile(join(dir, t.expected));
-    expect([...got[i]!.value.shape], `${name} ${t.layer} ${t.what}`).toEqual([...want.shape]);
-    errors[`${t.layer} ${t.what}`] = maxAbsDiff(got[i]!.value, want);
+    const key = `${t.layer} ${t.what}${t.index ? ` ${t.index}` : ''}`;
+    expect([...got[i]!.value.shape], `${name} ${key}`).toEqual([...want.shape]);
+    errors[key] = maxAbsDiff(got[i]!.value, want);
   }
   for (const [k, e] of Object.entries(errors)) expect(e, `${name} ${k} max |Δ| vs NumPy`).toBeLessThan(1e-5);
   return { m, got, c };
@@ -111,11 +112,12 @@ describeReal('forward pass on the real models', () => {
     expect(rowSumError(got[1]!.value, 64)).toBeLessThan(1e-6);
   });
 
-  it('dobiasd temp_stateful.h5 (tf.keras GRU, no bias, initial state as an input) and lstm.h5 (relu/linear recurrences, return_state, initial states)', async () => {
+  it('dobiasd temp_stateful.h5 (tf.keras GRU, no bias, initial state as an input) and lstm.h5: all 17 outputs (relu/linear recurrences, return_state, initial states)', async () => {
     await runCase('temp_stateful');
-    const { m } = await runCase('dobiasd_lstm');
+    const { m, c } = await runCase('dobiasd_lstm');
     expect(m.inputs.map((i) => i.shape)).toEqual([[17, 4], [1, 10], [null, 4], [12], [12]]);
     expect(m.outputs).toHaveLength(17);
+    expect(c.taps.map((t) => t.layer)).toEqual(m.outputs);
   });
 
   it('yaokui2018 weights-only lstm.h5 with model_lstm.json (Embedding mask_zero → LSTM): the config option, masks, softmax', async () => {

@@ -163,29 +163,52 @@ def temp_stateful():
 
 
 def dobiasd_lstm():
-    """lstm.h5: LSTMs with relu/linear recurrent activations, return_state, Bidirectional, and lstm_15 with (h, c) inputs."""
+    """lstm.h5: all 17 outputs — LSTMs with relu/linear recurrent activations, return_state (h, c as outputs 1, 2),
+    Bidirectional on a 1-step input, and lstm_15 with (h, c) given as inputs. Each layer's units and activations
+    are read from the file's model_config (data), the maths is keras_ref's."""
     c = Case("dobiasd_lstm", "dobiasd-frugally-deep/lstm.h5")
     w = Weights(c.meta["file"])
+    cfg = {l["name"]: l["config"] for l in json.loads(w.h.attrs["model_config"])["config"]["layers"]}
     N = 2
     ins = [RNG.standard_normal(s).astype(np.float32) * 0.5 for s in [(N, 17, 4), (N, 1, 10), (N, 6, 4), (N, 12), (N, 12)]]
     for a in ins:
         c.input(a)
-    lw = lambda l: w(l, l + "/kernel:0", l + "/recurrent_kernel:0", l + "/bias:0")
-    y1, _ = lstm(A(ins[0]), lw("lstm_1"), 8, rec="relu", return_sequences=True)
-    c.tap("lstm_2", "output", lstm(y1, lw("lstm_2"), 3)[0])
-    _, st = lstm(A(ins[0]), lw("lstm_3"), 3)
-    c.tap("lstm_3", "output", st[0])
-    bn = lambda l, inner: [w(l, "%s/%s_%s/%s:0" % (l, d, inner, n))[0] for d in ("forward", "backward") for n in ("kernel", "recurrent_kernel", "bias")]
-    ws = bn("bidirectional_1", "lstm_4")
-    f1, _ = lstm(A(ins[0]), ws[:3], 4, rec="hard_sigmoid", return_sequences=True)
-    b1, _ = lstm(A(ins[0]), ws[3:], 4, rec="hard_sigmoid", return_sequences=True, go_backwards=True)
-    bi1 = np.concatenate([f1, b1[:, ::-1]], -1)
-    ws = bn("bidirectional_2", "lstm_5")
-    f2, _ = lstm(bi1, ws[:3], 6, rec="linear")
-    b2, _ = lstm(bi1, ws[3:], 6, rec="linear", go_backwards=True)
-    c.tap("bidirectional_2", "output", np.concatenate([f2, b2], -1))
-    y15, _ = lstm(A(ins[2]), lw("lstm_15"), 12, rec="hard_sigmoid", return_sequences=True, initial_state=[A(ins[3]), A(ins[4])])
-    c.tap("lstm_15", "output", y15)
+    x1, x2, x3, h0, c0 = map(A, ins)
+
+    def run(name, x, **kw):
+        k = cfg[name]
+        return lstm(x, w(name, name + "/kernel:0", name + "/recurrent_kernel:0", name + "/bias:0"), k["units"], rec=k["recurrent_activation"],
+                    act=k["activation"], return_sequences=k["return_sequences"], **kw)
+
+    def bi(name, x):
+        inner = cfg[name]["layer"]["config"]
+        ws = [w(name, "%s/%s_%s/%s:0" % (name, d, inner["name"], n))[0] for d in ("forward", "backward") for n in ("kernel", "recurrent_kernel", "bias")]
+        o = dict(rec=inner["recurrent_activation"], act=inner["activation"], return_sequences=inner["return_sequences"])
+        f, _ = lstm(x, ws[:3], inner["units"], **o)
+        b, _ = lstm(x, ws[3:], inner["units"], go_backwards=True, **o)
+        return np.concatenate([f, b[:, ::-1] if inner["return_sequences"] else b], -1)
+
+    y1, _ = run("lstm_1", x1)
+    y8, _ = run("lstm_8", x2)
+    outs = {}
+    outs["lstm_2"] = [run("lstm_2", y1)[0]]
+    y, (h, cc) = run("lstm_3", x1)
+    outs["lstm_3"] = [y, h, cc]
+    outs["bidirectional_2"] = [bi("bidirectional_2", bi("bidirectional_1", x1))]
+    outs["lstm_6"] = [run("lstm_6", x1)[0]]
+    outs["bidirectional_3"] = [bi("bidirectional_3", x1)]
+    outs["lstm_9"] = [run("lstm_9", y8)[0]]
+    y, (h, cc) = run("lstm_10", x2)
+    outs["lstm_10"] = [y, h, cc]
+    outs["bidirectional_5"] = [bi("bidirectional_5", bi("bidirectional_4", x2))]
+    outs["lstm_13"] = [run("lstm_13", x2)[0]]
+    outs["bidirectional_6"] = [bi("bidirectional_6", x2)]
+    y, (h, cc) = run("lstm_15", x3, initial_state=[h0, c0])
+    outs["lstm_15"] = [y, h, cc]
+    for name, vs in outs.items():
+        for i, v in enumerate(vs):
+            c.tap(name, "output", v)
+            c.meta["taps"][-1]["index"] = i
     c.done()
 
 

@@ -9,7 +9,11 @@ import { applyLayer, type RunContext } from './run-layer.js';
 import { fromTensor, toTensor, type Value } from './values.js';
 import { findBuiltinAttention, isSoftmax, type BuiltinAttention } from './builtin-attention.js';
 
-export type Tap = { layer: string; what: 'input' | 'output' | 'scores' };
+/**
+ * `index` picks one of several outputs (an RNN's return_state states, Bidirectional merge_mode
+ * None's second, a custom attention layer's weights) or inputs (an Attention layer's value); default 0.
+ */
+export type Tap = { layer: string; what: 'input' | 'output' | 'scores'; index?: number };
 export interface TapValue {
   tap: Tap;
   value: Tensor;
@@ -162,7 +166,7 @@ class Model implements KerasModel {
     const values = fedOnly ? [] : inputs.map((t, i) => checkInput(fromTensor(t), spec[i]!, this.file));
     const wanted = [...rec.want.keys()];
     this.runGraph(this.root, values, rec, feeds, wanted);
-    return taps.map((t) => rec.out.get(t) ?? fail('NOT_FOUND', `layer ${t.layer} has no ${t.what} to tap (it never ran, or it is not an attention layer)`, { file: this.file, hint: "'scores' taps attention layers; 'input' and 'output' tap any layer" }));
+    return taps.map((t) => rec.out.get(t) ?? fail('NOT_FOUND', `layer ${t.layer} has no ${t.what}${t.index ? ` ${t.index}` : ''} to tap (it never ran, it has fewer, or it is not an attention layer)`, { file: this.file, hint: "'scores' taps attention layers; 'input' and 'output' tap any layer" }));
   }
 
   private context(rec: Recorder, feeds: Feeds, g: Graph, flat?: { n: number; s: number }): RunContext {
@@ -176,9 +180,9 @@ class Model implements KerasModel {
     };
   }
 
-  private record(rec: Recorder, path: string, what: Tap['what'], v: Value, flat?: { n: number; s: number }): void {
+  private record(rec: Recorder, path: string, what: Tap['what'], v: Value, flat?: { n: number; s: number }, index = 0): void {
     for (const t of rec.want.get(path) ?? []) {
-      if (t.what !== what || rec.out.has(t)) continue;
+      if (t.what !== what || (t.index ?? 0) !== index || rec.out.has(t)) continue;
       // Inside TimeDistributed: give back the outer leading axes, (N·S, ...) → (N, S, ...).
       const shape = flat ? [flat.n, flat.s, ...v.shape.slice(1)] : v.shape;
       rec.out.set(t, { tap: t, value: toTensor({ shape, data: v.data }), ...(v.mask ? { mask: v.mask } : {}) });
@@ -208,13 +212,13 @@ class Model implements KerasModel {
       else {
         const ins = node.inbound.map((r, i) => (i === 0 && fed ? fed.value : vals.get(refKey(r)) ?? this.missing(b, r)));
         if (b.spec.className === 'InputLayer') continue;
-        this.record(rec, b.path, 'input', ins[0]!, flat);
+        ins.forEach((v, i) => this.record(rec, b.path, 'input', v, flat, i));
         if (this.onlyInputWanted(b, rec, wanted, needed, node.layer, node.node, g)) continue;
         if (!b.runnable) this.cannotRun(b, g);
         outs = guarded(b, () => applyLayer(b, ins, ctx), this.file);
       }
       outs.forEach((v, i) => vals.set(refKey({ layer: node.layer, node: node.node, index: i }), v));
-      this.record(rec, b.path, 'output', outs[0]!, flat);
+      outs.forEach((v, i) => this.record(rec, b.path, 'output', v, flat, i));
       // A softmax Dense/Activation's output is its attention map (built-in attention blocks).
       if (isSoftmax(b.spec)) this.record(rec, b.path, 'scores', outs[0]!, flat);
     }

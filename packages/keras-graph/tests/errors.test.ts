@@ -77,6 +77,7 @@ describe('running', () => {
   it('an unknown tap layer lists the layers; scores of a layer that makes none is an error', () => {
     expect(error(() => m.run([f32([2, 4, 3])], [{ layer: 'nope', what: 'output' }]))).toMatchObject({ code: 'NOT_FOUND', hint: expect.stringMatching(/x, d, f/) });
     expect(error(() => m.run([f32([2, 4, 3])], [{ layer: 'f', what: 'scores' }]))).toMatchObject({ code: 'NOT_FOUND', reason: expect.stringMatching(/no scores/) });
+    expect(error(() => m.run([f32([2, 4, 3])], [{ layer: 'd', what: 'output', index: 1 }]))).toMatchObject({ code: 'NOT_FOUND', reason: expect.stringMatching(/no output 1/) });
     const [s] = m.run([f32([2, 4, 3])], [{ layer: 'd', what: 'scores' }]);
     expect(s!.value.shape).toEqual([2, 4, 2]);
   });
