@@ -6,7 +6,8 @@ import { addLimitOptions } from './limits.js';
 /** Exit codes: 0 done, 1 bad input or failed work, 2 bad usage, 3 done but some items failed, 130 interrupted. */
 export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3, interrupted: 130 } as const;
 
-export function buildProgram(): Command {
+/** The program with the command argv runs (every command when it names none). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('attnlens')
     .description('See what your attention layers did: read Keras, NumPy and TensorFlow files, recompute HAN attention, render heatmaps and reports.')
     .version(VERSION, '-V, --version')
@@ -15,15 +16,15 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
   addLimitOptions(program);
-  registerCommands(program);
+  await registerCommands(program, argv);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const debug = argv.includes('--debug');
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {

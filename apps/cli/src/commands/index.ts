@@ -1,21 +1,32 @@
 import type { Command } from 'commander';
 import '../formats/index.js';
-import { registerInspect } from './inspect.js';
-import { registerExtract } from './extract.js';
-import { registerConvert } from './convert.js';
-import { registerCompute } from './compute.js';
-import { registerForward } from './forward.js';
-import { registerRender } from './render.js';
-import { registerReport } from './report.js';
-import { registerDemo } from './demo.js';
 
-export function registerCommands(program: Command): void {
-  registerInspect(program);
-  registerExtract(program);
-  registerCompute(program);
-  registerForward(program);
-  registerConvert(program);
-  registerRender(program);
-  registerReport(program);
-  registerDemo(program);
+type Register = (program: Command) => void;
+
+// Each command's module (and the packages it imports: the renderer and its fonts, h5wasm,
+// the forward pass...) is loaded only when that command runs: a CLI start-up imports just
+// commander, core and the one command. In this order in --help.
+const COMMANDS: readonly [name: string, load: () => Promise<Register>][] = [
+  ['inspect', async () => (await import('./inspect.js')).registerInspect],
+  ['extract', async () => (await import('./extract.js')).registerExtract],
+  ['compute', async () => (await import('./compute.js')).registerCompute],
+  ['forward', async () => (await import('./forward.js')).registerForward],
+  ['convert', async () => (await import('./convert.js')).registerConvert],
+  ['render', async () => (await import('./render.js')).registerRender],
+  ['report', async () => (await import('./report.js')).registerReport],
+  ['demo', async () => (await import('./demo.js')).registerDemo],
+];
+
+export const COMMAND_NAMES = COMMANDS.map(([n]) => n);
+
+/**
+ * Register the command argv runs, or every command when argv names none (--help, a typo
+ * commander should suggest a name for, no arguments). argv is process.argv's shape; the
+ * command is the first argument that is a command's name (global options take numbers).
+ */
+export async function registerCommands(program: Command, argv: readonly string[] = []): Promise<void> {
+  const name = argv.slice(2).find((a) => COMMAND_NAMES.includes(a));
+  const wanted = name ? COMMANDS.filter(([n]) => n === name) : COMMANDS;
+  const registers = await Promise.all(wanted.map(([, load]) => load()));
+  for (const register of registers) register(program);
 }
