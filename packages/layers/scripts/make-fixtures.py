@@ -133,6 +133,11 @@ def conv_cases():
                     y = K.pool1d(x, kind, pool, strides, padding)
                     cases["pool1d"].append({"name": f"T={T} {kind} {padding} p={pool} s={strides}", "x": arr(x), "kind": kind,
                                             "poolSize": pool, "strides": strides, "padding": padding, "expected": arr(y)})
+    # more output rows than the kernel gathers at once (512): blocks and a remainder
+    x = f32(3, 300, 2)
+    W, b = f32(K_, 2, O, scale=0.5), f32(O)
+    cases["conv1d"].append({"name": "T=300 same s=1 d=2 (900 rows)", "x": arr(x), "kernel": arr(W), "bias": arr(b),
+                            "strides": 1, "padding": "same", "dilation": 2, "expected": arr(K.conv1d(x, W, b, 1, "same", 2))})
     x = f32(3, 5, 2)
     mask = mask_of([[1, 1, 0, 1, 0], [1] * 5, [0] * 5])
     for kind in ("max", "avg"):

@@ -6,6 +6,9 @@ import { fail } from '@attnlens/core';
 import { checkLength, checkSize } from './checks.js';
 import { gemmF32, packB } from './matmul.js';
 
+/** Output rows whose windows are gathered at once. */
+const IM2COL_ROWS = 512;
+
 export interface Conv1dOptions { strides: number; padding: 'valid' | 'same' | 'causal'; dilation: number }
 export interface Pool1dOptions { kind: 'max' | 'avg'; poolSize: number; strides: number; padding: 'valid' | 'same' }
 
@@ -31,21 +34,30 @@ export function conv1d(
   if (bias) checkLength('conv1d', 'bias', bias, o, `(${o})`);
   const { strides, dilation } = opts;
   const g = windowGeometry(t, (k - 1) * dilation + 1, strides, opts.padding);
-  // im2col: the (K·C) window of every output step, zeros where it falls in the padding;
-  // then one GEMM with the kernel viewed as (K·C, O).
-  const cols = new Float32Array(n * g.out * k * c);
-  for (let b = 0; b < n; b++) {
-    for (let s = 0; s < g.out; s++) {
-      const row = (b * g.out + s) * k * c;
+  // im2col: the (K·C) window of each output step, zeros where it falls in the padding; then one
+  // GEMM with the kernel viewed as (K·C, O). Windows are gathered a block of rows at a time, so
+  // the scratch stays bounded instead of being K times the input.
+  const packed = packB(kernel, k * c, o, bias);
+  const rows = n * g.out;
+  const block = Math.max(1, Math.min(rows, IM2COL_ROWS));
+  const cols = new Float32Array(block * k * c);
+  const part = new Float32Array(block * o);
+  const data = new Float32Array(rows * o);
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const m = Math.min(block, rows - r0);
+    cols.fill(0);
+    for (let r = 0; r < m; r++) {
+      const b = Math.floor((r0 + r) / g.out);
+      const s = (r0 + r) % g.out;
       for (let kk = 0; kk < k; kk++) {
         const ti = s * strides - g.left + kk * dilation;
-        if (ti < 0 || ti >= t) continue;
-        cols.set(x.subarray((b * t + ti) * c, (b * t + ti + 1) * c), row + kk * c);
+        if (ti >= 0 && ti < t) cols.set(x.subarray((b * t + ti) * c, (b * t + ti + 1) * c), (r * k + kk) * c);
       }
     }
+    const out = m === block ? part : part.subarray(0, m * o);
+    gemmF32(m === block ? cols : cols.subarray(0, m * k * c), m, packed, out);
+    data.set(out, r0 * o);
   }
-  const data = new Float32Array(n * g.out * o);
-  gemmF32(cols, n * g.out, packB(kernel, k * c, o, bias), data);
   return { data, t: g.out };
 }
 
