@@ -1,8 +1,8 @@
 // Node-only file helpers: the browser build of @attnlens/core never imports this.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants as FS, createReadStream, lstatSync, openSync, readSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AttentionDocument } from './attention.js';
 import { AttnlensError, fail } from './errors.js';
 import { encodeDocumentChunks, encodeHeader, DocumentStreamDecoder, type StreamHeader } from './format/pb.js';
@@ -212,6 +212,21 @@ export async function atomicWriteChunks(path: string, chunks: Iterable<Uint8Arra
     if (tmp) await rm(tmp, { force: true });
     throw e instanceof AttnlensError ? e : fsError(e, path, 'write');
   }
+}
+
+/**
+ * Remove the temporary files this process left beside `path` (a writer stopped mid-way,
+ * e.g. a worker thread terminated on Ctrl-C). Worker threads share the process id.
+ */
+export async function removeTempFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.${process.pid}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(prefix) && n.endsWith('.tmp')) await rm(join(dirname(path), n), { force: true });
 }
 
 /** Write a file atomically (see atomicWriteChunks). */

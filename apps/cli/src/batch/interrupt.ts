@@ -3,7 +3,7 @@ export function interruptSignal(quiet = false): { signal: AbortSignal; dispose: 
   const ac = new AbortController();
   const onSignal = () => {
     if (ac.signal.aborted) process.exit(130);
-    if (!quiet) process.stderr.write('\nattnlens: stopping after the files being written now (Ctrl-C again to quit at once)\n');
+    if (!quiet) process.stderr.write('\nattnlens: stopping: files being drawn get a second to finish, the rest are left undrawn (Ctrl-C again to quit at once)\n');
     ac.abort();
   };
   process.on('SIGINT', onSignal);

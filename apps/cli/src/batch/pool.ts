@@ -1,7 +1,9 @@
 // A fixed pool of worker threads running one job at a time each. Jobs are fed from
 // an async iterable, so a stream of a million documents never sits in memory; at most
-// `2 × size` jobs are in flight. Stopping (Ctrl-C) lets running jobs finish (their
-// writes are atomic) and starts no new ones.
+// `size` jobs are in flight. Stopping (Ctrl-C) starts no new job and gives running ones
+// GRACE_MS to finish (their writes are atomic); workers still busy then are terminated
+// and `onAbandon` cleans up after their jobs (a 3000 x 3000 heatmap takes many seconds,
+// and a Ctrl-C must not wait for it).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
@@ -10,7 +12,11 @@ export interface PoolOptions {
   /** Called with each result, in completion order. */
   onResult: (result: unknown, job: unknown) => void;
   signal?: AbortSignal;
+  /** Called for each job still running when the pool stops on the signal (remove its temp files). */
+  onAbandon?: (job: unknown) => Promise<void> | void;
 }
+
+const GRACE_MS = 1000;
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -50,7 +56,11 @@ export async function runPool(script: URL, jobs: AsyncIterable<unknown> | Iterab
     workers.push(w);
     idle.push(w);
   }
-  const onAbort = () => signalled();
+  let abortedAt = 0;
+  const onAbort = () => {
+    abortedAt = Date.now();
+    signalled();
+  };
   opts.signal?.addEventListener('abort', onAbort);
 
   const waitForIdle = () => new Promise<void>((r) => (idle.length || failure || opts.signal?.aborted ? r() : (wake = r)));
@@ -64,10 +74,19 @@ export async function runPool(script: URL, jobs: AsyncIterable<unknown> | Iterab
       started++;
       w.postMessage(job);
     }
-    while (pending.size && !failure) await new Promise<void>((r) => (wake = r));
+    if (opts.signal?.aborted) abortedAt ||= Date.now();
+    while (pending.size && !failure) {
+      const left = abortedAt ? abortedAt + GRACE_MS - Date.now() : Infinity;
+      if (left <= 0) break;
+      await new Promise<void>((r) => {
+        wake = r;
+        if (Number.isFinite(left)) setTimeout(signalled, left); // a spurious wake just loops
+      });
+    }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
+    for (const job of pending.values()) await opts.onAbandon?.(job);
   }
   if (failure) throw failure;
   return { started, aborted: Boolean(opts.signal?.aborted) };

@@ -2,7 +2,7 @@
 // from the input (a million documents never sit in memory), atomic, resumable.
 import { extname, join } from 'node:path';
 import type { AttentionDocument } from '@attnlens/core';
-import { prepareOutputFolder } from '@attnlens/core/node';
+import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.js';
@@ -93,6 +93,7 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
   const { aborted } = await runPool(new URL('./render-worker.js', import.meta.url), jobs(), {
     size: o.workers,
     signal: o.signal,
+    onAbandon: (job) => removeTempFiles((job as RenderJob).path),
     onResult(r) {
       const res = r as RenderResult;
       if (!res.ok) failDocument(res.id, res.id, o.formats.length > 1 ? `${extname(res.path).slice(1)}: ${res.error}` : res.error, 1);

@@ -26,7 +26,8 @@ parentPort!.on('message', async (job: RenderJob) => {
       result = { id: job.id, path: job.path, ok: true, skipped: false };
     }
   } catch (e) {
-    const error = isAttnlensError(e) ? e.reason : e instanceof Error ? e.message : String(e);
+    // the sample id is printed beside it; a file is named only when it is not the sample (a refused output path)
+    const error = isAttnlensError(e) ? (e.file ? e.message : e.reason) : e instanceof Error ? e.message : String(e);
     result = { id: job.id, path: job.path, ok: false, error };
   }
   parentPort!.postMessage(result);

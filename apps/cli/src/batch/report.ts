@@ -3,7 +3,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { AttnlensError, GENERATOR, trimmed, validateDocument, weightRange, type AttentionDocument, type AttentionMap } from '@attnlens/core';
-import { atomicWriteFile, prepareOutputFolder } from '@attnlens/core/node';
+import { atomicWriteFile, prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderJob, RenderResult, RenderStyle } from './jobs.js';
@@ -170,6 +170,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const { aborted } = await runPool(new URL('./render-worker.js', import.meta.url), jobs, {
     size: o.workers,
     signal: o.signal,
+    onAbandon: (job) => removeTempFiles((job as RenderJob).path),
     onResult(r) {
       const res = r as RenderResult;
       if (!res.ok) {
