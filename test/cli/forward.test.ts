@@ -128,6 +128,16 @@ describe('attnlens compute from the forward pass', () => {
     const docs = docsOf(p('plain.attn.json'));
     expect(maxAbsDiff(docs[0]!.maps[0]!.weights, (await want('flat-attention.npy')).subarray(0, 6))).toBeLessThan(TOL);
     expect(docs[1]!.maps[0]!.colLabels).toEqual(['', '', '<OOV>', 'and', 'never', 'again']);
+    writeFileSync(p('plain-upper.txt'), 'The FOOD was Great\nzebra and never again\n');
+    const lo = cli(['compute', '--model', fx('flat.h5'), '--text', p('plain-upper.txt'), '--tokenizer', p('vocab.txt'), '--lower', '--oov-token', '<OOV>', '--out', p('plain2.attn.json')]);
+    expect(lo.code, lo.stderr).toBe(0);
+    const lower = docsOf(p('plain2.attn.json'));
+    expect(maxAbsDiff(lower[0]!.maps[0]!.weights, (await want('flat-attention.npy')).subarray(0, 6))).toBeLessThan(TOL);
+    expect(lower[1]!.maps[0]!.colLabels).toEqual(['', '', '<OOV>', 'and', 'never', 'again']);
+    expect(maxAbsDiff(lower[1]!.maps[0]!.weights, docs[1]!.maps[0]!.weights)).toBe(0);
+    const kt = cli(['compute', '--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--lower', '--out', p('plain3.attn.json')]);
+    expect(isCleanError(kt), kt.stderr).toBe(true);
+    expect(kt.stderr).toMatch(/a Keras tokenizer carries its own settings/);
   });
 
   it('--pad-id masks padding ids instead of Keras\'s masks: a HAN\'s empty sentences drop out of the sentence level', async () => {

@@ -81,6 +81,8 @@ export function registerCompute(program: Command): void {
     .option('--text <file>', 'instead of --ids: one review a line (a HAN: one sentence a line, a blank line between reviews), turned into ids by --tokenizer')
     .option('--tokenizer <file>', 'with --text: a Keras tokenizer.to_json() file, a JSON {"token": id} map, or one token a line')
     .option('--first-id <0|1>', 'with a one-token-a-line vocabulary: the id of its first line (default 1, 0 being padding)')
+    .option('--lower', 'with a plain vocabulary: lowercase the text before looking words up')
+    .option('--oov-token <token>', 'with a plain vocabulary: the token unknown words become (default: they are dropped, as Keras drops them)')
     .option('--maxlen <T>', 'with --text: steps per sequence (default: what the model takes, else the longest)')
     .option('--padding <pre|post>', 'with --text: where padding goes (default pre, as pad_sequences)')
     .option('--truncating <pre|post>', 'with --text: which end of a longer sequence is cut (default pre, as pad_sequences)')

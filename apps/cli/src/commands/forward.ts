@@ -90,6 +90,8 @@ export interface ForwardComputeOpts {
   maxSentences?: string;
   splitSentences?: boolean;
   firstId?: string;
+  lower?: boolean;
+  oovToken?: string;
   batchSize?: string;
   out: string;
   /** Options of the saved-X path, refused here rather than ignored. */
@@ -152,7 +154,8 @@ function count(v: string | undefined, flag: string): number | undefined {
 /** The text as the model's ids: one sample a line, or for a HAN sentences (a blank line between samples, or split). */
 async function textIds(o: ForwardComputeOpts, model: KerasModel, hierarchical: boolean): Promise<EncodedTexts> {
   const firstId = o.firstId === undefined ? undefined : o.firstId === '0' ? 0 : o.firstId === '1' ? 1 : fail('BAD_ARGUMENT', `--first-id is 0 or 1, not ${JSON.stringify(o.firstId)}`);
-  const vocab = await loadVocabulary(o.tokenizer!, firstId === undefined ? {} : { firstId });
+  const vocab = await loadVocabulary(o.tokenizer!, { ...(firstId === undefined ? {} : { firstId }), ...(o.lower ? { lower: true } : {}), ...(o.oovToken !== undefined ? { oovToken: o.oovToken } : {}) });
+  if (vocab.kind === 'keras-tokenizer' && (firstId !== undefined || o.lower || o.oovToken !== undefined)) fail('BAD_ARGUMENT', '--first-id, --lower and --oov-token are for a plain vocabulary; a Keras tokenizer carries its own settings', { file: o.tokenizer });
   const raw = await readTextFile(o.text!);
   checkIsText(raw, 'text (one review a line)', o.text);
   const shape = model.inputs[0]!.shape;
