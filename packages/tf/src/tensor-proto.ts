@@ -8,6 +8,7 @@ import {
   type DType, type DataFor, type Limits, type Tensor,
 } from '@attnlens/core';
 import { DT, dtypeInfo, tfDtypeName, tfDtypeOf, type DtypeInfo } from './dtypes.js';
+import protobuf from 'protobufjs';
 import { longToBigInt, longToNumber, tfSchema } from './proto/schema.js';
 
 /** Kept for the API; the limits now come from core (maxArrayBytes, maxOutputBytes). */
@@ -210,46 +211,29 @@ export function encodeStringTensorProto(shape: readonly number[], values: readon
 /**
  * dtype and shape from the first bytes of a serialized TensorProto (a record too long to
  * keep whole): fields 1 (dtype) and 2 (tensor_shape) come before the values, as TensorFlow
- * writes them. Undefined when the prefix does not hold both.
+ * writes them, so the bytes before the first value field are a TensorProto of their own,
+ * decoded with the same schema. Undefined when the prefix does not hold them whole.
  */
 export function tensorProtoHead(prefix: Uint8Array): { dtype: number; shape: number[] } | undefined {
-  let p = 0;
-  const varint = (end: number): number | undefined => {
-    let v = 0;
-    for (let mul = 1; p < end && mul < 2 ** 63; mul *= 128) {
-      const b = prefix[p++]!;
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) return v;
+  const r = protobuf.Reader.create(prefix);
+  try {
+    while (r.pos < r.len) {
+      const at = r.pos;
+      const tag = r.uint32();
+      if (tag >>> 3 > 2) return headOf(prefix.subarray(0, at));
+      r.skipType(tag & 7);
     }
-    return undefined;
-  };
-  let dtype: number | undefined;
-  while (p < prefix.length) {
-    const key = varint(prefix.length);
-    if (key === undefined) return undefined;
-    if (key === 0x08) dtype = varint(prefix.length);
-    else if (key === 0x12) {
-      const len = varint(prefix.length);
-      if (len === undefined || p + len > prefix.length || dtype === undefined) return undefined;
-      const end = p + len;
-      const shape: number[] = [];
-      while (p < end) {
-        const k = varint(end);
-        const l = k === 0x12 ? varint(end) : undefined;
-        if (l === undefined || p + l > end) return undefined; // only dims (field 2) are expected
-        const dimEnd = p + l;
-        let size = 0;
-        while (p < dimEnd) {
-          const dk = varint(dimEnd);
-          if (dk === 0x08) size = varint(dimEnd) ?? NaN;
-          else if (dk === 0x12) p += varint(dimEnd) ?? Infinity; // the dim's name
-          else return undefined;
-        }
-        if (!Number.isSafeInteger(size)) return undefined;
-        shape.push(size);
-      }
-      return { dtype, shape };
-    } else return undefined;
+  } catch {
+    return undefined; // a field runs past the prefix
   }
-  return undefined;
+  return undefined; // the prefix ends before any value: not enough of the message to be sure
+}
+
+function headOf(bytes: Uint8Array): { dtype: number; shape: number[] } | undefined {
+  try {
+    const m = parseTensorProtoMessage(bytes);
+    return m.dtype ? { dtype: m.dtype, shape: tensorProtoShape(m) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
