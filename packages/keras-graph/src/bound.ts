@@ -63,9 +63,9 @@ export function bindLayer(spec: LayerSpec, path: string, ws: KerasWeight[], ctx:
       const backSpec = spec.backward ?? spec.inner;
       const [fw, bw] = splitBidirectional(spec, ws, ctx);
       // Keras names the copies forward_<rnn> and backward_<rnn> (Keras 3 configs already say so).
-      const named = (prefix: string, l: LayerSpec) => `${path}/${l.name.startsWith(prefix) ? l.name : prefix + spec.inner!.name}`;
-      b.inner = bindLayer(spec.inner, named('forward_', spec.inner), fw, ctx);
-      b.backward = bindLayer(backSpec, named('backward_', backSpec), bw, ctx);
+      const copyPath = (prefix: string, l: LayerSpec) => `${path}/${l.name.startsWith(prefix) ? l.name : prefix + spec.inner!.name}`;
+      b.inner = bindLayer(spec.inner, copyPath('forward_', spec.inner), fw, ctx);
+      b.backward = bindLayer(backSpec, copyPath('backward_', backSpec), bw, ctx);
     }
     const why = [b.inner, b.backward].find((x) => x && !x.runnable);
     if (why) return { ...b, runnable: false, reason: `its ${why.spec.className} ${why.spec.name} cannot run: ${why.reason}` };
@@ -127,7 +127,7 @@ function bindCustom(b: BoundLayer, ws: KerasWeight[], ctx: BindContext): BoundLa
   return { ...b, reason: `${spec.originalClassName} is a custom class, and its code is not in the file` };
 }
 
-/** Bind a (nested) model's layers; a nested model's weights all sit in its outer layer's list, in config order. */
+/** Bind a (nested) model's layers; a nested model's weights all sit in its outer layer's list (see splitAmong and keras3Split for whose is whose). */
 export function bindGraph(graph: Graph, nestedWeights: KerasWeight[] | undefined, ctx: BindContext, prefix?: string): BoundGraph {
   const layers = new Map<string, BoundLayer>();
   const specs = [...graph.layers.values()];
