@@ -271,12 +271,15 @@ def batch_norm(x, gamma, beta, moving_mean, moving_variance, epsilon=1e-3, axis=
     return (x - r(moving_mean, 0.0)) / np.sqrt(r(moving_variance, 1.0) + epsilon) * r(gamma, 1.0) + r(beta, 0.0)
 
 
-def layer_norm(x, gamma, beta, epsilon=1e-3, axis=-1):
+def layer_norm(x, gamma, beta, epsilon=1e-3, axis=-1, rms_scaling=False):
     """K3 keras/src/layers/normalization/layer_normalization.py call: mean, biased variance over
-    `axis`; (x - mean) * rsqrt(var + eps) * gamma + beta."""
+    `axis`; (x - mean) * rsqrt(var + eps) * gamma + beta. rms_scaling=True (Keras 3): the same
+    variance, but x * rsqrt(var + eps) * gamma, neither centred nor shifted."""
     x = np.asarray(x, F64)
     mean = x.mean(axis=axis, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axis, keepdims=True)
+    if rms_scaling:
+        return x / np.sqrt(var + epsilon) * np.asarray(gamma, F64)
     y = (x - mean) / np.sqrt(var + epsilon)
     if gamma is not None:
         y = y * np.asarray(gamma, F64)

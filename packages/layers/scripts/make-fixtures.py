@@ -165,6 +165,8 @@ def norm_cases():
         cases["layerNorm"].append({"name": name, "x": arr(x), "rows": 12, "dim": 5, "gamma": arr(gg) if gg is not None else None,
                                    "beta": arr(bb) if bb is not None else None, "epsilon": 1e-3,
                                    "expected": arr(K.layer_norm(x, gg, bb, 1e-3))})
+    cases["layerNorm"].append({"name": "rms_scaling", "x": arr(x), "rows": 12, "dim": 5, "gamma": arr(g), "beta": None,
+                               "epsilon": 1e-3, "rmsScaling": True, "expected": arr(K.layer_norm(x, g, None, 1e-3, rms_scaling=True))})
     return cases
 
 

@@ -11,7 +11,11 @@ export interface BatchNormParams {
   movingMean: Float32Array; movingVariance: Float32Array;
   epsilon: number;
 }
-export interface LayerNormParams { gamma?: Float32Array; beta?: Float32Array; epsilon: number }
+export interface LayerNormParams {
+  gamma?: Float32Array; beta?: Float32Array; epsilon: number;
+  /** Keras 3's rms_scaling: x · rsqrt(var + ε) · γ, with var still centred but x neither centred nor shifted. */
+  rmsScaling?: boolean;
+}
 
 /**
  * x viewed as (rows, dim, inner), normalised per index of `dim`. inner = 1 (the default) is
@@ -61,6 +65,10 @@ export function layerNorm(x: Float32Array, rows: number, dim: number, p: LayerNo
     let v = 0;
     for (let j = 0; j < dim; j++) v += (x[off + j]! - mean) ** 2;
     const inv = 1 / Math.sqrt(v / dim + p.epsilon);
+    if (p.rmsScaling) {
+      for (let j = 0; j < dim; j++) out[off + j] = x[off + j]! * inv * (p.gamma ? p.gamma[j]! : 1);
+      continue;
+    }
     for (let j = 0; j < dim; j++) {
       out[off + j] = (x[off + j]! - mean) * inv * (p.gamma ? p.gamma[j]! : 1) + (p.beta ? p.beta[j]! : 0);
     }

@@ -68,7 +68,7 @@ describe('conv1d and pooling', () => {
 describe('normalisation', () => {
   const fx = fixture<{
     batchNorm: { name: string; x: Arr; rows: number; dim: number; inner: number; gamma: Arr | null; beta: Arr | null; movingMean: Arr; movingVariance: Arr; epsilon: number; expected: Arr }[];
-    layerNorm: { name: string; x: Arr; rows: number; dim: number; gamma: Arr | null; beta: Arr | null; epsilon: number; expected: Arr }[];
+    layerNorm: { name: string; x: Arr; rows: number; dim: number; gamma: Arr | null; beta: Arr | null; epsilon: number; rmsScaling?: boolean; expected: Arr }[];
   }>('norm');
   for (const c of fx.batchNorm) {
     it(`batchNorm ${c.name}`, () => {
@@ -78,7 +78,7 @@ describe('normalisation', () => {
   }
   for (const c of fx.layerNorm) {
     it(`layerNorm ${c.name}`, () => {
-      expectClose(layerNorm(f32(c.x), c.rows, c.dim, { gamma: opt(c.gamma), beta: opt(c.beta), epsilon: c.epsilon }), c.expected);
+      expectClose(layerNorm(f32(c.x), c.rows, c.dim, { gamma: opt(c.gamma), beta: opt(c.beta), epsilon: c.epsilon, rmsScaling: c.rmsScaling ?? false }), c.expected);
     });
   }
 });
