@@ -76,3 +76,34 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
     expect(ids.every((i) => i % 2 === 1 && i % 3 === 0)).toBe(true);
   });
 });
+
+// Issue 12: "start second‮ evil end" once showed as "start second dne live" in a 2-D map's token lines.
+describe.skipIf(!haveChromium())('report token lines with a right-to-left override, in headless Chromium', () => {
+  const tokens = ['start', 'second\u202e', 'evil', 'end'];
+  const bidiDir = mkdtempSync(join(tmpdir(), 'attnlens-report-bidi-'));
+  let b: Browser;
+  let p: Page;
+  beforeAll(async () => {
+    const input = join(bidiDir, 'bidi.attn.pb');
+    writeFileSync(input, encodeStream([{ id: 'bidi', maps: [{ shape: [4, 4], weights: new Float32Array(16).fill(0.25), rowLabels: tokens, colLabels: tokens }] }]));
+    const r = cli(['report', input, '--out', join(bidiDir, 'bidi-report'), '--heatmaps', 'none', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    b = await launch();
+    p = await b.newPage();
+    await p.goto(pathToFileURL(join(bidiDir, 'bidi-report', 'index.html')).href);
+    await p.waitForSelector('tr.row');
+  }, 300_000);
+  afterAll(async () => {
+    await b?.close();
+    rmSync(bidiDir, { recursive: true, force: true });
+  });
+
+  it('isolates each token, so the ones after the override keep their order on screen', async () => {
+    for (const line of ['.src', '.tgt']) {
+      const boxes = await p.locator(`tr.row ${line} bdi`).evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getBoundingClientRect().x, bidi: getComputedStyle(e).unicodeBidi })));
+      expect(boxes.map((t) => t.text), line).toEqual(tokens);
+      for (let k = 1; k < boxes.length; k++) expect(boxes[k]!.x, `${line} ${tokens[k]}`).toBeGreaterThan(boxes[k - 1]!.x);
+      expect(new Set(boxes.map((t) => t.bidi))).toEqual(new Set(['isolate']));
+    }
+  });
+});

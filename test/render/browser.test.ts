@@ -103,6 +103,23 @@ describeBrowser('rendered HTML in headless Chromium', () => {
     expect(r.cols[0]!.x).toBeGreaterThan(r.cols[1]!.x);
   });
 
+  it('keeps "start second evil end" in order when a token carries a right-to-left override (U+202E)', async () => {
+    // Without isolation the override in "second\u202e" would run on and draw "end" left of "evil".
+    const tokens = ['start', 'second\u202e', 'evil', 'end'];
+    const bidi: AttentionDocument = { id: 'bidi', maps: [{ shape: [4], weights: Float32Array.of(0.1, 0.2, 0.3, 0.4), colLabels: tokens }] };
+    await page.setContent(highlightPage([bidi]));
+    const xs = await page.locator('.al-tok').evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getBoundingClientRect().x, bidi: getComputedStyle(e).unicodeBidi })));
+    expect(xs.map((t) => t.text)).toEqual(tokens);
+    for (let k = 1; k < xs.length; k++) expect(xs[k]!.x).toBeGreaterThan(xs[k - 1]!.x);
+    expect(new Set(xs.map((t) => t.bidi))).toEqual(new Set(['isolate']));
+    // the SVG heatmap's column labels, as the browser lays them out
+    await page.setContent(`<!doctype html><body>${heatmapSvg({ shape: [1, 4], weights: Float32Array.of(0.1, 0.2, 0.3, 0.4), rowLabels: ['out'], colLabels: tokens }, { cellSize: 60 })}</body>`);
+    const cols = await page.locator('text.col-label').evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getBoundingClientRect().x, bidi: getComputedStyle(e).unicodeBidi })));
+    expect(cols.map((t) => t.text)).toEqual(tokens);
+    for (let k = 1; k < cols.length; k++) expect(cols[k]!.x).toBeGreaterThan(cols[k - 1]!.x);
+    expect(new Set(cols.map((t) => t.bidi))).toEqual(new Set(['isolate']));
+  });
+
   it('loads the self-contained page with no network request', async () => {
     const requests: string[] = [];
     const p = await browser.newPage();
