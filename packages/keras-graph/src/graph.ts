@@ -168,6 +168,7 @@ function parseSequential(entry: Json, version: string | undefined, file: string 
       // Keras names the implicit input `<first layer>_input`; Embedding inputs are ids.
       inputName = `${l.name}_input`;
       spec = inputSpec(inputName, l.config, l.className);
+      if (!spec.shape.length) spec.shape = builtShape(entry) ?? [];
       layers.set(inputName, { name: inputName, className: 'InputLayer', originalClassName: 'InputLayer', config: {} });
       prev = { layer: inputName, node: 0, index: 0 };
     }
@@ -179,6 +180,16 @@ function parseSequential(entry: Json, version: string | undefined, file: string 
   if (!inputName || !prev || !spec) bad('the Sequential model has no layers', file);
   const name = isObj(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : 'sequential';
   return { name, layers, nodes, inputs: [{ layer: inputName, node: 0, index: 0 }], outputs: [prev], inputSpecs: [spec], sequential: true };
+}
+
+/**
+ * A Sequential built without an InputLayer says its input shape where it was built: Keras 3's
+ * `build_config: {input_shape}` beside the config, tf.keras 2's `build_input_shape` inside it.
+ */
+function builtShape(entry: Json): (number | null)[] | undefined {
+  const c = isObj(entry.config) ? entry.config : {};
+  const s = isObj(entry.build_config) ? entry.build_config.input_shape : c.build_input_shape;
+  return Array.isArray(s) && s.length > 1 ? s.slice(1).map((d) => (typeof d === 'number' ? d : null)) : undefined;
 }
 
 /** [name, node, tensor] (Keras 1/2 lists) → a ref. */

@@ -19,6 +19,14 @@ describe('parseModelConfig', () => {
     expect(g.layers.get('gru_1')!.config).toMatchObject({ recurrent_activation: 'hard_sigmoid' });
   });
 
+  it('a Sequential without an InputLayer takes its input shape from Keras 3 build_config or tf.keras build_input_shape', () => {
+    const layers = [{ module: 'keras.layers', class_name: 'Dense', config: { name: 'dense', units: 2 }, registered_name: null }];
+    const k3 = parseModelConfig({ module: 'keras', class_name: 'Sequential', config: { name: 'sequential', layers }, build_config: { input_shape: [null, 7] } });
+    expect(k3.inputSpecs).toEqual([{ name: 'dense_input', shape: [7], dtype: 'float32' }]);
+    const tk = parseModelConfig({ class_name: 'Sequential', config: { name: 'sequential', layers, build_input_shape: [null, 4, 3] } });
+    expect(tk.inputSpecs[0]!.shape).toEqual([4, 3]);
+  });
+
   it('an Embedding first: ids of input_length; Keras 1 InputLayer input_dtype', () => {
     const g = parseModelConfig({ class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Embedding', config: { name: 'e', input_dim: 100, output_dim: 8, input_length: 7 } }] } });
     expect(g.inputSpecs).toEqual([{ name: 'e_input', shape: [7], dtype: 'int32' }]);
