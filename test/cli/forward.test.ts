@@ -106,6 +106,7 @@ describe('attnlens compute from the forward pass', () => {
     expect(maxAbsDiff(fromText.word, await want('han-word.npy'))).toBeLessThan(TOL);
     expect(maxAbsDiff(fromText.sentence, await want('han-sentence.npy'))).toBeLessThan(TOL);
     expect(docs[1]!.maps[0]!.children![2]!.colLabels).toEqual(['never', 'again', 'we', 'waited', 'an', 'hour']);
+    expect(docs[2]!.maps[0]!.colLabels).toEqual(['great view', '', '']);
   });
 
   it('a HAN from raw text split into sentences, the split shown', () => {

@@ -130,7 +130,10 @@ export async function* attentionFromInputs(run: AttentionRun, o: BatchOptions = 
       continue;
     }
     const docs = plan.sentence ? hierarchicalBatch(run, b) : flatBatch(run, b);
-    if (run.texts) addOriginals(docs, run.texts, b.start);
+    if (run.texts) {
+      addOriginals(docs, run.texts, b.start);
+      if (plan.sentence) labelSentences(docs, run.texts, b.start);
+    }
     yield* docs;
   }
 }
@@ -171,6 +174,15 @@ function hierarchicalBatch(run: AttentionRun, b: Batch): AttentionDocument[] {
     { kernel: ks.sentence, x: sx.value, ...(masks.sentence ? { mask: masks.sentence } : {}), layer: run.plan.sentence.layer },
     { ...(tokens ? { tokens } : {}), id: (i) => String(b.start + i), ...(run.provenance ? { provenance: run.provenance } : {}) },
   );
+}
+
+/** A sentence-level map's columns are its sentences: label each with its words as the model saw them ('' for padding). */
+function labelSentences(docs: AttentionDocument[], texts: EncodedTexts, first: number): void {
+  const S = texts.shape[1]!;
+  docs.forEach((d, i) => {
+    const top = d.maps[0]!;
+    top.colLabels = Array.from({ length: S }, (_, s) => texts.labels[(first + i) * S + s]!.filter((t) => t !== '').join(' '));
+  });
 }
 
 /** Word steps holding `padId` are masked; a sentence of padding only is masked at the sentence level. */

@@ -50,7 +50,6 @@ async function hanDocuments(): Promise<AttentionDocument[]> {
       const r = reviews[n]!;
       const top = d.maps[0]!;
       top.name = 'HAN sentence + word attention';
-      top.colLabels = Array.from({ length: S }, (_, j) => (texts.labels[n * S + j] ?? []).filter((t) => t !== '').join(' '));
       // No mask reaches the sentence level (AttLayer returns none), so the model weighs the
       // padding sentences too; the report shows the review's own sentences.
       top.validCols = Math.min(samples[n]!.length, S);
