@@ -44,6 +44,18 @@ def main():
             "bias_ih": arr(mod.bias_ih_l0), "bias_hh": arr(mod.bias_hh_l0),
             "output": arr(out), "states": [arr(h[0]) for h in hs], "packedStates": [arr(h[0]) for h in hs_packed],
         })
+    # The reverse direction of a bidirectional GRU: Keras go_backwards, its output flipped back in time.
+    mod = torch.nn.GRU(F, U, batch_first=True, bidirectional=True)
+    with torch.no_grad():
+        for p in mod.parameters():
+            p.uniform_(-0.8, 0.8)
+        out, hn = mod(x)
+    cases.append({
+        "kind": "gru", "direction": "reverse", "units": U, "x": arr(x), "lengths": lengths.tolist(),
+        "weight_ih": arr(mod.weight_ih_l0_reverse), "weight_hh": arr(mod.weight_hh_l0_reverse),
+        "bias_ih": arr(mod.bias_ih_l0_reverse), "bias_hh": arr(mod.bias_hh_l0_reverse),
+        "output": arr(out[:, :, U:]), "states": [arr(hn[1])], "packedStates": [],
+    })
     with open(OUT, "w") as fh:
         json.dump({"torch": torch.__version__, "cases": cases}, fh, separators=(",", ":"))
     print("wrote", OUT, "torch", torch.__version__)
