@@ -757,11 +757,47 @@ def keras3_nested():
     c.done(file="model.keras")
 
 
+# --------------------------------------------------------------------------- activation layers
+def keras2_activations():
+    """Keras 2.2.4 Sequential of the activation layers (keras/layers/advanced_activations.py):
+    LeakyReLU(alpha), PReLU(shared_axes=[1]: alpha (1, F)), ELU(alpha), ReLU(max_value,
+    negative_slope, threshold) = K.relu, ThresholdedReLU(theta), Softmax."""
+    c = Case("keras2-activations")
+    T, F = 4, 3
+    d1, b1 = vals(F, F), vals(F)
+    alpha = vals(1, F)
+    S = lambda cls, name, **cfg: {"class_name": cls, "config": dict(cfg, name=name, trainable=True)}
+    config = {"class_name": "Sequential", "config": {"name": "sequential_1", "layers": [
+        S("Dense", "dense_1", units=F, activation="linear", use_bias=True, batch_input_shape=[None, T, F]),
+        S("LeakyReLU", "leaky_re_lu_1", alpha=0.2),
+        S("PReLU", "p_re_lu_1", shared_axes=[1]),
+        S("ELU", "elu_1", alpha=0.7),
+        S("ReLU", "re_lu_1", max_value=1.5, negative_slope=0.1, threshold=0.2),
+        S("ThresholdedReLU", "thresholded_re_lu_1", theta=0.3),
+        S("Softmax", "softmax_1", axis=-1),
+    ]}}
+    weights = [("dense_1", [("dense_1/kernel:0", d1), ("dense_1/bias:0", b1)]), ("leaky_re_lu_1", []), ("p_re_lu_1", [("p_re_lu_1/alpha:0", alpha)]),
+               ("elu_1", []), ("re_lu_1", []), ("thresholded_re_lu_1", []), ("softmax_1", [])]
+    legacy_h5(os.path.join(c.dir, "model.h5"), "2.2.4", config, weights)
+    x = vals(3, T, F) * 3
+    c.input(x)
+    h = K.dense(f64(x), f64(d1), f64(b1))
+    h = np.where(h >= 0, h, 0.2 * h)  # LeakyReLU: K.relu(x, alpha)
+    h = np.where(h >= 0, h, f64(alpha) * h)  # PReLU: relu(x) - alpha * relu(-x)
+    c.tap("p_re_lu_1", "output", h)
+    h = np.where(h > 0, h, 0.7 * np.expm1(h))  # ELU
+    h = np.minimum(h * (h > 0.2), 1.5) - 0.1 * np.maximum(0.2 - h, 0)  # K.relu(x, 0.1, 1.5, 0.2)
+    h = h * (h > 0.3)  # ThresholdedReLU
+    c.tap("thresholded_re_lu_1", "output", h)
+    c.tap("softmax_1", "output", K.activation("softmax", h))
+    c.done(file="model.h5")
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_cudnn, tfkeras_shared, keras3_zip, keras3_legacy, keras3_nested):
+    for make in (keras1_sequential, keras1_functional, keras2_han, keras2_zoo, keras2_awc_unsummed, keras2_activations, keras2_cudnn, tfkeras_shared, keras3_zip, keras3_legacy, keras3_nested):
         make()
     print("wrote", OUT)
 

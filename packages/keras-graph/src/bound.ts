@@ -11,6 +11,7 @@ export const RUNNABLE = new Set([
   'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'Flatten', 'Reshape', 'Permute',
   'RepeatVector', 'Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot', 'Merge',
   'BatchNormalization', 'LayerNormalization', 'Attention', 'AdditiveAttention', 'Model',
+  'ReLU', 'LeakyReLU', 'ELU', 'ThresholdedReLU', 'PReLU',
 ]);
 
 export interface BoundLayer {

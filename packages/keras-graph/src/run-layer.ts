@@ -71,7 +71,13 @@ export function applyLayer(b: BoundLayer, inputs: Value[], ctx: RunContext): Val
       return [x];
     case 'Masking': return [masking(x, num(c.mask_value, 0))];
     case 'Activation': return [keepMask(act({ shape: x.shape, data: x.data.slice() }, c.activation, ctx, b.path), x.mask)];
-    case 'Softmax': return [keepMask(act({ shape: x.shape, data: x.data.slice() }, 'softmax', ctx, b.path), x.mask)];
+    case 'Softmax': {
+      const axis = num(c.axis, -1);
+      if (axis !== -1 && axis !== x.shape.length - 1) fail('UNSUPPORTED', `layer ${b.path}: a Softmax over axis ${axis} (not the last) is not run`, { file: ctx.file });
+      return [keepMask(act({ shape: x.shape, data: x.data.slice() }, 'softmax', ctx, b.path), x.mask)];
+    }
+    case 'ReLU': case 'LeakyReLU': case 'ELU': case 'ThresholdedReLU': case 'PReLU':
+      return [keepMask(advancedActivation(b, x), x.mask)];
     case 'Embedding': return [embed(b, x, ctx)];
     case 'Dense': return [keepMask(denseLayer(b, x, ctx), x.mask)];
     case 'SimpleRNN': case 'GRU': case 'LSTM': case 'CuDNNGRU': case 'CuDNNLSTM':
@@ -122,6 +128,59 @@ function checkOutputSize(b: BoundLayer, shape: number[], ctx: RunContext): void 
       details: { layer: b.path, shape, limit: MAX_OUTPUT_VALUES },
     });
   }
+}
+
+/**
+ * The activation layers (Keras 2 keras/layers/advanced_activations.py, Keras 3
+ * keras/src/layers/activations/*.py): ReLU(max_value, negative_slope, threshold),
+ * LeakyReLU(alpha, Keras 3 negative_slope; default 0.3), ELU(alpha = 1), ThresholdedReLU(theta = 1),
+ * PReLU(alpha weight, broadcast over its shared_axes).
+ */
+function advancedActivation(b: BoundLayer, x: Value): Value {
+  const c = b.spec.config;
+  const data = x.data.slice();
+  const f = scalarFor(b.spec.className, c);
+  if (f) {
+    for (let i = 0; i < data.length; i++) data[i] = f(data[i]!);
+    return { shape: x.shape, data };
+  }
+  // PReLU: alpha has the input's shape without the batch axis, 1 on shared axes.
+  const alpha = b.weights.alpha!;
+  const shape = x.shape.slice(1);
+  const per = data.length / x.shape[0]!;
+  const strides = shape.map((_, k) => shape.slice(k + 1).reduce((a, d) => a * d, 1));
+  const aStrides = alpha.shape.map((_, k) => alpha.shape.slice(k + 1).reduce((a, d) => a * d, 1));
+  for (let j = 0; j < per; j++) {
+    let ai = 0;
+    for (let k = 0; k < shape.length; k++) ai += (alpha.shape[k] === 1 ? 0 : Math.floor(j / strides[k]!) % shape[k]!) * aStrides[k]!;
+    const a = alpha.data[ai]!;
+    for (let n = j; n < data.length; n += per) if (data[n]! < 0) data[n] = a * data[n]!;
+  }
+  return { shape: x.shape, data };
+}
+
+function scalarFor(cls: string, c: Json): ((v: number) => number) | undefined {
+  if (cls === 'LeakyReLU') {
+    const a = num(c.negative_slope ?? c.alpha, 0.3);
+    return (v) => (v >= 0 ? v : a * v);
+  }
+  if (cls === 'ELU') {
+    const a = num(c.alpha, 1);
+    return (v) => (v > 0 ? v : a * Math.expm1(v));
+  }
+  if (cls === 'ThresholdedReLU') {
+    const t = num(c.theta, 1);
+    return (v) => (v > t ? v : 0);
+  }
+  if (cls === 'ReLU') {
+    // keras.backend.relu(x, alpha=negative_slope, max_value, threshold): x·(x > threshold), clipped
+    // to max_value, minus negative_slope·relu(threshold − x).
+    const max = typeof c.max_value === 'number' ? c.max_value : Infinity;
+    const slope = num(c.negative_slope, 0);
+    const t = num(c.threshold, 0);
+    return (v) => (v > t ? Math.min(v, max) : slope * (v - t));
+  }
+  return undefined;
 }
 
 function masking(x: Value, maskValue: number): Value {

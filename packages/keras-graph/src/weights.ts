@@ -26,7 +26,7 @@ export function weightCount(spec: LayerSpec, kerasMajor: number | undefined): nu
   const bias = c.use_bias === false ? 0 : 1;
   switch (spec.className) {
     case 'Dense': case 'Conv1D': return 1 + bias;
-    case 'Embedding': return 1;
+    case 'Embedding': case 'PReLU': return 1;
     case 'SimpleRNN': return 2 + bias;
     case 'GRU': return kerasMajor === 1 && c.consume_less !== 'gpu' ? 9 : 2 + bias;
     case 'LSTM': return kerasMajor === 1 && c.consume_less !== 'gpu' ? 12 : 2 + bias;
@@ -59,6 +59,7 @@ const WEIGHTLESS = new Set([
   'InputLayer', 'Masking', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Activation',
   'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'Flatten', 'Reshape', 'Permute',
   'RepeatVector', 'Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot', 'Merge', 'Lambda',
+  'ReLU', 'LeakyReLU', 'ELU', 'ThresholdedReLU', 'Softmax',
 ]);
 
 /** Does a weight name say it belongs to `layer` (`embedding_1/embeddings:0`, Keras 1 `dense_1_W`)? */
@@ -185,6 +186,8 @@ export function canonicalWeights(spec: LayerSpec, ws: NamedWeight[], o: Canonica
       return c.use_bias === false ? { kernel: W[0]! } : { kernel: W[0]!, bias: W[1]! };
     case 'Embedding':
       return { embeddings: W[0]! };
+    case 'PReLU':
+      return { alpha: W[0]! };
     case 'SimpleRNN': case 'GRU': case 'LSTM':
       return rnnWeights(spec, ws, W, o);
     case 'CuDNNLSTM': case 'CuDNNGRU': {
