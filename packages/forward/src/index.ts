@@ -7,3 +7,5 @@ export { attentionReadiness, feedsEmbedding } from './readiness.js';
 export type { AttentionReadiness } from './readiness.js';
 export { builtinMaps, maskOf } from './maps.js';
 export { kernelFromKeras } from './kernels.js';
+export { kerasSummary, forwardSummary, modelClass } from './summary.js';
+export type { KerasSummary, ForwardSummary } from './summary.js';

@@ -1,44 +1,12 @@
-import { fail, formatShape, isAttnlensError } from '@attnlens/core';
+import { fail, formatShape } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
-import { loadModel } from '@attnlens/keras-graph';
-import { attentionReadiness } from '@attnlens/forward';
+import { forwardSummary, kerasSummary, modelClass, type ForwardSummary } from '@attnlens/forward';
 import type { FormatHandler } from './registry.js';
 
 const LAYOUT_NAME = { 'keras-h5': 'Keras HDF5', 'keras-weights-h5': 'Keras HDF5 weights', 'keras-zip': 'Keras .keras archive' } as const;
 
-function modelClass(k: KerasFile): string | undefined {
-  const c = k.modelConfig as { class_name?: unknown } | undefined;
-  return typeof c?.class_name === 'string' ? c.class_name : undefined;
-}
-
-export function kerasJson(k: KerasFile): { format: string } & Record<string, unknown> {
-  return {
-    format: k.layout,
-    file: k.path,
-    layout: k.detail,
-    keras_version: k.kerasVersion ?? null,
-    backend: k.backend ?? null,
-    model_class: modelClass(k) ?? null,
-    layers: k.layers.map((l) => ({
-      name: l.name,
-      class_name: l.className ?? null,
-      group: l.group ?? null,
-      weights: l.weights.map((w) => ({ name: w.name, path: w.path, dtype: w.dtype, shape: w.shape })),
-    })),
-    attention_layers: k.attentionLayers.map((a) => ({
-      layer: a.layer,
-      class_name: a.className ?? null,
-      variant: a.variant,
-      weights: { W: a.weights.W, b: a.weights.b ?? null, u: a.weights.u ?? null },
-      input_dim: a.inputDim,
-      attention_dim: a.attentionDim,
-      backend: a.backend ?? null,
-      reason: a.reason,
-    })),
-    unrecognised_attention: k.unrecognisedAttention,
-    forward: forwardReport(k),
-  };
-}
+/** What `inspect --json` prints: the summary @attnlens/forward builds for the CLI and the web viewer. */
+export const kerasJson = (k: KerasFile): { format: string } & Record<string, unknown> => kerasSummary(k);
 
 export function kerasText(k: KerasFile): string {
   const out: string[] = [];
@@ -72,35 +40,12 @@ export function kerasText(k: KerasFile): string {
     out.push(`look like attention but match no variant (${k.unrecognisedAttention.length}):`);
     for (const u of k.unrecognisedAttention) out.push(`  ${u.layer}: ${u.reason}`);
   }
-  out.push(...forwardText(forwardReport(k)));
+  out.push(...forwardText(forwardSummary(k)));
   out.push('extract a weight: attnlens extract FILE --array DATASET_PATH --out W.npy');
   return out.join('\n');
 }
 
-interface ForwardReport {
-  runs: boolean;
-  why?: string;
-  hint?: string;
-  layers?: { name: string; class_name: string; runnable: boolean; reason: string | null }[];
-  attention?: { layer: string; kind: string; from_inputs: boolean; from_ids: boolean; why: string | null }[];
-}
-
-/** What the forward pass can run (keras-graph) and which attention it reaches (the policy is @attnlens/forward's). */
-export function forwardReport(k: KerasFile): ForwardReport {
-  try {
-    const model = loadModel(k);
-    return {
-      runs: model.layers.every((l) => l.runnable),
-      layers: model.layers.map((l) => ({ name: l.name, class_name: l.className, runnable: l.runnable, reason: l.reason ?? null })),
-      attention: attentionReadiness(k, model).map((a) => ({ layer: a.layer, kind: a.kind, from_inputs: a.fromInputs, from_ids: a.fromIds, why: a.why ?? null })),
-    };
-  } catch (e) {
-    if (!isAttnlensError(e)) throw e;
-    return { runs: false, why: e.reason, ...(e.hint ? { hint: e.hint } : {}) };
-  }
-}
-
-function forwardText(f: ForwardReport): string[] {
+function forwardText(f: ForwardSummary): string[] {
   if (!f.layers) return [`forward pass: cannot build the model: ${f.why}${f.hint ? ` (${f.hint})` : ''}`];
   const stuck = f.layers.filter((l) => !l.runnable);
   const out = [`forward pass: ${f.layers.length - stuck.length} of ${f.layers.length} layers run from the file${stuck.length ? '; these cannot:' : ''}`];
