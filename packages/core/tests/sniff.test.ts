@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskedCrc32c, sniff } from '../src/index.js';
+import { crc32c, maskedCrc32c, sniff, zipCentralDirectory } from '../src/index.js';
 
 const b = (...x: number[]) => Uint8Array.from(x);
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -36,5 +36,20 @@ describe('sniff', () => {
   it('computes CRC-32C (RFC 3720 check value)', () => {
     expect(crc32c(enc('123456789'))).toBe(0xe3069283);
     expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+  });
+});
+
+describe('zipCentralDirectory', () => {
+  it('reads the ZIP64 end record when the classic one says 0xffffffff (Info-ZIP zip -fz; NumPy reads it)', () => {
+    // test/hostile/fixtures/zip64-infozip.npz, made by test/hostile/make-hostile.py
+    const zip = Uint8Array.from(Buffer.from('UEsDBC0AAAAIAKhSgV0tbyIm//////////8FADAAYS5ucHlVVAkAA5ufDmubnw5rdXgLAAEEAAAAAAQAAAAAAQAQALAAAAAAAAAAZgAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBuk2airqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RrGOgommjoKtQpkAy4GMGiwBxIOQATEDUC8AIgPAPEDIGZwZGAQAGIFIDZwBABQSwECHgMtAAAACACoUoFdLW8iJmYAAAD/////BQAkAAAAAAAAAAAApIEAAAAAYS5ucHlVVAUAA5ufDmt1eAsAAQQAAAAABAAAAAABAAgAsAAAAAAAAABQSwYGLAAAAAAAAAAeAy0AAAAAAAAAAAABAAAAAAAAAAEAAAAAAAAAVwAAAAAAAAC5AAAAAAAAAFBLBgcAAAAAEAEAAAAAAAABAAAAUEsFBgAAAAABAAEAVwAAAP////8AAA==', 'base64'));
+    expect(zipCentralDirectory(zip, zip.length)).toEqual({ names: ['a.npy'] });
+    expect(sniff(zip.subarray(0, 64), ['a.npy'])).toBe('npz');
+  });
+  it('says nothing (rather than a range outside the file) for a damaged ZIP64 record', () => {
+    const zip = Uint8Array.from(Buffer.from('UEsDBC0AAAAIAKhSgV0tbyIm//////////8FADAAYS5ucHlVVAkAA5ufDmubnw5rdXgLAAEEAAAAAAQAAAAAAQAQALAAAAAAAAAAZgAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBuk2airqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RrGOgommjoKtQpkAy4GMGiwBxIOQATEDUC8AIgPAPEDIGZwZGAQAGIFIDZwBABQSwECHgMtAAAACACoUoFdLW8iJmYAAAD/////BQAkAAAAAAAAAAAApIEAAAAAYS5ucHlVVAUAA5ufDmt1eAsAAQQAAAAABAAAAAABAAgAsAAAAAAAAABQSwYGLAAAAAAAAAAeAy0AAAAAAAAAAAABAAAAAAAAAAEAAAAAAAAAVwAAAAAAAAC5AAAAAAAAAFBLBgcAAAAAEAEAAAAAAAABAAAAUEsFBgAAAAABAAEAVwAAAP////8AAA==', 'base64'));
+    const bad = zip.slice();
+    bad.set([0, 0, 0, 0], bad.length - 22 - 20 - 56); // the ZIP64 end record's signature
+    expect(zipCentralDirectory(bad, bad.length)).toBeUndefined();
   });
 });
