@@ -44,8 +44,15 @@ const SIMD: Record<string, number> = {
   'v128.load64_splat': 0x0a,
   'i64x2.shl': 0xcb,
   'i64x2.add': 0xce,
+  'f32x4.extract_lane': 0x1f,
+  'i32x4.shl': 0xab,
+  'i32x4.add': 0xae,
   'f32x4.add': 0xe4,
+  'f32x4.sub': 0xe5,
   'f32x4.mul': 0xe6,
+  'f32x4.div': 0xe7,
+  'f32x4.min': 0xe8,
+  'f32x4.max': 0xe9,
   'f64x2.add': 0xf0,
   'f64x2.sub': 0xf1,
   'f64x2.mul': 0xf2,
@@ -121,6 +128,22 @@ export class FunctionBuilder {
   /** v128.const holding the same f64 in both lanes. */
   f64x2Const(x: number): this {
     const b = new Uint8Array(new Float64Array([x, x]).buffer);
+    this.code.push(0xfd);
+    uleb(SIMD['v128.const']!, this.code);
+    for (const v of b) this.code.push(v);
+    return this;
+  }
+  /** v128.const holding the same f32 in all four lanes (x rounded to float32). */
+  f32x4Const(x: number): this {
+    const b = new Uint8Array(new Float32Array([x, x, x, x]).buffer);
+    this.code.push(0xfd);
+    uleb(SIMD['v128.const']!, this.code);
+    for (const v of b) this.code.push(v);
+    return this;
+  }
+  /** v128.const holding the same i32 in all four lanes. */
+  i32x4Const(x: number): this {
+    const b = new Uint8Array(new Int32Array([x, x, x, x]).buffer);
     this.code.push(0xfd);
     uleb(SIMD['v128.const']!, this.code);
     for (const v of b) this.code.push(v);

@@ -101,7 +101,11 @@ describe('prepareKernel', () => {
     const u = f32([2], [1, -1]);
     const x = f32([1, 3, 2]);
     const p = (W: Tensor): AttentionParams => ({ variant: 'awc-th', W, u });
-    expect(computeAttention(prepareKernel(p(W16)), x)).toEqual(computeAttention(prepareKernel(p(W64)), x));
+    // Same values, so the same weights; float64 arithmetic for both (by default float16 weights run float32 and float64 ones float64).
+    const f64 = { precision: 'float64' } as const;
+    expect(computeAttention(prepareKernel(p(W16)), x, undefined, f64)).toEqual(computeAttention(prepareKernel(p(W64)), x, undefined, f64));
+    expect(prepareKernel(p(W16)).float32Weights).toBe(true);
+    expect(prepareKernel(p(W64)).float32Weights).toBe(false);
   });
 });
 

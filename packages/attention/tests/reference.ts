@@ -128,18 +128,21 @@ export function refNewVariant(variant: 'step-bias' | 'per-feature', x: ArrayLike
 }
 
 /**
- * How far a float32 x·W + b (then a float64 tanh and dot with u) may be from the float64
- * score, row by row: the classic bound for a float32 dot product of F terms plus a bias,
- * |Δh_a| ≤ (F + 2)·2⁻²⁴·(Σ_f |x_f·w_af| + |b_a|), and |tanh'| ≤ 1, so |Δs| ≤ Σ_a |u_a|·|Δh_a|
- * (plus float64 rounding). k.w is (A, F), k.b and k.u (A,) as prepareKernel gives them.
+ * How far the float32 kernel's score may be from the float64 one, row by row. h = x·W + b
+ * is a float32 dot product of F terms plus a bias: |Δh_a| ≤ (F + 2)·2⁻²⁴·(Σ_f |x_f·w_af| + |b_a|),
+ * and |tanh'| ≤ 1; its float32 tanh is within 8·2⁻²⁴ (exp's polynomial and four roundings,
+ * halved by tanh's derivative in e); the products with u and the sum, A/4 terms per lane then
+ * four lanes, add (A/4 + 4)·2⁻²⁴·Σ|u_a|. So |Δs| ≤ Σ_a |u_a|·((F + 2)·m_a + 8 + A/4 + 4)·2⁻²⁴.
+ * k.w is (A, F), k.b and k.u (A,) as prepareKernel gives them.
  */
 export function float32ScoreBound(k: { inputDim: number; attentionDim: number; w: Float64Array; b: Float64Array; u: Float64Array }, x: ArrayLike<number>, r: number): number {
   const F = k.inputDim;
+  const A = k.attentionDim;
   let bound = 0;
-  for (let a = 0; a < k.attentionDim; a++) {
+  for (let a = 0; a < A; a++) {
     let m = Math.abs(k.b[a]!);
     for (let f = 0; f < F; f++) m += Math.abs(x[r * F + f]! * k.w[a * F + f]!);
-    bound += Math.abs(k.u[a]!) * (F + 2) * 2 ** -24 * m;
+    bound += Math.abs(k.u[a]!) * ((F + 2) * m + 8 + A / 4 + 4) * 2 ** -24;
   }
   return bound + 1e-14;
 }

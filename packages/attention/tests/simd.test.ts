@@ -28,6 +28,24 @@ describe('WebAssembly SIMD kernel', () => {
     }
   });
 
+  it('float32 tanh: within 8·2⁻²⁴ of Math.tanh from -60 to 60, saturating beyond; NaN and ±Inf inputs score NaN', () => {
+    const k = prepareKernel({ variant: 'attlayer', W: tensor('float32', [1, 1], Float32Array.from([1])), u: tensor('float32', [1], Float32Array.from([1])) });
+    const xs = Float32Array.from({ length: 24001 }, (_, i) => (i - 12000) / 200);
+    const extra = Float32Array.from([1e-30, -1e-30, 1e-8, 0.3466, 0.3467, 9.99, 10.01, 1e10, -1e10, 3e38]);
+    for (const x of [xs, extra]) {
+      const out = new Float64Array(x.length);
+      new WasmScorer(k, undefined, false, 'float32').score(x, x.length, out);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(out[i]! - Math.tanh(x[i]!)));
+      expect(worst).toBeLessThan(8 * 2 ** -24);
+    }
+    const bad = Float32Array.from([NaN, Infinity, -Infinity, 0.5]);
+    const out = new Float64Array(4);
+    new WasmScorer(k, undefined, false, 'float32').score(bad, 4, out);
+    expect([...out.subarray(0, 3)].every(Number.isNaN)).toBe(true);
+    expect(out[3]).toBeCloseTo(Math.tanh(0.5), 6);
+  });
+
   it('every block shape gives the JavaScript scores (1e-12), float32 and float64 X, any row count', () => {
     const r = rng(7);
     for (const [F, A] of [[1, 1], [5, 3], [16, 9], [33, 40]] as const) {
