@@ -45,7 +45,7 @@ function words(s: string): string[] {
 }
 const ATT = (w: string) => w === 'att' || w === 'attn' || w.startsWith('attention') || w === 'attentive' || w === 'context';
 const saysAttention = (name: string) => words(name).some(ATT);
-const levelOf = (name: string): Level | undefined => {
+export const levelOf = (name: string): Level | undefined => {
   const w = words(name);
   if (w.some((x) => x === 'word' || x === 'words')) return 'word';
   if (w.some((x) => x === 'sent' || x === 'sentence' || x === 'sentences')) return 'sentence';
@@ -55,7 +55,7 @@ const levelOf = (name: string): Level | undefined => {
 const inDecoder = (module: string) => module.split(/[./]/).some((seg) => words(seg).some((w) => w === 'dec' || w === 'decoder'));
 
 /** `model_state_dict/enc.attn.weight` → module `model_state_dict/enc.attn`, parameter `weight`. */
-function split(name: string): [string, string] {
+export function split(name: string): [string, string] {
   const slash = name.lastIndexOf('/');
   const dot = name.lastIndexOf('.');
   if (dot > slash) return [name.slice(0, dot), name.slice(dot + 1)];

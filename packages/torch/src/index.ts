@@ -19,3 +19,7 @@ import type { TorchFile } from './torch-file.js';
 export function openTorchBytes(bytes: Uint8Array, name?: string): Promise<TorchFile> {
   return openTorch(bytesSource(bytes, name));
 }
+export { inferChain } from './chain.js';
+export type { TorchChain, ChainLevel, ChainRnn, ChainEmbedding, ChainInference, ChainOptions, ChainCell } from './chain.js';
+export { loadChain, runChain, chainForward } from './chain-run.js';
+export type { LoadedChain, ChainRunOptions, ChainTaps, ChainModel, ChainForward } from './chain-run.js';
