@@ -1,0 +1,251 @@
+// The viewer's wiring: open files (picker, drop, or the ones `attnlens view` preloads),
+// tell them apart by content with core's sniff, and show each as a Keras structure or a
+// set of documents. Everything is read in the page or its worker; nothing is sent anywhere.
+import '@fontsource/noto-sans/400.css';
+import '@fontsource/noto-sans/600.css';
+import '@fontsource/noto-sans-arabic/400.css';
+import '@fontsource/noto-sans-hebrew/400.css';
+import './style.css';
+import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, sniff, SNIFF_BYTES, type AttentionDocument } from '@attnlens/core';
+import { COLORMAPS, resolveScale } from '@attnlens/render';
+import type { KerasSummary } from '@attnlens/forward';
+import KerasWorker from './keras-worker.ts?worker&inline';
+import { download, h } from './dom.js';
+import { documentView, filterDocs, labelsOf, type DocFilter } from './docs-view.js';
+import { figureFor, figureSvg, drawFigure, type Style } from './draw.js';
+import { kerasView } from './keras-view.js';
+import type { PageError, WorkerReply } from './protocol.js';
+
+type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
+
+const sources: Source[] = [];
+let selected = -1;
+const prefs = { colormap: 'viridis', scale: 'map' as 'map' | 'shared' };
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let worker: Worker | undefined;
+let nextId = 0;
+const waiting = new Map<number, (r: WorkerReply) => void>();
+function kerasSummaryOf(file: File): Promise<WorkerReply> {
+  if (!worker) {
+    worker = new KerasWorker();
+    worker.onmessage = (e: MessageEvent<WorkerReply & { id: number }>) => {
+      waiting.get(e.data.id)?.(e.data);
+      waiting.delete(e.data.id);
+    };
+  }
+  const id = ++nextId;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    worker!.postMessage({ id, file });
+  });
+}
+
+function asError(e: unknown, name: string): PageError {
+  if (isAttnlensError(e)) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  return { code: 'INTERNAL', message: `${name}: ${String(e)}` };
+}
+
+async function readSource(file: File): Promise<Source> {
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const format = sniff(head);
+  if (format === 'hdf5' || format === 'keras-zip') {
+    const r = await kerasSummaryOf(file);
+    return r.summary ? { name: file.name, kind: 'keras', summary: r.summary } : { name: file.name, kind: 'error', error: r.error };
+  }
+  if (format === 'attnlens') {
+    // A documents file is drawn whole, so it is read whole: its size is what the page holds.
+    const decoded = looksLikeAttnJson(new TextDecoder().decode(head)) ? decodeJson(await file.text(), file.name) : decodeStream(new Uint8Array(await file.arrayBuffer()), file.name);
+    return { name: file.name, kind: 'docs', docs: decoded.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 };
+  }
+  return {
+    name: file.name,
+    kind: 'error',
+    error: { code: 'UNSUPPORTED', message: `${file.name}: is ${format === 'unknown' ? 'not a format attnlens knows' : `a ${format} file`}; the page shows Keras HDF5 files and attention documents`, hint: format === 'unknown' || format === 'empty' ? 'open a Keras .h5/.weights.h5 or an .attn.pb/.attn.json file' : 'convert it to .attn.pb with attnlens convert, then open that' },
+  };
+}
+
+async function openFiles(files: readonly File[]): Promise<void> {
+  setStatus(`Opening ${files.length} file${files.length === 1 ? '' : 's'}…`, true);
+  for (const f of files) {
+    let s: Source;
+    try {
+      s = await readSource(f);
+    } catch (e) {
+      s = { name: f.name, kind: 'error', error: asError(e, f.name) };
+    }
+    sources.push(s);
+    selected = sources.length - 1;
+  }
+  setStatus(`${sources.length} file${sources.length === 1 ? '' : 's'} open.`, false);
+  render();
+}
+
+function setStatus(text: string, busy: boolean): void {
+  $('status').textContent = text;
+  document.body.dataset.busy = busy ? '1' : '0';
+}
+
+function sourceList(): HTMLElement {
+  return h('ul', {}, ...sources.map((s, i) => {
+    const b = h('button', { type: 'button', class: `source ${s.kind}`, 'aria-current': String(i === selected) }, s.name);
+    b.addEventListener('click', () => {
+      selected = i;
+      render();
+    });
+    return h('li', {}, b);
+  }));
+}
+
+function styleFor(s: Source & { kind: 'docs' }): Style {
+  return { colormap: prefs.colormap, scale: prefs.scale === 'shared' ? resolveScale(s.docs.flatMap((d) => d.maps), 'auto') : 'auto' };
+}
+
+function select<T extends string>(label: string, value: T, options: readonly [T, string][], onChange: (v: T) => void): HTMLElement {
+  const el = h('select', { 'aria-label': label }, ...options.map(([v, t]) => h('option', v === value ? { value: v, selected: '' } : { value: v }, t)));
+  el.addEventListener('change', () => onChange(el.value as T));
+  return h('label', {}, `${label} `, el);
+}
+
+function button(text: string, cls: string, onClick: () => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: cls }, text);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function exportPng(doc: AttentionDocument, style: Style): void {
+  // At one device pixel per CSS pixel, as the CLI's `render --format png` draws by default.
+  const c = document.createElement('canvas');
+  drawFigure(c, figureFor(doc), style, 1);
+  c.toBlob((b) => b && download(b, `${doc.id}.png`), 'image/png');
+}
+
+function docsControls(s: Source & { kind: 'docs' }, doc: AttentionDocument | undefined, style: Style): HTMLElement {
+  const search = h('input', { type: 'search', 'aria-label': 'Search sample ids', placeholder: 'search ids', value: s.filter.query });
+  search.addEventListener('input', () => {
+    s.filter.query = search.value;
+    renderDocs(s, true);
+  });
+  const mis = h('input', s.filter.misclassified ? { type: 'checkbox', checked: '' } : { type: 'checkbox' });
+  mis.addEventListener('change', () => {
+    s.filter.misclassified = mis.checked;
+    renderDocs(s);
+  });
+  return h(
+    'div',
+    { class: 'controls' },
+    search,
+    select('label', s.filter.label, [['', 'any label'], ...labelsOf(s.docs).map((l) => [l, l] as [string, string])], (v) => ((s.filter.label = v), renderDocs(s))),
+    h('label', {}, mis, ' misclassified'),
+    select('order', s.filter.sort, [['file', 'file order'], ['max', 'max attention']], (v) => ((s.filter.sort = v), renderDocs(s))),
+    select('colour map', prefs.colormap, COLORMAPS.map((c) => [c, c] as [string, string]), (v) => ((prefs.colormap = v), renderDocs(s))),
+    select('scale', prefs.scale, [['map', 'per map'], ['shared', 'shared']], (v) => ((prefs.scale = v), renderDocs(s))),
+    doc ? button('PNG', 'export-png', () => exportPng(doc, style)) : null,
+    doc ? button('SVG', 'export-svg', () => download(new Blob([figureSvg(doc, undefined, style)], { type: 'image/svg+xml' }), `${doc.id}.svg`)) : null,
+    button('.attn.pb', 'export-pb', () => download(new Blob([encodeStream(s.docs) as BlobPart], { type: 'application/octet-stream' }), `${s.name.replace(/\.attn\.(pb|json)$/, '')}.attn.pb`)),
+    button('.attn.json', 'export-json', () => download(new Blob([encodeJson(s.docs)], { type: 'application/json' }), `${s.name.replace(/\.attn\.(pb|json)$/, '')}.attn.json`)),
+  );
+}
+
+const LIST_LIMIT = 500;
+
+function renderDocs(s: Source & { kind: 'docs' }, keepFocus = false): void {
+  const kept = filterDocs(s.docs, s.filter);
+  if (!kept.includes(s.current) && kept.length) s.current = kept[0]!;
+  const doc = kept.length ? s.docs[s.current] : undefined;
+  const style = styleFor(s);
+  const list = h('ol', { class: 'samples', 'aria-label': `samples (${kept.length} of ${s.docs.length})` }, ...kept.slice(0, LIST_LIMIT).map((i) => {
+    const d = s.docs[i]!;
+    const b = h('button', { type: 'button', class: 'sample', 'aria-current': String(i === s.current) }, d.id);
+    b.addEventListener('click', () => {
+      s.current = i;
+      renderDocs(s);
+    });
+    return h('li', {}, b);
+  }));
+  const more = kept.length > LIST_LIMIT ? h('p', {}, `${kept.length - LIST_LIMIT} more: search or filter to find them`) : null;
+  let body: HTMLElement;
+  try {
+    body = doc ? documentView(doc, style) : h('p', {}, 'No sample matches.');
+  } catch (e) {
+    body = errorView(asError(e, s.name));
+  }
+  const view = $('view');
+  const focused = keepFocus ? (document.activeElement as HTMLInputElement | null) : null;
+  const controls = docsControls(s, doc, style);
+  view.replaceChildren(h('h2', {}, `${s.name}: ${s.docs.length} document${s.docs.length === 1 ? '' : 's'}`), controls, h('div', { class: 'docs' }, h('div', { class: 'list' }, list, more), body));
+  if (focused?.type === 'search') {
+    const again = controls.querySelector('input[type=search]') as HTMLInputElement;
+    again.focus();
+    again.setSelectionRange(again.value.length, again.value.length);
+  }
+}
+
+function errorView(e: PageError): HTMLElement {
+  return h('div', { class: 'error', role: 'alert' }, h('p', {}, e.message), e.hint ? h('p', { class: 'hint' }, e.hint) : null);
+}
+
+function render(): void {
+  $('sources').replaceChildren(sourceList());
+  const s = sources[selected];
+  if (!s) return;
+  if (s.kind === 'docs') return renderDocs(s);
+  $('view').replaceChildren(s.kind === 'keras' ? kerasView(s.summary) : errorView(s.error));
+}
+
+/** j/k or the arrow keys move through the samples the filter keeps. */
+function step(delta: number): void {
+  const s = sources[selected];
+  if (s?.kind !== 'docs') return;
+  const kept = filterDocs(s.docs, s.filter);
+  const at = kept.indexOf(s.current);
+  const next = kept[Math.min(kept.length - 1, Math.max(0, at + delta))];
+  if (next !== undefined && next !== s.current) {
+    s.current = next;
+    renderDocs(s);
+  }
+}
+
+document.addEventListener('keydown', (e) => {
+  if ((e.target as HTMLElement).closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === 'j' || e.key === 'ArrowDown' || e.key === 'ArrowRight') step(1);
+  else if (e.key === 'k' || e.key === 'ArrowUp' || e.key === 'ArrowLeft') step(-1);
+  else return;
+  e.preventDefault();
+});
+
+function wireOpening(): void {
+  const input = $<HTMLInputElement>('files');
+  input.addEventListener('change', () => {
+    void openFiles([...(input.files ?? [])]);
+    input.value = '';
+  });
+  const drop = $('drop');
+  document.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.hidden = false;
+  });
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) drop.hidden = true;
+  });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.hidden = true;
+    void openFiles([...(e.dataTransfer?.files ?? [])]);
+  });
+}
+
+/** `attnlens view FILES` serves the files it was given at ./files/N, listed in ./preload.json. */
+async function preload(): Promise<void> {
+  if (!location.protocol.startsWith('http')) return;
+  const r = await fetch('./preload.json').catch(() => undefined);
+  if (!r?.ok) return;
+  const list = (await r.json()) as { name: string; url: string }[];
+  const files = await Promise.all(list.map(async (f) => new File([await (await fetch(f.url)).blob()], f.name)));
+  if (files.length) await openFiles(files);
+}
+
+wireOpening();
+setStatus($('status').textContent ?? '', false);
+void preload();
+(window as unknown as { attnlens: unknown }).attnlens = { openFiles };
