@@ -1,7 +1,5 @@
 // Which layers a forward pass taps, on stand-in models (the whole path runs on real Keras
 // files in test/cli/forward.test.ts, against NumPy).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isAttnlensError } from '@attnlens/core';
 import type { AttentionLayerInfo, KerasFile } from '@attnlens/keras';
@@ -49,12 +47,5 @@ describe('planAttention', () => {
     expect(code(() => planAttention(kf([]), model([6], ['dense_1'])))).toBe('NOT_FOUND');
     expect(code(() => planAttention(kf(['a']), model([6], ['a']), { sentenceLayer: 'a' }))).toBe('BAD_ARGUMENT');
     expect(code(() => planAttention(kf(['a']), model([6], ['a']), { layer: 'nope' }))).toBe('NOT_FOUND');
-  });
-});
-
-describe('browser safety of @attnlens/forward', () => {
-  it('src/index.ts imports no Node module', () => {
-    const src = fileURLToPath(new URL('../src/', import.meta.url));
-    for (const f of ['index.ts', 'plan.ts', 'readiness.ts', 'maps.ts', 'kernels.ts']) expect(readFileSync(src + f, 'utf8')).not.toMatch(/from ['"](node:|@attnlens\/[a-z-]+\/node)/);
   });
 });
