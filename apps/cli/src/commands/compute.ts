@@ -17,9 +17,12 @@ import {
 import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
 import { interruptSignal } from '../batch/interrupt.js';
 import { computeForward, wantsForward, type ForwardComputeOpts } from './forward.js';
+import { computeTorchForward, isTorchModel } from './torch-forward.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
 
 interface ComputeOpts extends ForwardComputeOpts {
+  /** PyTorch forward pass: padding skipped (true, the default) or run through the RNNs (false). */
+  packed?: boolean;
   model?: string;
   allowExternal?: string;
   layer?: string;
@@ -91,6 +94,8 @@ export function registerCompute(program: Command): void {
     .option('--model-inputs <IN.npy,...>', 'instead of --ids: the model\'s inputs when they are not token ids (attention made of built-in layers)')
     .option('--config <model.json>', 'with --model: the architecture from model.to_json(), for a weights-only file')
     .option('--batch-size <n>', 'samples per forward batch (default 256)')
+    .option('--packed', 'with a PyTorch --model and --ids/--text: padding is skipped by the RNNs, as pack_padded_sequence over post-padded ids does (the default)')
+    .option('--no-packed', 'with a PyTorch --model: padding runs through the RNNs like any step (the model did not pack its sequences)')
     .addHelpText('after', '\nWith neither --layer nor --variant, the model file says which layer and how it computes. Hierarchical attention (--sentence-inputs) writes one document per sample: a sentence-level map whose children are the word-level maps.')
     .action(async (opts: ComputeOpts) => {
       // Ctrl-C stops between blocks of X; the output's temporary file is removed.
@@ -107,12 +112,15 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const kind = outKind(o.out);
   if (wantsForward(o)) {
     await checkOutputFolder(o.out);
-    await computeForward(o, { variant: checkVariant(o.variant, '--variant'), normalise: checkNormalise(o.normalise), ...(o.padId !== undefined ? { padId: parsePadId(o.padId) } : {}) });
+    const v = { variant: checkVariant(o.variant, '--variant'), normalise: checkNormalise(o.normalise), ...(o.padId !== undefined ? { padId: parsePadId(o.padId) } : {}) };
+    if (o.model && (await isTorchModel(o.model))) return computeTorchForward(o, v);
+    if (o.packed !== undefined) usage('--packed and --no-packed say how a PyTorch model ran its RNNs; a Keras model\'s masks say it');
+    await computeForward(o, v);
     return;
   }
   if (o.inputs === undefined) usage('give X with --inputs, or the model\'s inputs with --ids, --text or --model-inputs', 'without X, attnlens runs the model (--model) up to the attention layer');
   const inputs = o.inputs;
-  const forwardOnly = [o.text && '--text', o.tokenizer && '--tokenizer', o.modelInputs && '--model-inputs', o.maxSentences && '--max-sentences', o.config && '--config'].filter(Boolean);
+  const forwardOnly = [o.text && '--text', o.tokenizer && '--tokenizer', o.modelInputs && '--model-inputs', o.maxSentences && '--max-sentences', o.config && '--config', o.packed !== undefined && (o.packed ? '--packed' : '--no-packed')].filter(Boolean);
   if (forwardOnly.length) usage(`${forwardOnly.join(', ')} run${forwardOnly.length === 1 ? 's' : ''} the model, which --inputs (X given) skips`, 'leave out --inputs to run the model on ids or text');
   if (!!o.model === !!o.weights) usage(o.model ? 'give either --model or --weights, not both' : 'say where the attention layer is: --model FILE or --weights W.npy,b.npy,u.npy');
   const maskSources = [o.lengths && '--lengths', o.mask && '--mask', o.ids && '--ids'].filter(Boolean);

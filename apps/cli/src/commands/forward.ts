@@ -60,7 +60,7 @@ export function registerForward(program: Command): void {
 const external = (dir: string | undefined) => (dir !== undefined ? { allowExternal: dir } : {});
 const splitList = (s: string) => s.split(',').map((p) => p.trim()).filter((p) => p !== '');
 
-function batchSize(v: string | undefined): { batchSize?: number } {
+export function batchSize(v: string | undefined): { batchSize?: number } {
   if (v === undefined) return {};
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || n < 1) fail('BAD_ARGUMENT', `--batch-size must be a whole number ≥ 1, not ${JSON.stringify(v)}`);
@@ -109,7 +109,8 @@ export function wantsForward(o: ForwardComputeOpts & { inputs?: string }): boole
   return o.inputs === undefined && (o.ids !== undefined || o.text !== undefined || o.modelInputs !== undefined);
 }
 
-export async function computeForward(o: ForwardComputeOpts, v: { variant?: Variant; normalise?: Normalisation; padId?: number }): Promise<void> {
+/** The options of the forward path that do not fit together, refused before any file is opened (Keras and torch models alike). */
+export function checkForwardOptions(o: ForwardComputeOpts): asserts o is ForwardComputeOpts & { model: string } {
   if (!o.model) fail('BAD_ARGUMENT', 'attention from ids or text runs the model: give --model FILE', { hint: 'or give --inputs X.npy (the saved outputs of the layer before attention)' });
   const xOnly = [o.tokens && '--tokens', o.lengths && '--lengths', o.mask && '--mask', o.weights && '--weights', o.sentenceInputs && '--sentence-inputs', o.sentenceLengths && '--sentence-lengths', o.sentenceWeights && '--sentence-weights'].filter(Boolean);
   if (xOnly.length) fail('BAD_ARGUMENT', `${xOnly.join(', ')} go${xOnly.length === 1 ? 'es' : ''} with saved X (--inputs), not with the forward pass, which takes its tokens from --text and its masks from the model`, { hint: 'leave them out, or give --inputs X.npy instead of running the model' });
@@ -118,6 +119,10 @@ export async function computeForward(o: ForwardComputeOpts, v: { variant?: Varia
   if (o.text && !o.tokenizer) fail('BAD_ARGUMENT', '--text needs --tokenizer (the Keras tokenizer.json, or a vocabulary) to turn words into ids', { hint: 'save it in Python with open("tokenizer.json", "w").write(tokenizer.to_json())' });
   if (o.tokenizer && !o.text) fail('BAD_ARGUMENT', '--tokenizer turns --text into ids; give --text FILE too');
   if (/\.npy$/i.test(o.out)) fail('BAD_ARGUMENT', 'attention from the model\'s inputs is written as documents', { file: o.out, hint: 'name the output *.attn.pb or *.attn.json' });
+}
+
+export async function computeForward(o: ForwardComputeOpts, v: { variant?: Variant; normalise?: Normalisation; padId?: number }): Promise<void> {
+  checkForwardOptions(o);
   const stop = interruptSignal(true);
   const kf = await openKeras(o.model, external(o.allowExternal));
   try {
@@ -152,7 +157,7 @@ function count(v: string | undefined, flag: string): number | undefined {
 }
 
 /** The text as the model's ids: one sample a line, or for a HAN sentences (a blank line between samples, or split). */
-async function textIds(o: ForwardComputeOpts, model: KerasModel, hierarchical: boolean): Promise<EncodedTexts> {
+export async function textIds(o: ForwardComputeOpts, model: Pick<KerasModel, 'inputs'>, hierarchical: boolean): Promise<EncodedTexts> {
   const firstId = o.firstId === undefined ? undefined : o.firstId === '0' ? 0 : o.firstId === '1' ? 1 : fail('BAD_ARGUMENT', `--first-id is 0 or 1, not ${JSON.stringify(o.firstId)}`);
   const vocab = await loadVocabulary(o.tokenizer!, { ...(firstId === undefined ? {} : { firstId }), ...(o.lower ? { lower: true } : {}), ...(o.oovToken !== undefined ? { oovToken: o.oovToken } : {}) });
   if (vocab.kind === 'keras-tokenizer' && (firstId !== undefined || o.lower || o.oovToken !== undefined)) fail('BAD_ARGUMENT', '--first-id, --lower and --oov-token are for a plain vocabulary; a Keras tokenizer carries its own settings', { file: o.tokenizer });

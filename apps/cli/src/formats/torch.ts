@@ -2,7 +2,7 @@
 // (no tensor data read), extract (any tensor), documents (a saved attention tensor,
 // through the same alignment options as a .npy dump).
 import { fail, formatShape, isFloat, type Tensor } from '@attnlens/core';
-import { openTorchFile, type TorchFile, type TorchTensorInfo } from '@attnlens/torch/node';
+import { inferChain, openTorchFile, type TorchFile, type TorchTensorInfo } from '@attnlens/torch/node';
 import { alignmentDocumentsFromTensor } from './alignment.js';
 import type { FormatHandler } from './registry.js';
 
@@ -35,7 +35,14 @@ export function torchJson(f: TorchFile): { format: string } & Record<string, unk
       transpose_W: a.transposeW, input_dim: a.inputDim, attention_dim: a.attentionDim, level: a.level ?? null, reason: a.reason,
     })),
     unrecognised_attention: f.unrecognisedAttention,
+    ...(f.attentionLayers.length ? { from_ids: fromIds(f) } : {}),
   };
+}
+
+/** Whether compute can run the attention from token ids: the state_dict is a chain it infers (@attnlens/torch chain.ts). */
+function fromIds(f: TorchFile): { computable: boolean; chain?: string; why?: string } {
+  const c = inferChain(f);
+  return c.chain ? { computable: true, chain: c.chain.description } : { computable: false, why: c.why };
 }
 
 export function torchText(f: TorchFile): string {
@@ -61,6 +68,8 @@ export function torchText(f: TorchFile): string {
       for (const [role, p] of Object.entries(a.weights)) if (p) out.push(`    ${role} ${p}${role === 'W' && a.transposeW ? ' (transposed)' : ''}`);
       out.push(`    why: ${a.reason}`);
     }
+    const ids = fromIds(f);
+    out.push(ids.computable ? `from token ids: yes, the chain ${ids.chain} (compute --model FILE --ids IDS.npy)` : `from token ids: no: ${ids.why}`);
   } else out.push('attention layers: none found');
   if (f.unrecognisedAttention.length) {
     out.push(`look like attention but match no variant (${f.unrecognisedAttention.length}):`);
