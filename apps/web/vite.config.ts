@@ -22,7 +22,7 @@ export default defineConfig({
   plugins: [classicScript()],
   worker: { format: 'iife' },
   build: {
-    outDir: 'dist',
+    outDir: 'dist/page',
     target: 'es2022',
     modulePreload: false,
     assetsInlineLimit: Number.MAX_SAFE_INTEGER,

@@ -15,6 +15,7 @@ const COMMANDS: readonly [name: string, load: () => Promise<Register>][] = [
   ['render', async () => (await import('./render.js')).registerRender],
   ['report', async () => (await import('./report.js')).registerReport],
   ['demo', async () => (await import('./demo.js')).registerDemo],
+  ['view', async () => (await import('./view.js')).registerView],
 ];
 
 export const COMMAND_NAMES = COMMANDS.map(([n]) => n);
