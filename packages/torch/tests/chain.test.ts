@@ -103,6 +103,10 @@ describe('a state_dict chain run forward from ids, as torch runs it', () => {
       const big = { dtype: 'int32' as const, shape: [1, 2], data: Int32Array.from([3, 23]) };
       const e = await errorOf((async () => runChain(c, big))());
       expect(e.message).toMatch(/token id 23 at position 1 is outside the embedding's vocabulary \[0, 23\)/);
+      const frac = { dtype: 'float32' as const, shape: [1, 2], data: Float32Array.from([1.5, 2]) };
+      expect(() => runChain(c, frac, {}, 'ids.npy')).toThrow(/holds 1\.5 at \[0, 0\]; token ids are whole numbers/);
+      const neg = { dtype: 'int64' as const, shape: [1, 2], data: BigInt64Array.from([3n, -2n]) };
+      expect(() => runChain(c, neg)).toThrow(/token id -2 at position 1 is outside/);
     });
   });
 });
