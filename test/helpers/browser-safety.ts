@@ -14,7 +14,7 @@ const NODE_ONLY_PACKAGES = ['@napi-rs/canvas', 'h5wasm/node', 'pngjs'];
 const IMPORT = /(?:^|[;\s}])(?:import|export)\s*(?:[^'"();]*?\sfrom\s*)?\(?\s*['"]([^'"]+)['"]/g;
 
 export interface Violation {
-  /** The file that holds the import, relative to `root`. */
+  /** The file that holds the import, relative to the packages folder. */
   file: string;
   specifier: string;
 }
@@ -24,7 +24,8 @@ export function importsOf(text: string): string[] {
   return [...noComments.matchAll(IMPORT)].map((m) => m[1]!);
 }
 
-function nodeOnly(spec: string): boolean {
+function nodeOnly(spec: string, alsoBanned: readonly string[]): boolean {
+  if (alsoBanned.some((p) => spec === p || spec.startsWith(`${p}/`))) return true;
   const bare = spec.startsWith('node:') ? spec.slice(5) : spec;
   if (spec.startsWith('node:') || builtinModules.includes(bare.split('/')[0]!)) return true;
   if (/^@attnlens\/[^/]+\/node$/.test(spec)) return true;
@@ -34,8 +35,9 @@ function nodeOnly(spec: string): boolean {
 /**
  * Every Node-only import reachable from `entry`. `packagesDir` maps `@attnlens/x` to
  * `packagesDir/x/dist/index.js`; other bare imports are third-party and not followed.
+ * `alsoBanned` adds modules a package keeps out of its main entry by design.
  */
-export function nodeImportsReachable(entry: string, packagesDir: string, root = packagesDir): Violation[] {
+export function nodeImportsReachable(entry: string, packagesDir: string, alsoBanned: readonly string[] = []): Violation[] {
   const seen = new Set<string>();
   const out: Violation[] = [];
   const todo = [resolve(entry)];
@@ -45,7 +47,7 @@ export function nodeImportsReachable(entry: string, packagesDir: string, root = 
     seen.add(file);
     if (!existsSync(file)) throw new Error(`${file} is imported but missing: build the packages first`);
     for (const spec of importsOf(readFileSync(file, 'utf8'))) {
-      if (nodeOnly(spec)) out.push({ file: relative(root, file), specifier: spec });
+      if (nodeOnly(spec, alsoBanned)) out.push({ file: relative(packagesDir, file), specifier: spec });
       else if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec));
       else if (/^@attnlens\/[^/]+$/.test(spec)) todo.push(join(packagesDir, spec.slice('@attnlens/'.length), 'dist', 'index.js'));
     }

@@ -9,6 +9,9 @@ import { importsOf, nodeImportsReachable } from '../helpers/browser-safety.js';
 import { REPO } from '../helpers/shared.js';
 
 const PACKAGES = join(REPO, 'packages');
+// Kept out of a main entry by design: @attnlens/keras takes the HDF5 module from its caller
+// (openKerasHdf5's H5Module) and reads .keras zips only in ./node.
+const ALSO_BANNED: Record<string, string[]> = { keras: ['h5wasm', 'fflate'] };
 const names = readdirSync(PACKAGES).filter((p) => existsSync(join(PACKAGES, p, 'package.json'))).sort();
 
 describe('browser safety of every package main entry', () => {
@@ -17,7 +20,7 @@ describe('browser safety of every package main entry', () => {
   });
 
   it.each(names)('@attnlens/%s: dist/index.js reaches no Node-only import', (name) => {
-    expect(nodeImportsReachable(join(PACKAGES, name, 'dist', 'index.js'), PACKAGES)).toEqual([]);
+    expect(nodeImportsReachable(join(PACKAGES, name, 'dist', 'index.js'), PACKAGES, ALSO_BANNED[name])).toEqual([]);
   });
 });
 
@@ -43,5 +46,7 @@ describe('the checker', () => {
       { file: join('b', 'dist', 'deep.js'), specifier: 'node:path' },
       { file: join('b', 'dist', 'deep.js'), specifier: '@attnlens/c/node' },
     ]);
+    expect(nodeImportsReachable(join(pkgs, 'b', 'dist', 'index.js'), pkgs, ['@attnlens/c'])).toHaveLength(3);
+    expect(nodeImportsReachable(join(pkgs, 'a', 'dist', 'inner.js'), pkgs, ['@attnlens/b'])).toEqual([{ file: join('a', 'dist', 'inner.js'), specifier: '@attnlens/b' }]);
   });
 });

@@ -1,6 +1,6 @@
 // A graph with each layer bound to its canonical weights and told whether it can run.
 import { fail, type Tensor } from '@attnlens/core';
-import { classifyAttention, type AttentionLayerInfo, type KerasFile, type KerasWeight, type UnrecognisedAttention } from '@attnlens/keras';
+import { classifyAttention, keras3GroupKeys, type AttentionLayerInfo, type KerasFile, type KerasWeight, type UnrecognisedAttention } from '@attnlens/keras';
 import type { Graph, LayerSpec } from './graph.js';
 import { canonicalWeights, splitAmong, weightCount, type NamedWeight, type Weight } from './weights.js';
 
@@ -146,27 +146,19 @@ export function bindGraph(graph: Graph, nestedWeights: KerasWeight[] | undefined
 }
 
 /**
- * keras.src.utils.naming.to_snake_case, which names a Keras 3 container's layer groups.
- * TODO: the same as @attnlens/keras's model-config toSnakeCase / keras3LayerGroups, which its
- * entry does not export; use those once it does.
- */
-function toSnakeCase(name: string): string {
-  return name.replace(/[^\p{L}\p{N}_]+/gu, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/**
  * A nested model's weights in a Keras 3 file: its layers' groups are layers/<snake class>[_k]
  * (K3 saving_lib `_save_container_state`, uniquified in config order; a Sequential leaves its
  * InputLayer out), and the groups are stored in name order, not config order.
  */
 function keras3Split(graph: Graph, specs: LayerSpec[], ws: KerasWeight[]): KerasWeight[][] {
-  const used = new Map<string, number>();
-  return specs.map((spec) => {
-    if (graph.sequential && spec.className === 'InputLayer') return [];
-    let key = toSnakeCase(spec.originalClassName);
-    const n = used.get(key);
-    used.set(key, (n ?? -1) + 1);
-    if (n !== undefined) key = `${key}_${n + 1}`;
+  // An InputLayer is tested by its resolved className, as before; the group is named after the saved class.
+  const keys = keras3GroupKeys(
+    specs.map((spec) => (spec.className === 'InputLayer' ? 'InputLayer' : spec.originalClassName)),
+    graph.sequential,
+  );
+  return specs.map((spec, k) => {
+    const key = keys[k];
+    if (key === undefined) return [];
     // This layer's group is the first layers/<key>/ of the name; below it, names are made relative
     // so a model nested in it sees its own layers/... groups.
     const out: KerasWeight[] = [];

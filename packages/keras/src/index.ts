@@ -5,3 +5,5 @@ export { classifyAttention, findAttentionLayers, looksLikeAttention, type Classi
 export { openKerasHdf5, type OpenHdf5Options } from './keras-file.js';
 export type { H5Module } from './hdf5-file.js';
 export { parsePythonJson } from './python-json.js';
+// Keras 3's names for a container's weight groups, which keras-graph also needs for nested models.
+export { keras3GroupKeys, toSnakeCase } from './model-config.js';

@@ -64,24 +64,29 @@ export function toSnakeCase(name: string): string {
 }
 
 /**
- * For a Keras 3 weights file: the group under `layers/` of each top-level layer of the
- * config. Keras addresses list elements by snake-cased class name, uniquified _1, _2, ...
- * (K3 saving_lib `_save_container_state`); Sequential's `layers` leaves out its InputLayer.
+ * The group under `layers/` that Keras 3 saves each layer of a container in, given the
+ * layers' class names in config order: the snake-cased class name, uniquified _1, _2, ...
+ * (K3 saving_lib `_save_container_state`). A Sequential's `layers` leaves out its InputLayer,
+ * which gets no group (undefined) and takes no number.
  */
-export function keras3LayerGroups(config: unknown): Map<string, ConfigLayer> {
-  const sequential = modelClass(config) === 'Sequential';
+export function keras3GroupKeys(classNames: readonly string[], sequential: boolean): (string | undefined)[] {
   const used = new Map<string, number>();
-  const out = new Map<string, ConfigLayer>();
-  for (const l of topLevelLayers(config)) {
-    if (sequential && l.className === 'InputLayer') continue;
-    let key = toSnakeCase(l.className);
+  return classNames.map((className) => {
+    if (sequential && className === 'InputLayer') return undefined;
+    const key = toSnakeCase(className);
     const n = used.get(key);
-    if (n === undefined) used.set(key, 0);
-    else {
-      used.set(key, n + 1);
-      key = `${key}_${n + 1}`;
-    }
-    out.set(key, l);
-  }
+    used.set(key, (n ?? -1) + 1);
+    return n === undefined ? key : `${key}_${n + 1}`;
+  });
+}
+
+/** For a Keras 3 weights file: the group under `layers/` of each top-level layer of the config. */
+export function keras3LayerGroups(config: unknown): Map<string, ConfigLayer> {
+  const layers = topLevelLayers(config);
+  const keys = keras3GroupKeys(layers.map((l) => l.className), modelClass(config) === 'Sequential');
+  const out = new Map<string, ConfigLayer>();
+  layers.forEach((l, k) => {
+    if (keys[k] !== undefined) out.set(keys[k], l);
+  });
   return out;
 }

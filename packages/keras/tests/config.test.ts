@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isAttnlensError } from '@attnlens/core';
 import { parsePythonJson } from '../src/python-json.js';
-import { classNamesByLayer, keras3LayerGroups, toSnakeCase, topLevelLayers } from '../src/model-config.js';
+import { classNamesByLayer, keras3GroupKeys, keras3LayerGroups, toSnakeCase, topLevelLayers } from '../src/model-config.js';
 
 /** json.dumps as Python writes it: NaN, Infinity and -Infinity as bare tokens. */
 function pythonDumps(v: unknown): string {
@@ -84,5 +84,8 @@ describe('model config', () => {
     expect([...seq].map(([g, l]) => [g, l.name])).toEqual([['dense', 'dense_8'], ['dropout', 'dropout_2'], ['dense_1', 'dense_9'], ['dense_2', 'dense_10']]);
     const fn = keras3LayerGroups(layers('Functional'));
     expect(fn.get('input_layer')?.name).toBe('input_layer_4');
+    // the same numbering from class names alone, as keras-graph names a nested model's groups
+    expect(keras3GroupKeys(['InputLayer', 'Dense', 'Dense', 'GRU', 'Dense'], true)).toEqual([undefined, 'dense', 'dense_1', 'gru', 'dense_2']);
+    expect(keras3GroupKeys(['InputLayer', 'Dense'], false)).toEqual(['input_layer', 'dense']);
   });
 });
