@@ -14,6 +14,7 @@ step, and pad_packed_sequence writes zeros past it.
 """
 import json
 import os
+import struct
 
 import numpy as np
 import torch
@@ -38,6 +39,22 @@ def run_rnn(rnn, x, lengths, packed):
         return rnn(x)[0]
     p = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
     return pad_packed_sequence(rnn(p)[0], batch_first=True, total_length=x.shape[1])[0]
+
+
+def write_safetensors_sorted(name, sd):
+    """As safetensors.torch.save_file lays it out: the header's keys sorted by name (a Rust
+    BTreeMap), so the state_dict's registration order is lost. Written by hand: Debian has no
+    safetensors package."""
+    header, blobs, off = {}, [], 0
+    for k in sorted(sd):
+        raw = sd[k].contiguous().numpy().astype('<f4').tobytes()
+        header[k] = {'dtype': 'F32', 'shape': list(sd[k].shape), 'data_offsets': [off, off + len(raw)]}
+        blobs.append(raw)
+        off += len(raw)
+    h = json.dumps(header, separators=(',', ':')).encode()
+    h += b' ' * (-len(h) % 8)
+    with open(path(name), 'wb') as f:
+        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
 
 
 def masked_softmax(scores, mask):
@@ -201,6 +218,7 @@ def han_case():
 
 def main():
     flat_case('gru', Flat(nn.GRU(E, 5, batch_first=True), 'attention', LinearHead(5)), unpacked_pre=True)
+    write_safetensors_sorted('fwd-gru.safetensors', torch.load(path('fwd-gru.pt')))
     flat_case('bilstm2', Flat(nn.LSTM(E, 4, num_layers=2, bidirectional=True, batch_first=True), 'attention', ContextAttention(8, 3)), unpacked_pre=False)
     flat_case('bigru2-param', Flat(nn.GRU(E, 3, num_layers=2, bidirectional=True, batch_first=True), 'attn', ParamAttention(6, 4)), unpacked_pre=False)
     han_case()

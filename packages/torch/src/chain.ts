@@ -217,9 +217,10 @@ const listOf = (cs: Candidate[]) => cs.map((c) => `[${describe(c)}]`).join(' or 
 
 /**
  * The chain from token ids to the attention, inferred from a state_dict's keys and shapes,
- * or why there is none. `attentionLayers` are classify.ts's findings for the same tensors.
+ * or why there is none. `attentionLayers` are classify.ts's findings for the same tensors;
+ * `format` 'safetensors' (keys sorted by name) skips the check of what sits between.
  */
-export function inferChain(f: { tensors: TorchTensorInfo[]; attentionLayers: TorchAttention[] }, o: ChainOptions = {}): ChainInference {
+export function inferChain(f: { tensors: TorchTensorInfo[]; attentionLayers: TorchAttention[]; format?: string }, o: ChainOptions = {}): ChainInference {
   const mods = modulesOf(f.tensors);
   const parsed = mods.map(asRnn);
   const rnns = parsed.filter((r): r is ChainRnn => typeof r === 'object');
@@ -240,7 +241,9 @@ export function inferChain(f: { tensors: TorchTensorInfo[]; attentionLayers: Tor
     return { why: whyNone(o.layer || o.sentenceLayer ? chosen : atts, rnns, bad, embs, o) };
   }
   const c = pool[0]!;
-  const odd = between(c, mods);
+  // safetensors sorts its keys by name (safetensors.torch.save_file's header is a BTreeMap):
+  // registration order is gone, so where a module sat cannot be told.
+  const odd = f.format === 'safetensors' ? undefined : between(c, mods);
   if (odd) return { why: odd };
   return { chain: { ...c, description: describe(c) } };
 }

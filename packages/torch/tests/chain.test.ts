@@ -54,6 +54,17 @@ describe('a state_dict chain run forward from ids, as torch runs it', () => {
     expect(packed[1 * 7 + 1]).toBe(0); // sample 1 holds one token: its padded steps are exactly 0
   });
 
+  it('a safetensors state_dict (keys sorted by name, so no order to go by) runs the same', async () => {
+    await withFile('fwd-gru.safetensors', async (f) => {
+      const inf = inferChain(f);
+      expect(inf.why).toBeUndefined();
+      const c = await loadChain(f, inf.chain!);
+      const r = runChain(c, await loadArray(fixture('fwd-gru-ids.npy')));
+      const got = computeAttention(c.kernels.word, r.word.value, { mask: r.word.mask, shape: [5, 7] });
+      expect(maxErr(got, (await loadArray(fixture('fwd-gru-packed.npy'))).data as Float32Array)).toBeLessThan(1e-5);
+    });
+  });
+
   it('infers the chains from keys and shapes and says what they are', async () => {
     const d = await withFile('fwd-bilstm2.pt', async (f) => inferChain(f).chain!.description);
     expect(d).toBe('Embedding(23, 6) embedding → bidirectional LSTM(6→4, 2 layers) rnn → tanh(x·W + b)·u (8→3) attention.attention');
