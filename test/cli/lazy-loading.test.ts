@@ -39,6 +39,13 @@ describe('attnlens CLI: lazy loading', () => {
     for (const part of ['/packages/render/', '@napi-rs', '/formats/torch.js', '/commands/report.js']) expect(any(r.urls, part), part).toBe(false);
   });
 
+  it('compute loads h5wasm only to open an HDF5 file (@attnlens/keras/node imports it on first use)', () => {
+    const r = loaded(['compute', '--help']);
+    expect(r.code).toBe(0);
+    expect(any(r.urls, '/packages/keras/')).toBe(true);
+    expect(any(r.urls, 'h5wasm')).toBe(false);
+  });
+
   it('each registered stub says what its handler is: name, claims and the optional methods it has', async () => {
     expect(LAZY_FORMATS.map((f) => f.name)).toEqual(['attnlens', 'NumPy', 'Keras', 'TensorFlow', 'PyTorch']);
     for (const f of LAZY_FORMATS) {

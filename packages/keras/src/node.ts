@@ -3,7 +3,6 @@
 // out to a temporary file (removed by close()).
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import h5wasm from 'h5wasm/node';
 import { fail, type Limits } from '@attnlens/core';
 import { sniffFile } from '@attnlens/core/node';
 import { openKerasHdf5 } from './keras-file.js';
@@ -44,6 +43,15 @@ function insideFolder(dir: string): (path: string) => boolean {
   };
 }
 
+/**
+ * h5wasm, loaded on first use: importing it decodes and instantiates its 3 MB of WebAssembly
+ * and starts the HDF5 library (~130 ms of CPU), which a process that only imports this
+ * module (the CLI's compute on .npy weights, render, report) should not pay.
+ */
+async function hdf5Module(): Promise<Awaited<typeof import('h5wasm/node')['default']['ready']>> {
+  return (await import('h5wasm/node')).default.ready;
+}
+
 /** Open a Keras file by its content (never its extension): legacy HDF5, Keras 3 .weights.h5, or a .keras zip. */
 export async function openKeras(path: string, opts: OpenKerasOptions = {}): Promise<KerasFile> {
   const { format, zipEntries } = await sniffFile(path);
@@ -52,13 +60,13 @@ export async function openKeras(path: string, opts: OpenKerasOptions = {}): Prom
     ...(opts.limits ? { limits: opts.limits } : {}),
   };
   if (format === 'hdf5') {
-    const module = await h5wasm.ready;
+    const module = await hdf5Module();
     return openKerasHdf5(module, resolve(path), { file: path, ...hdf5 });
   }
   if (format === 'keras-zip') {
     checkKerasEntries(path, zipEntries ?? []);
     const x = await extractKerasZip(path, opts.limits);
-    const module = await h5wasm.ready;
+    const module = await hdf5Module();
     return openKerasHdf5(module, x.weightsPath, {
       ...hdf5,
       file: path,
