@@ -6,15 +6,19 @@
 // on the whole array as np.load gives it, with NumPy's own BLAS threads. Every case runs
 // in its own process, so its peak RSS is its own; the output of each is checked against
 // NumPy's float64 result. Files live in a temp dir, deleted at the end.
+// Then whole commands, as a user runs them, start-up included: `attnlens compute` on X of
+// N=2000 (100 MB) and on the whole X (streamed), each beside a whole python3 process doing
+// the same float32 NumPy maths (import, np.load, tanh(x @ W + b) @ u, normalise, np.save),
+// with peak RSS; best of 3, interleaved.
 // `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run;
-// `ATTN_BENCH_NODE_FLAGS=--experimental-wasm-relaxed-simd` runs the attnlens cases with
-// fused multiply-adds on Node 20 (what Node ≥ 22 does by default).
+// The in-process cases run with --experimental-wasm-relaxed-simd, as the CLI's bin turns on
+// (fused multiply-adds; Node ≥ 22 has them by default); ATTN_BENCH_NODE_FLAGS= runs them without.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, havePython, peakRssMB, runPython } from './util.mjs';
+import { fmt, havePython, loadLine, peakRssMB, runPython, timeProcess, PY } from './util.mjs';
 
 const N = Number(process.env.ATTN_BENCH_N ?? 10000);
 const T = 100;
@@ -40,6 +44,40 @@ if (process.argv[2] === '--case') {
   process.exit(0);
 }
 
+// --- whole commands ----------------------------------------------------------------------------
+const NUMPY_COMMAND = `
+import sys
+import numpy as np
+d, x, out = sys.argv[1], sys.argv[2], sys.argv[3]
+W, b, u = (np.load(f"{d}/{k}.npy") for k in ("W", "b", "u"))
+s = np.tanh(np.load(x) @ W + b.reshape(-1)) @ u.reshape(-1)
+a = np.exp(s)
+np.save(out, a / (a.sum(axis=-1, keepdims=True) + 1e-7))
+`;
+
+/** attnlens compute and a NumPy float32 python3 process on the same X, whole processes, best of 3. */
+function wholeCommands() {
+  const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+  const weights = ['W', 'b', 'u'].map((k) => join(dir, `${k}.npy`)).join(',');
+  for (const [x, n, how] of [['X2000.npy', Math.min(N, 2000), 'in one block per core'], ['X.npy', N, 'streamed']]) {
+    const a = [], p = [];
+    for (let i = 0; i < 3; i++) {
+      a.push(timeProcess(process.execPath, [bin, 'compute', '--weights', weights, '--variant', 'attlayer', '--inputs', join(dir, x), '--out', join(dir, `cmd-${n}.npy`)]));
+      p.push(timeProcess(PY, ['-c', NUMPY_COMMAND, dir, join(dir, x), join(dir, `cmd-np-${n}.npy`)]));
+    }
+    const best = (rs) => rs.reduce((m, r) => (r.seconds < m.seconds ? r : m));
+    const [ba, bp] = [best(a), best(p)];
+    const check = runPython(`
+import json, sys
+import numpy as np
+print(json.dumps({"d": float(np.abs(np.load(sys.argv[1]).astype(np.float64) - np.load(sys.argv[2])).max())}))`, [join(dir, `cmd-${n}.npy`), join(dir, `cmd-np-${n}.npy`)]);
+    console.log(`whole command, N=${n} (${how}; best of 3; ${loadLine()}):`);
+    console.log(`  attnlens compute --weights ... --out a.npy   ${fmt(ba.seconds, 2).padStart(6)} s  peak RSS ${fmt(ba.peakRssMB, 0).padStart(5)} MB`);
+    console.log(`  python3 NumPy float32, the same maths        ${fmt(bp.seconds, 2).padStart(6)} s  peak RSS ${fmt(bp.peakRssMB, 0).padStart(5)} MB`);
+    console.log(`  attnlens / NumPy: ${fmt(ba.seconds / bp.seconds, 2)}x time, ${fmt(ba.peakRssMB / bp.peakRssMB, 2)}x peak RSS; max |difference| ${check.d.toExponential(2)}`);
+  }
+}
+
 // --- the driver ------------------------------------------------------------------------------
 const here = fileURLToPath(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-attention-'));
@@ -60,6 +98,14 @@ try {
     await w.write({ dtype: 'float32', shape: [k, T, F], data: block.subarray(0, k * T * F) });
   }
   await w.close();
+  // The first 2000 sequences again, for the whole-command row at N=2000.
+  const w2 = await createNpyWriter(join(dir, 'X2000.npy'), 'float32', [T, F]);
+  seed = 12345;
+  for (let n = 0; n < Math.min(N, 2000); n += per) {
+    for (let i = 0; i < per * T * F; i++) block[i] = Math.tanh(rnd() * 1.5);
+    await w2.write({ dtype: 'float32', shape: [per, T, F], data: block });
+  }
+  await w2.close();
   const xMB = statSync(join(dir, 'X.npy')).size / 2 ** 20;
   console.log(`X: (${N}, ${T}, ${F}) float32, ${fmt(xMB, 0)} MB; AttLayer W (${F}, ${A}); ${fmt(FLOP / 1e9, 1)} GFLOP; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 
@@ -72,7 +118,7 @@ try {
   };
 
   for (const workers of [0, 1, 2]) {
-    const flags = (process.env.ATTN_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const flags = (process.env.ATTN_BENCH_NODE_FLAGS ?? '--experimental-wasm-relaxed-simd').split(' ').filter(Boolean);
     const r = spawnSync(process.execPath, [...flags, here, '--case', dir, String(workers)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -118,6 +164,7 @@ print(json.dumps(out))
   } else {
     console.log('(no /usr/bin/python3 with NumPy: no NumPy comparison)');
   }
+  if (havePython('numpy')) wholeCommands();
   console.log(`load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -8,12 +8,13 @@
 // end. Reads hit a warm page cache (just written) for both. attnlens times are for an
 // open after the first in the process (which also compiles the HDF5 wasm module, shown
 // apart); h5py times start after its import. `KERAS_BENCH_MB=100 pnpm bench keras` for a quicker run.
+// First, the cold start of `attnlens inspect` on a 1 MB file against a python3 h5py process.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, havePython, peakRssMB, runPython } from './util.mjs';
+import { fmt, havePython, loadLine, peakRssMB, runPython, timeProcess, PY } from './util.mjs';
 
 const COLS = 500; // embedding width: 2000-byte rows
 const W_PATH = 'model_weights/att_layer_1/att_layer_1/W:0';
@@ -45,36 +46,9 @@ if (process.argv[2] === '--case') {
   process.exit(0);
 }
 
-// --- the driver ----------------------------------------------------------------------------
-const here = fileURLToPath(import.meta.url);
-const MB = Number(process.env.KERAS_BENCH_MB ?? 500);
-const rows = Math.round((MB * 1e6) / (COLS * 4));
-const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-keras-'));
-const { bavail, bsize } = statfsSync(dir);
-const freeGB = (bavail * bsize) / 2 ** 30;
-
-function run(kind, path, dataset = '') {
-  const r = spawnSync(process.execPath, [here, '--case', kind, path, dataset], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
-const line = (what, r) => {
-  const cold = r.cold === undefined ? '' : `  (first open in the process: ${fmt(r.cold, 3)} s)`;
-  console.log(`${what.padEnd(58)} ${fmt(r.seconds, 3).padStart(7)} s  peak RSS ${fmt(r.peakRssMB, 0).padStart(5)} MB${cold}`);
-  return r;
-};
-const ratio = (a, b, what) => console.log(`  attnlens / h5py ${what}: ${fmt(a.seconds / b.seconds, 2)}x time, ${fmt(a.peakRssMB / b.peakRssMB, 2)}x peak RSS`);
-
-try {
-  if (!havePython('h5py', 'numpy')) {
-    console.log('skipped: the file is written with Debian\'s /usr/bin/python3 h5py, which is not installed');
-    process.exit(0);
-  }
-  if (freeGB < (MB * 2.2) / 1024) throw new Error(`need ${fmt((MB * 2.2) / 1024)} GiB free in ${dir}`);
-  const h5 = join(dir, 'model.h5');
-  const zip = join(dir, 'model.keras');
-  // A Keras 2.2.4 full save, written in 20000-row blocks so python's own memory stays small.
-  const made = runPython(`
+// A Keras 2.2.4 full save (embedding rows x cols, Bidirectional GRU, AttLayer, Dense),
+// written in 20000-row blocks so python's own memory stays small, and its .keras zip.
+const WRITE_MODEL = `
 import h5py, json, sys, time, zipfile
 import numpy as np
 path, zpath, rows, cols = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -109,7 +83,63 @@ with zipfile.ZipFile(zpath, "w") as z:
     z.writestr("metadata.json", json.dumps({"keras_version": "3.4.1", "date_saved": "2026-11-21@10:00:00"}))
     z.writestr("config.json", json.dumps(cfg))
     z.write(path, "model.weights.h5")
-print(json.dumps({"seconds": time.perf_counter() - t}))`, [h5, zip, String(rows), String(COLS)]);
+print(json.dumps({"seconds": time.perf_counter() - t}))`;
+
+// --- the driver ----------------------------------------------------------------------------
+const here = fileURLToPath(import.meta.url);
+const MB = Number(process.env.KERAS_BENCH_MB ?? 500);
+const rows = Math.round((MB * 1e6) / (COLS * 4));
+const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-keras-'));
+const { bavail, bsize } = statfsSync(dir);
+const freeGB = (bavail * bsize) / 2 ** 30;
+
+function run(kind, path, dataset = '') {
+  const r = spawnSync(process.execPath, [here, '--case', kind, path, dataset], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+const line = (what, r) => {
+  const cold = r.cold === undefined ? '' : `  (first open in the process: ${fmt(r.cold, 3)} s)`;
+  console.log(`${what.padEnd(58)} ${fmt(r.seconds, 3).padStart(7)} s  peak RSS ${fmt(r.peakRssMB, 0).padStart(5)} MB${cold}`);
+  return r;
+};
+const ratio = (a, b, what) => console.log(`  attnlens / h5py ${what}: ${fmt(a.seconds / b.seconds, 2)}x time, ${fmt(a.peakRssMB / b.peakRssMB, 2)}x peak RSS`);
+
+/**
+ * Cold start, as a user meets it: `attnlens inspect` of a 1 MB Keras file, the whole
+ * command (Node start-up, module loading, the HDF5 wasm compile, the attention layers
+ * found), beside a whole python3 process importing h5py and listing the same layers and
+ * weight shapes. Best and median of 7 runs each, interleaved so load changes hit both.
+ */
+function inspectRows() {
+  const small = join(dir, 'small.h5');
+  runPython(WRITE_MODEL, [small, join(dir, 'small.keras'), '1500', '100']);
+  const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+  const listing = 'import h5py, sys\nwith h5py.File(sys.argv[1], "r") as f:\n    mw = f["model_weights"]\n    for n in mw.attrs["layer_names"]:\n        g = mw[n.decode()]\n        print(n.decode(), [(w.decode(), g[w.decode()].shape) for w in g.attrs["weight_names"]])';
+  const a = [], p = [];
+  for (let i = 0; i < 7; i++) {
+    a.push(timeProcess(process.execPath, [bin, 'inspect', small]));
+    p.push(timeProcess(PY, ['-c', listing, small]));
+  }
+  if (!/att_layer_1/.test(a[0].stdout) || !/att_layer_1/.test(p[0].stdout)) throw new Error('inspect: att_layer_1 not listed');
+  const stat = (rs) => { const s = rs.map((r) => r.seconds).sort((x, y) => x - y); return { best: s[0], median: s[3], rss: Math.max(...rs.map((r) => r.peakRssMB)) }; };
+  const [sa, sp] = [stat(a), stat(p)];
+  console.log(`inspect a ${fmt(statSync(small).size / 1e6, 1)} MB Keras file, whole command (7 runs each; ${loadLine()}):`);
+  console.log(`  attnlens inspect                      best ${fmt(sa.best, 3)} s  median ${fmt(sa.median, 3)} s  peak RSS ${fmt(sa.rss, 0)} MB`);
+  console.log(`  python3 -c 'import h5py; ...' listing  best ${fmt(sp.best, 3)} s  median ${fmt(sp.median, 3)} s  peak RSS ${fmt(sp.rss, 0)} MB`);
+  console.log(`  attnlens / h5py: ${fmt(sa.best / sp.best, 2)}x (best), ${fmt(sa.median / sp.median, 2)}x (median) time`);
+}
+
+try {
+  if (!havePython('h5py', 'numpy')) {
+    console.log('skipped: the file is written with Debian\'s /usr/bin/python3 h5py, which is not installed');
+    process.exit(0);
+  }
+  if (freeGB < (MB * 2.2) / 1024) throw new Error(`need ${fmt((MB * 2.2) / 1024)} GiB free in ${dir}`);
+  const h5 = join(dir, 'model.h5');
+  const zip = join(dir, 'model.keras');
+  inspectRows();
+  const made = runPython(WRITE_MODEL, [h5, zip, String(rows), String(COLS)]);
   const size = statSync(h5).size;
   console.log(`wrote ${fmt(size / 1e6, 0)} MB (${rows} x ${COLS} float32 embedding + GRU, AttLayer, Dense) and its .keras zip in ${fmt(made.seconds, 1)} s; temp dir ${dir}`);
 

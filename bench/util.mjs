@@ -2,6 +2,7 @@
 // Debian's python3 for the NumPy/matplotlib comparison runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 export const PY = '/usr/bin/python3';
 
@@ -38,4 +39,27 @@ export function runPython(code, args = []) {
 
 export function fmt(n, digits = 1) {
   return Number(n).toFixed(digits);
+}
+
+/**
+ * Run a whole command, start-up included, `repeat` times in a row: wall seconds of each run
+ * (best and median) and the peak RSS of the best run in MB (GNU time's %M). Throws on a
+ * non-zero exit.
+ */
+export function timeProcess(cmd, args, { repeat = 1 } = {}) {
+  const runs = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    runs.push({ seconds, peakRssMB: Number(r.stderr.trim().split('\n').pop()) / 1024, stdout: r.stdout });
+  }
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[0], median: sorted[Math.floor(sorted.length / 2)].seconds, runs: runs.length };
+}
+
+/** The load average, for the output: benches on a shared machine say how busy it was. */
+export function loadLine() {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 }
