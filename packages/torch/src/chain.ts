@@ -166,19 +166,24 @@ function members(c: Candidate): string[] {
 const within = (m: string, of: string[]) => of.some((x) => m === x || m.startsWith(`${x}.`) || m.startsWith(`${x}/`));
 
 /**
- * A module with parameters that sits, in the state_dict's order, inside the chain and has a
- * size of one of the chain's links (a Linear(E, E), a LayerNorm(2H)): forward() may apply it
- * between two links, which the keys cannot tell. One of other sizes cannot sit there.
+ * A module that sits, in the state_dict's order, inside the chain and keeps the size of one of
+ * its links (a Linear(E, E), a LayerNorm(2H), a Conv1d(2H, 2H, k)): forward() may apply it
+ * between two links, which the keys cannot tell. One that changes the size (a classifier
+ * Linear(2H, C) declared before the attention) cannot sit there alone, and is passed over.
  */
+function keepsSize(m: Module, d: number): boolean {
+  return [...m.params.values()].every((t) => t.shape.length > 0 && (t.shape.length === 3 ? t.shape.slice(0, 2) : t.shape).every((x) => x === d));
+}
+
 function between(c: Candidate, mods: Module[]): string | undefined {
   const own = members(c);
   const order = mods.filter((m) => within(m.name, own)).map((m) => m.order);
   const [lo, hi] = [Math.min(...order), Math.max(...order)];
   const levels = c.sentence ? [c.word, c.sentence] : [c.word];
   const sizes = new Set([c.embedding.dim, ...levels.map((l) => l.rnn.outputDim)]);
-  const odd = mods.find((m) => m.order > lo && m.order < hi && !within(m.name, own) && [...m.params.values()].some((t) => t.shape.some((d) => sizes.has(d))));
+  const odd = mods.find((m) => m.order > lo && m.order < hi && !within(m.name, own) && [...sizes].some((d) => keepsSize(m, d)));
   if (!odd) return undefined;
-  return `module ${odd.name} (${shapesOf(odd.params)}) sits between the chain's modules in the state_dict and its sizes fit a link of the chain (${describe(c)}): a state_dict does not say whether forward() applies it`;
+  return `module ${odd.name} (${shapesOf(odd.params)}) sits between the chain's modules in the state_dict and keeps the size of a link of the chain (${describe(c)}): a state_dict does not say whether forward() applies it`;
 }
 
 function candidates(atts: TorchAttention[], rnns: ChainRnn[], embs: ChainEmbedding[]): { flat: Candidate[]; han: Candidate[] } {

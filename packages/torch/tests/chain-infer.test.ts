@@ -39,5 +39,11 @@ describe('inferChain from keys and shapes', () => {
     expect(infer(sd).chain?.description).toBe('Embedding(9, 4) embedding → GRU(4→5) rnn → score head (5→1) attn');
     const same = sd.map((t) => (t.name.startsWith('norm') ? info(t.name, [4]) : t));
     expect(infer(same).why).toMatch(/^module norm \(weight \(4,\), bias \(4,\)\) sits between/);
+    // a classifier Linear(5→3) declared before the attention changes the size: it cannot sit between
+    const fc = [info('embedding.weight', [9, 4]), ...rnn('rnn', 3, 5, 4), info('fc.weight', [3, 5]), info('fc.bias', [3]), ...head('attn', 5)];
+    expect(infer(fc).why).toBeUndefined();
+    // (a Linear(5→5) there would pair with attn as tanh(x·Wᵀ + b)·u; a LayerNorm(5) cannot)
+    const ln = fc.map((t) => (t.name === 'fc.weight' ? info('ln.weight', [5]) : t.name === 'fc.bias' ? info('ln.bias', [5]) : t));
+    expect(infer(ln).why).toMatch(/^module ln \(weight \(5,\), bias \(5,\)\) sits between .* keeps the size of a link/);
   });
 });

@@ -94,7 +94,7 @@ describe('a state_dict chain run forward from ids, as torch runs it', () => {
 
   it('says why a state_dict is not a chain it can run', async () => {
     const between = await withFile('fwd-between.pt', async (f) => inferChain(f).why);
-    expect(between).toMatch(/module proj \(weight \(6, 6\), bias \(6,\)\) sits between .* does not say whether forward\(\) applies it/);
+    expect(between).toMatch(/module proj \(weight \(6, 6\), bias \(6,\)\) sits between .* keeps the size .* does not say whether forward\(\) applies it/);
     const noemb = await withFile('fwd-noemb.pt', async (f) => inferChain(f).why);
     expect(noemb).toMatch(/^no Embedding .* before GRU\(6→5\) rnn: the model's inputs are not token ids/);
     const none = await withFile('att-han.pt', async (f) => inferChain(f).why); // attention modules only
