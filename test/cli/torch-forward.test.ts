@@ -61,6 +61,17 @@ describe('compute --model FILE.pt runs the chain forward from ids', () => {
     expect(docs[2]!.maps[0]!.colLabels?.slice(0, 3)).toEqual(rows[2]);
   });
 
+  it('--text for a HAN: one sentence a line, a blank line between samples', () => {
+    writeFileSync(join(dir, 'vocab-han.txt'), `${Array.from({ length: 22 }, (_, i) => `w${i + 1}`).join('\n')}\n`);
+    const ids = npy('fwd-han-ids-packed.npy');
+    const at = (n: number, s: number, t: number) => Number(ids.data[(n * 3 + s) * 5 + t]);
+    const samples = Array.from({ length: 4 }, (_, n) => Array.from({ length: 3 }, (_, s) => Array.from({ length: 5 }, (_, t) => at(n, s, t)).filter((v) => v !== 0).map((v) => `w${v}`).join(' ')).filter(Boolean).join('\n'));
+    writeFileSync(join(dir, 'han.txt'), `${samples.join('\n\n')}\n`);
+    const docs = compute(['--model', fx('fwd-han.pt'), '--text', join(dir, 'han.txt'), '--tokenizer', join(dir, 'vocab-han.txt'), '--padding', 'post', '--truncating', 'post', '--maxlen', '5', '--max-sentences', '3'], join(dir, 'han-text.attn.json'));
+    expect(maxErr(flatWeights(docs), npy('fwd-han-packed-sentence.npy').data as Float32Array)).toBeLessThan(1e-5);
+    expect(docs[0]!.maps[0]!.children![1]!.colLabels?.slice(0, 2)).toEqual(samples[0]!.split('\n')[1]!.split(' ').slice(0, 2));
+  });
+
   it('inspect says whether the attention can be computed from ids, and why not', () => {
     expect(cli(['inspect', fx('fwd-gru.pt')]).stdout).toMatch(/from token ids: yes, the chain Embedding\(23, 6\) embedding → GRU\(6→5\) rnn → score head \(5→1\) attention\.attn/);
     const j = JSON.parse(cli(['inspect', fx('fwd-noemb.pt'), '--json']).stdout);
