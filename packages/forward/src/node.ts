@@ -2,9 +2,9 @@
 // batches through @attnlens/keras-graph, to a layer's output as .npy or to attention
 // documents. Memory follows the batch size, not the number of samples.
 import { fail, formatShape, tensor, toFloat32, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
-import { createNpyWriter, openNpy } from '@attnlens/npy/node';
+import { createNpyWriter } from '@attnlens/npy/node';
 import { attentionDocuments, computeAttention, hierarchicalDocuments, masksFromIds, type Kernel, type Mask } from '@attnlens/attention';
-import type { KerasModel, Tap, TapValue } from '@attnlens/keras-graph';
+import { forwardBatches, type Batch, type BatchOptions, type KerasModel, type RowSource } from '@attnlens/keras-graph/node';
 import { addOriginals, type EncodedTexts } from '@attnlens/text';
 import { builtinMaps, maskOf } from './maps.js';
 import { modelLayerPath } from './plan.js';
@@ -12,73 +12,10 @@ import type { AttentionPlan } from './plan.js';
 
 export * from './index.js';
 
-/** Rows of one model input: an .npy read by rows, or an array in memory. */
-export interface RowSource {
-  rows: number;
-  file?: string;
-  readRows(start: number, count: number): Promise<Tensor>;
-  close(): Promise<void>;
-}
-
-export function tensorRows(t: Tensor, file?: string): RowSource {
-  const per = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  return {
-    rows: t.shape[0] ?? 0,
-    ...(file ? { file } : {}),
-    readRows: async (start, count) => tensor(t.dtype, [count, ...t.shape.slice(1)], t.data.subarray(start * per, (start + count) * per) as never),
-    close: async () => undefined,
-  };
-}
-
-/** One row source per .npy (opened lazily by rows; nothing is read whole). */
-export async function npyRows(paths: readonly string[]): Promise<RowSource[]> {
-  const out: RowSource[] = [];
-  try {
-    for (const p of paths) {
-      const r = await openNpy(p);
-      out.push({ rows: r.rows, file: p, readRows: (s, c) => r.readRows(s, c), close: () => r.close() });
-    }
-    return out;
-  } catch (e) {
-    for (const s of out) await s.close();
-    throw e;
-  }
-}
-
-export interface BatchOptions {
-  /** Samples per batch (default 256). */
-  batchSize?: number;
-  signal?: AbortSignal;
-}
-
-export interface Batch {
-  start: number;
-  count: number;
-  inputs: Tensor[];
-  values: TapValue[];
-}
-
-/** The taps of each batch of samples, in order. The sources must hold the same number of rows. */
-export async function* forwardBatches(model: KerasModel, sources: readonly RowSource[], taps: Tap[], o: BatchOptions = {}): AsyncGenerator<Batch> {
-  const size = o.batchSize ?? 256;
-  if (!Number.isSafeInteger(size) || size < 1) fail('BAD_ARGUMENT', `the batch size must be a whole number ≥ 1, not ${size}`);
-  if (sources.length !== model.inputs.length) {
-    fail('BAD_ARGUMENT', `the model takes ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} (${model.inputs.map((i) => `${i.name} (N, ${i.shape.map((d) => d ?? '?').join(', ')})`).join(', ')}) but ${sources.length} ${sources.length === 1 ? 'was' : 'were'} given`, {
-      hint: 'give one array per model input, in this order, batch axis first',
-    });
-  }
-  const n = sources[0]?.rows ?? 0;
-  sources.forEach((s) => {
-    if (s.rows !== n) fail('SHAPE_MISMATCH', `has ${s.rows} samples but ${sources[0]!.file ?? 'the first input'} has ${n}`, { file: s.file, hint: 'every model input holds the same samples, one row each' });
-  });
-  for (let start = 0; start < n; start += size) {
-    if (o.signal?.aborted) fail('INTERRUPTED', `stopped after ${start} of ${n} samples`);
-    const count = Math.min(size, n - start);
-    const inputs: Tensor[] = [];
-    for (const s of sources) inputs.push(await s.readRows(start, count));
-    yield { start, count, inputs, values: model.run(inputs, taps) };
-  }
-}
+// The batch loop and its row sources are @attnlens/keras-graph's (one implementation, which its
+// forwardFile uses too); they are re-exported so callers of this entry need no second import.
+export { forwardBatches, npyRows, tensorRows } from '@attnlens/keras-graph/node';
+export type { Batch, BatchOptions, RowSource } from '@attnlens/keras-graph/node';
 
 /** Runs the model and writes `layer`'s output (default the model's first output) as float32 .npy, batch by batch, atomically. */
 export async function forwardToNpy(model: KerasModel, sources: readonly RowSource[], out: string, o: BatchOptions & { layer?: string; file?: string } = {}): Promise<{ layer: string; shape: number[] }> {

@@ -6,3 +6,5 @@ export type { BuiltinAttention } from './builtin-attention.js';
 export { parseModelConfig, unwrapConfig } from './graph.js';
 export type { Graph, GraphNode, GraphInput, LayerSpec, TensorRef } from './graph.js';
 export { normaliseLayerConfig } from './dialects.js';
+export { forwardBatches, tensorRows } from './batches.js';
+export type { Batch, BatchOptions, RowSource } from './batches.js';
