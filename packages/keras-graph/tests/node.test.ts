@@ -46,5 +46,8 @@ describe('forwardFile', () => {
     const e2 = await forwardFile(m, [join(dir, 'in0.npy'), other], [{ layer: 'out', what: 'output' }]).catch((x: unknown) => x);
     expect(isAttnlensError(e2) && e2.code).toBe('SHAPE_MISMATCH');
     expect((e2 as Error).message).toMatch(/has 2 samples but .*in0.npy has 3/);
+    const e3 = await forwardFile(m, [join(dir, 'in0.npy')], [{ layer: 'out', what: 'output' }]).catch((x: unknown) => x);
+    expect(isAttnlensError(e3) && e3.code).toBe('BAD_ARGUMENT');
+    expect((e3 as Error).message).toMatch(/takes 2 inputs .* but 1 was given/);
   });
 });
