@@ -1,0 +1,149 @@
+// The web viewer (apps/web) in headless Chromium: a real Keras file's attention layers,
+// hostile document text shown as text, `attnlens view` preloading files, and the page's
+// PNG export against the CLI's PNG of the same document (both through @attnlens/render).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { encodeStream, type AttentionDocument } from '@attnlens/core';
+import { BIN, cli } from '../helpers/cli.js';
+import { haveChromium, launch } from '../helpers/browser.js';
+import { REPO, describeReal, real } from '../helpers/shared.js';
+
+const PAGE = pathToFileURL(join(REPO, 'apps', 'web', 'dist', 'page', 'index.html')).href;
+const HOSTILE = ['</script><script>window.__pwned=1</script>', '" onmouseover="window.__pwned=2', '<img src=x onerror="window.__pwned=3">', '&amp;', 'שלום', 'ok'];
+const dir = mkdtempSync(join(tmpdir(), 'attnlens-web-'));
+let browser: Browser;
+
+async function idle(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.busy === '0' && (document.querySelector('#view')?.childElementCount ?? 0) > 0, null, { timeout: 30_000 });
+}
+
+/** Start `attnlens view FILES --port 0` and read the URL it prints. */
+function view(files: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [BIN, 'view', ...files, '--port', '0']);
+  return new Promise((ok, ko) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) ok({ url: m[0], proc });
+    });
+    proc.on('exit', (code) => ko(new Error(`view exited with ${code}: ${out}`)));
+  });
+}
+
+describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describeReal('a real Keras file', () => {
+    it('lists its attention layer with the variant and why, opened from disk (file://)', async () => {
+      const page = await browser.newPage();
+      await page.goto(PAGE);
+      await page.setInputFiles('#files', real('flamingjay-han-ids', 'one_layer_best_model.hdf5'));
+      await idle(page);
+      const rows = await page.locator('table.attention-layers tbody tr').allInnerTexts();
+      expect(rows).toHaveLength(1);
+      const cells = await page.locator('table.attention-layers tbody tr td').allTextContents();
+      expect(cells.slice(0, 5)).toEqual(['att_layer_1', 'AttLayer', 'attlayer', '24', '10']);
+      expect(cells[6]).toMatch(/W is 24×10/);
+      // The same summary `attnlens inspect --json` prints (kerasSummary is shared).
+      const json = JSON.parse(cli(['inspect', '--json', real('flamingjay-han-ids', 'one_layer_best_model.hdf5')]).stdout) as { layers: unknown[] };
+      expect(await page.locator('table.layers tbody tr').count()).toBeGreaterThanOrEqual(json.layers.length);
+      await page.close();
+    });
+  });
+
+  it('shows hostile ids, labels and tokens as text and runs no script (files preloaded by attnlens view)', async () => {
+    const docs: AttentionDocument[] = [
+      { id: '<b>bold id</b>', trueLabel: '<i>neg</i>', predictedLabel: 'pos', maps: [{ name: '<u>m</u>', shape: [HOSTILE.length], weights: Float32Array.from(HOSTILE, (_, k) => (k + 1) / 21), colLabels: HOSTILE }] },
+      { id: 'second', trueLabel: 'pos', predictedLabel: 'pos', maps: [{ shape: [2], weights: new Float32Array([0.25, 0.75]), colLabels: ['a', 'b'] }] },
+    ];
+    const file = join(dir, 'hostile.attn.pb');
+    writeFileSync(file, encodeStream(docs));
+    const { url, proc } = await view([file]);
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
+    try {
+      await page.goto(url);
+      await idle(page);
+      await page.locator('canvas.figure').first().hover();
+      expect(await page.locator('.doc-id').textContent()).toBe('<b>bold id</b>');
+      expect(await page.locator('.labels').textContent()).toBe('true: <i>neg</i>, predicted: pos');
+      expect(await page.locator('.tokens .tok').allTextContents()).toEqual(HOSTILE);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      // keyboard: j moves to the next sample, the misclassified filter keeps only the first
+      await page.keyboard.press('j');
+      expect(await page.locator('.doc-id').textContent()).toBe('second');
+      await page.locator('label:has-text("misclassified") input').check();
+      expect(await page.locator('button.sample').allTextContents()).toEqual(['<b>bold id</b>']);
+      expect(dialogs).toEqual([]);
+    } finally {
+      await page.close();
+      proc.kill();
+    }
+  });
+
+  it("exports a PNG with the CLI's pixels for the same heatmap", async () => {
+    const rows = ['I', 'like', 'tennis'];
+    const cols = ['ich', 'mag', 'Tennis', '.'];
+    const weights = Float32Array.from({ length: 12 }, (_, i) => ((i * 7) % 12) / 11);
+    const doc: AttentionDocument = { id: 'align-1', maps: [{ name: 'de', shape: [3, 4], weights, rowLabels: rows, colLabels: cols }] };
+    const file = join(dir, 'align.attn.pb');
+    writeFileSync(file, encodeStream([doc]));
+    const out = join(dir, 'cli-png');
+    const r = cli(['render', file, '--out', out, '--format', 'png', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const cliPng = PNG.sync.read(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith('.png'))!)));
+
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', file);
+    await idle(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-png').click()]);
+    const webPng = PNG.sync.read(readFileSync((await download.path())!));
+    await page.close();
+
+    expect([webPng.width, webPng.height]).toEqual([cliPng.width, cliPng.height]);
+    // The layout is the same (same size); cell fills, colour bar and background must be the same
+    // pixels. Glyph edges are antialiased by each Skia build its own way (a diff image showed
+    // only text differing), so pixels are compared where the CLI's image is flat: the 5x5 block
+    // around the pixel is one colour, which no glyph of these sizes fills.
+    const { width, height } = cliPng;
+    const at = (png: PNG, x: number, y: number) => (y * width + x) * 4;
+    const flat = (x: number, y: number) => {
+      const c = at(cliPng, x, y);
+      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
+        const o = at(cliPng, x + dx, y + dy);
+        for (let k = 0; k < 3; k++) if (cliPng.data[o + k] !== cliPng.data[c + k]) return false;
+      }
+      return true;
+    };
+    let compared = 0;
+    let worstFlat = 0;
+    let textDiffer = 0;
+    for (let y = 2; y < height - 2; y++) for (let x = 2; x < width - 2; x++) {
+      const i = at(cliPng, x, y);
+      const d = Math.max(...[0, 1, 2].map((k) => Math.abs(webPng.data[i + k]! - cliPng.data[i + k]!)));
+      if (flat(x, y)) {
+        compared++;
+        worstFlat = Math.max(worstFlat, d);
+      } else if (d > 8) textDiffer++;
+    }
+    console.log(`web PNG vs CLI PNG: ${width}x${height}; ${compared} flat pixels (cells, colour bar, background), worst channel difference ${worstFlat}; ${textDiffer} edge/glyph pixels differ by more than 8`);
+    expect(compared).toBeGreaterThan(width * height * 0.5);
+    expect(worstFlat).toBeLessThanOrEqual(1);
+  });
+});
