@@ -110,7 +110,8 @@ function highlightFigure(doc: AttentionDocument, style: Style): HTMLElement {
   });
   canvas.addEventListener('mouseleave', () => (tip.hidden = true));
   // The tokens as text too: for screen readers, find-in-page and copying.
-  const tokens = doc.maps.flatMap((m) => (m.children?.length ? m.children.flatMap((c) => c.colLabels ?? []) : m.shape.length === 1 ? m.colLabels ?? [] : []));
+  const valid = (m: AttentionMap): string[] => (m.colLabels ?? []).slice(0, m.validCols ?? mapCols(m)); // padding is not text
+  const tokens = doc.maps.flatMap((m) => (m.children?.length ? m.children.slice(0, m.validCols ?? m.children.length).flatMap(valid) : m.shape.length === 1 ? valid(m) : []));
   return h('figure', { class: 'map' }, h('div', { class: 'stage' }, canvas, tip), tokens.length ? h('p', { class: 'tokens' }, ...tokens.map((t) => h('span', { class: 'tok' }, t))) : null);
 }
 
