@@ -16,4 +16,6 @@ export type { StreamHeader } from './format/pb.js';
 export { encodeJson, decodeJson, formatFloat32, looksLikeAttnJson } from './format/json.js';
 export { sniff, SNIFF_BYTES, crc32c, maskedCrc32c, zipCentralDirectory, readCentralNames } from './sniff.js';
 export type { SniffedFormat } from './sniff.js';
+export { zipEndRecord, zip64EndRecord, ZIP_TAIL_BYTES, ZIP64_END_RECORD_BYTES } from './zip-end.js';
+export type { ZipEnd, ZipEndFailure, ZipEndProblem, ZipCentralDirectoryRange } from './zip-end.js';
 export { VERSION, GENERATOR } from './version.js';

@@ -8,6 +8,7 @@ import { AttnlensError, fail } from './errors.js';
 import { encodeDocumentChunks, encodeHeader, DocumentStreamDecoder, type StreamHeader } from './format/pb.js';
 import { decodeJson, jsonDocument, jsonHead, jsonTail } from './format/json.js';
 import { SNIFF_BYTES, sniff, zipCentralDirectory, readCentralNames, type SniffedFormat } from './sniff.js';
+import { ZIP_TAIL_BYTES } from './zip-end.js';
 import { GENERATOR } from './version.js';
 
 /** Turn an fs error into an AttnlensError that names the file. */
@@ -72,7 +73,7 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   const head = await readRange(path, 0, Math.min(size, SNIFF_BYTES));
   let zipEntries: string[] | undefined;
   if (head[0] === 0x50 && head[1] === 0x4b) {
-    const tailLen = Math.min(size, 65536 + 22);
+    const tailLen = Math.min(size, ZIP_TAIL_BYTES);
     const tail = await readRange(path, size - tailLen, tailLen);
     const cd = zipCentralDirectory(tail, size);
     if (cd && 'names' in cd) zipEntries = cd.names;

@@ -3,6 +3,7 @@
 // Keras layout; zip: npz or .keras) are refined by their adapter.
 import { looksLikeAttnPb } from './format/pb.js';
 import { looksLikeAttnJson } from './format/json.js';
+import { zipEndRecord } from './zip-end.js';
 
 export type SniffedFormat =
   | 'npy' | 'npz' | 'keras-zip' | 'zip' | 'hdf5' | 'tensorproto' | 'tfrecord' | 'tfevents' | 'gzip'
@@ -74,31 +75,17 @@ export function maskedCrc32c(data: Uint8Array): number {
 
 /**
  * Entry names from a zip's central directory. `tail` holds the last bytes of the file
- * (at least the end-of-central-directory record); returns undefined when the
- * directory lies outside `tail`, with the range to read instead.
+ * (at least the end-of-central-directory record); returns the range [start, end) to read
+ * when the directory lies before `tail`, and undefined for a damaged zip or one whose ZIP64
+ * end record lies before `tail` (sniffing does not chase it).
  */
 export function zipCentralDirectory(tail: Uint8Array, fileSize: number): { names: string[] } | { need: [number, number] } | undefined {
-  const dv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (dv.getUint32(i, true) !== 0x06054b50) continue;
-    let count = dv.getUint16(i + 10, true);
-    let size = dv.getUint32(i + 12, true);
-    let offset = dv.getUint32(i + 16, true);
-    const tailStart = fileSize - tail.length;
-    // ZIP64 (Info-ZIP `zip -fz`, archives over 4 GiB): the real values are in the ZIP64 end
-    // record, which the locator just before this record points at (APPNOTE 4.3.14-15).
-    if ((count === 0xffff || size === 0xffffffff || offset === 0xffffffff) && i >= 20 && dv.getUint32(i - 20, true) === 0x07064b50) {
-      const rec = dv.getUint32(i - 12, true) + dv.getUint32(i - 8, true) * 2 ** 32 - tailStart;
-      if (rec < 0 || rec + 56 > tail.length || dv.getUint32(rec, true) !== 0x06064b50) return undefined;
-      count = Math.min(65535, dv.getUint32(rec + 32, true));
-      size = dv.getUint32(rec + 40, true) + dv.getUint32(rec + 44, true) * 2 ** 32;
-      offset = dv.getUint32(rec + 48, true) + dv.getUint32(rec + 52, true) * 2 ** 32;
-    }
-    if (offset + size > fileSize) return undefined;
-    if (offset < tailStart || offset + size > fileSize) return { need: [offset, offset + size] };
-    return { names: readCentralNames(tail.subarray(offset - tailStart, offset - tailStart + size), count) };
-  }
-  return undefined;
+  const tailStart = fileSize - tail.length;
+  const cd = zipEndRecord(tail, tailStart, fileSize);
+  if (!('offset' in cd)) return undefined;
+  const { offset, size } = cd;
+  if (offset < tailStart) return { need: [offset, offset + size] };
+  return { names: readCentralNames(tail.subarray(offset - tailStart, offset - tailStart + size), Math.min(65535, cd.count)) };
 }
 
 export function readCentralNames(cd: Uint8Array, count: number): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskedCrc32c, sniff, zipCentralDirectory } from '../src/index.js';
+import { crc32c, maskedCrc32c, sniff, zip64EndRecord, zipCentralDirectory, zipEndRecord } from '../src/index.js';
 
 const b = (...x: number[]) => Uint8Array.from(x);
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -51,5 +51,30 @@ describe('zipCentralDirectory', () => {
     const bad = zip.slice();
     bad.set([0, 0, 0, 0], bad.length - 22 - 20 - 56); // the ZIP64 end record's signature
     expect(zipCentralDirectory(bad, bad.length)).toBeUndefined();
+  });
+});
+
+describe('zipEndRecord (the end-record parser npy\'s zip reader uses too)', () => {
+  // The same Info-ZIP `zip -fz` archive as above: 273 bytes, the central directory 87 bytes at 185.
+  const zip = Uint8Array.from(Buffer.from('UEsDBC0AAAAIAKhSgV0tbyIm//////////8FADAAYS5ucHlVVAkAA5ufDmubnw5rdXgLAAEEAAAAAAQAAAAAAQAQALAAAAAAAAAAZgAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBuk2airqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RrGOgommjoKtQpkAy4GMGiwBxIOQATEDUC8AIgPAPEDIGZwZGAQAGIFIDZwBABQSwECHgMtAAAACACoUoFdLW8iJmYAAAD/////BQAkAAAAAAAAAAAApIEAAAAAYS5ucHlVVAUAA5ufDmt1eAsAAQQAAAAABAAAAAABAAgAsAAAAAAAAABQSwYGLAAAAAAAAAAeAy0AAAAAAAAAAAABAAAAAAAAAAEAAAAAAAAAVwAAAAAAAAC5AAAAAAAAAFBLBgcAAAAAEAEAAAAAAAABAAAAUEsFBgAAAAABAAEAVwAAAP////8AAA==', 'base64'));
+  const rec64 = zip.length - 22 - 20 - 56;
+
+  it('reads the ZIP64 record in the tail, or asks for it when the tail starts after it', () => {
+    expect(zipEndRecord(zip, 0, zip.length)).toEqual({ count: 1, size: 87, offset: 185 });
+    expect(zipEndRecord(zip.subarray(rec64 + 1), rec64 + 1, zip.length)).toEqual({ needZip64: { at: rec64, length: 56 } });
+    expect(zip64EndRecord(zip.subarray(rec64, rec64 + 56), zip.length)).toEqual({ count: 1, size: 87, offset: 185 });
+  });
+
+  it('names each problem instead of throwing', () => {
+    expect(zipEndRecord(zip.subarray(0, 100), 0, 100)).toEqual({ problem: 'no-end-record' });
+    const bad = zip.slice();
+    bad.set([0, 0, 0, 0], rec64);
+    expect(zipEndRecord(bad, 0, bad.length)).toEqual({ problem: 'zip64-damaged' });
+    expect(zip64EndRecord(zip.subarray(rec64, rec64 + 56), 200)).toEqual({ problem: 'directory-past-end', directory: { offset: 185, size: 87 } });
+    const far = zip.slice();
+    new DataView(far.buffer).setUint32(zip.length - 22 - 20 + 8, 10_000, true); // the locator points past the end
+    expect(zipEndRecord(far, 0, far.length)).toEqual({ problem: 'zip64-outside-file' });
+    new DataView(far.buffer).setUint32(zip.length - 22 - 20 + 12, 0x00400000, true); // ... beyond 2^53
+    expect(zipEndRecord(far, 0, far.length)).toEqual({ problem: 'beyond-2^53' });
   });
 });

@@ -3,7 +3,7 @@
 // the directory is parsed by hand so that Node can read one entry of a huge .npz by
 // range, list entries without inflating them, honour ZIP64 (which NumPy forces on
 // every entry's local header) and check each entry's CRC (fflate does not).
-import { checkSize, fail, type Limits } from '@attnlens/core';
+import { checkSize, fail, zip64EndRecord, zipEndRecord, ZIP_TAIL_BYTES, type Limits, type ZipCentralDirectoryRange, type ZipEndFailure } from '@attnlens/core';
 import { Inflate, inflateSync } from 'fflate';
 
 export interface ZipEntry {
@@ -17,13 +17,10 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-const EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-/** Bytes from the end of a zip that always hold its end record (comment up to 65535). */
-export const ZIP_TAIL_BYTES = 22 + 65535 + 20;
+/** Bytes from the end of a zip that always hold its end records (core's, re-exported for the readers). */
+export { ZIP_TAIL_BYTES };
 export const LOCAL_HEADER_BYTES = 30;
 
 const u64 = (dv: DataView, at: number, file?: string): number => {
@@ -33,59 +30,42 @@ const u64 = (dv: DataView, at: number, file?: string): number => {
 };
 const dvOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-export interface CentralDirectory {
-  offset: number;
-  size: number;
-  count: number;
+export type CentralDirectory = ZipCentralDirectoryRange;
+
+/** The end records are parsed by @attnlens/core (zipEndRecord, which sniffing uses too); here each problem becomes an error naming the file. */
+function refuse({ problem, directory }: ZipEndFailure, fileSize: number, file?: string): never {
+  switch (problem) {
+    case 'no-end-record':
+      return fail('TRUNCATED', 'is a zip without its end-of-central-directory record (the archive was cut short or is not a zip)', {
+        file, hint: 'the file was not written completely; save it again',
+      });
+    case 'zip64-outside-file':
+      return fail('CORRUPT', 'has a ZIP64 end record outside the file', { file, hint: 'the archive is damaged' });
+    case 'zip64-damaged':
+      return fail('CORRUPT', 'has a damaged ZIP64 end record', { file, hint: 'the archive is damaged' });
+    case 'beyond-2^53':
+      return fail('CORRUPT', 'zip has a size or offset beyond 2^53', { file, hint: 'the archive is damaged' });
+    case 'directory-past-end': {
+      const at = directory ? ` at bytes ${directory.offset}..${directory.offset + directory.size}` : '';
+      return fail('TRUNCATED', `has a central directory${at} but is only ${fileSize} bytes long`, { file, hint: 'the file was cut short; save it again' });
+    }
+  }
 }
 
 /**
  * Find the central directory from the last bytes of the file (`tail`, which starts
- * at byte `tailStart`). Returns `need` when the ZIP64 end record lies before `tail`.
+ * at byte `tailStart`). Returns `need` ([offset, length]) when the ZIP64 end record lies before `tail`.
  */
 export function locateCentralDirectory(tail: Uint8Array, tailStart: number, fileSize: number, file?: string): CentralDirectory | { need: [number, number] } {
-  const dv = dvOf(tail);
-  let at = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (dv.getUint32(i, true) === EOCD) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) {
-    fail('TRUNCATED', 'is a zip without its end-of-central-directory record (the archive was cut short or is not a zip)', {
-      file, hint: 'the file was not written completely; save it again',
-    });
-  }
-  let count = dv.getUint16(at + 10, true);
-  let size = dv.getUint32(at + 12, true);
-  let offset = dv.getUint32(at + 16, true);
-  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-    const loc = at - 20;
-    if (loc >= 0 && dv.getUint32(loc, true) === ZIP64_LOCATOR) {
-      const recAt = u64(dv, loc + 8, file);
-      const rel = recAt - tailStart;
-      if (rel < 0 || rel + 56 > tail.length) {
-        if (recAt + 56 > fileSize) fail('CORRUPT', 'has a ZIP64 end record outside the file', { file, hint: 'the archive is damaged' });
-        return { need: [recAt, 56] };
-      }
-      return zip64Record(tail.subarray(rel, rel + 56), fileSize, file);
-    }
-  }
-  if (offset + size > fileSize) {
-    fail('TRUNCATED', `has a central directory at bytes ${offset}..${offset + size} but is only ${fileSize} bytes long`, { file, hint: 'the file was cut short; save it again' });
-  }
-  return { offset, size, count };
+  const end = zipEndRecord(tail, tailStart, fileSize);
+  if ('problem' in end) return refuse(end, fileSize, file);
+  if ('needZip64' in end) return { need: [end.needZip64.at, end.needZip64.length] };
+  return end;
 }
 
 export function zip64Record(rec: Uint8Array, fileSize: number, file?: string): CentralDirectory {
-  const dv = dvOf(rec);
-  if (rec.length < 56 || dv.getUint32(0, true) !== ZIP64_EOCD) fail('CORRUPT', 'has a damaged ZIP64 end record', { file, hint: 'the archive is damaged' });
-  const count = u64(dv, 32, file);
-  const size = u64(dv, 40, file);
-  const offset = u64(dv, 48, file);
-  if (offset + size > fileSize) fail('TRUNCATED', 'has a central directory past the end of the file', { file, hint: 'the file was cut short; save it again' });
-  return { offset, size, count };
+  const end = zip64EndRecord(rec, fileSize);
+  return 'problem' in end ? refuse(end, fileSize, file) : end;
 }
 
 export function parseCentralDirectory(cd: Uint8Array, count: number, file?: string): ZipEntry[] {
