@@ -6,11 +6,10 @@ import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.js';
-import { SafeNames } from './names.js';
+import { SafeNames } from '@attnlens/report/node';
 import { runPool } from './pool.js';
 import { progress } from './progress.js';
-import { problem } from './report.js';
-import { SharedRange } from './draw.js';
+import { documentProblem, SharedRange } from '@attnlens/report';
 
 export interface RenderFilesOptions {
   input: string;
@@ -54,7 +53,7 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
   const shared = new SharedRange();
   for await (const d of selected(o)) {
     total++;
-    if (o.scale === 'shared' && !problem(d)) d.maps.forEach((m) => shared.add(m));
+    if (o.scale === 'shared' && !documentProblem(d)) d.maps.forEach((m) => shared.add(m));
   }
   if (o.scale === 'shared') range = shared.get();
   const style: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}), ...(range ? { range } : {}) };
@@ -81,7 +80,7 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
         continue;
       }
       seen.add(d.id);
-      const err = problem(d);
+      const err = documentProblem(d);
       if (err) {
         failDocument(d.id, d.id, err, o.formats.length);
         continue;

@@ -3,7 +3,7 @@ import { fail } from '@attnlens/core';
 import { addConvertOptions, readConvertOptions } from './convert-options.js';
 import { buildReport } from '../batch/report.js';
 import { interruptSignal } from '../batch/interrupt.js';
-import { readLabels } from '../batch/labels.js';
+import { readLabels } from '@attnlens/report/node';
 import { addDrawingOptions, parseHeatmaps, parseScale, parseWorkers, checkCmap } from './render-options.js';
 
 export function registerReport(program: Command): void {

@@ -1,12 +1,12 @@
-// report/index.html: one row per sample, one column per input, filters, pagination.
+// The report page (index.html): one row per sample, one column per input, filters, pagination.
 // Row details live in data/chunk-NNNNN.js files loaded on demand with <script> tags
 // (which work from file://, unlike fetch), so a report of 100 000 samples opens fast
 // from disk with no server and no network; small reports are inlined whole.
 import type { AttentionDocument, AttentionMap } from '@attnlens/core';
 import { mapCols, mapRows, weightRange } from '@attnlens/core';
 import { clipText, MAX_TITLE_CHARS } from '@attnlens/render';
-import { reportRange } from './draw.js';
-import { reportClient } from './report-client.js';
+import { reportRange } from './palette.js';
+import { reportClient } from './client.js';
 
 export interface Compact {
   s: number[]; w: number[]; t?: string[]; r?: string[]; n?: number; m?: number; h?: string; c?: Compact[]; lo: number; hi: number; e?: string;

@@ -1,5 +1,5 @@
 // The browser side of report/index.html. This function is never called in Node:
-// report-page.ts inlines its source (`(${reportClient})()`), so the page needs no
+// page.ts inlines its source (`(${reportClient})()`), so the page needs no
 // network and no build step, and TypeScript still checks it. It must stay
 // self-contained: no imports, no closures over module scope.
 /* eslint-disable */

@@ -1,0 +1,12 @@
+// @attnlens/report, browser-safe: documents merged by sample id into rows and columns,
+// labels, heatmap planning, chunked rows and the self-contained page. Node writing: ./node.
+export { ReportCollector, documentProblem } from './collect.js';
+export type { ReportModel, ReportSample } from './collect.js';
+export { parseLabels, labelFiller } from './labels.js';
+export type { LabelTable } from './labels.js';
+export { planHeatmaps, reportFiles, reportTexts } from './pages.js';
+export type { PlannedHeatmap, PageSettings, ReportFiles } from './pages.js';
+export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './page.js';
+export type { Compact, Row, Meta, PageOptions } from './page.js';
+export { reportClient } from './client.js';
+export { reportPalette, reportRange, SharedRange } from './palette.js';

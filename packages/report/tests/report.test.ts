@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AttnlensError, type AttentionDocument } from '@attnlens/core';
+import { prepareOutputFolder } from '@attnlens/core/node';
+import { documentProblem, labelFiller, parseLabels, planHeatmaps, ReportCollector, reportFiles } from '../src/index.js';
+import { readLabels, SafeNames, writeReport } from '../src/node.js';
+
+const doc = (id: string, w: number[], extra: Partial<AttentionDocument> = {}, name?: string): AttentionDocument => ({
+  id,
+  maps: [{ shape: [w.length], weights: Float32Array.from(w), colLabels: w.map((_, i) => `t${i}`), ...(name ? { name } : {}) }],
+  ...extra,
+});
+const settings = { title: 't', cmap: 'Reds', scale: 'per-map' as const, inputs: ['a'], generator: 'g', heatmaps: 0, fontCss: '' };
+
+describe('labels', () => {
+  it('reads tabs or commas, skips a header, and fills only labels a document lacks', () => {
+    const t = parseLabels('id\ttrue\tpred\ns1\tpos\tneg\ns2,neg\n\n', 'labels.tsv');
+    expect([...t]).toEqual([['s1', ['pos', 'neg']], ['s2', ['neg', undefined]]]);
+    const fill = labelFiller(t);
+    expect(fill(doc('s1', [1]))).toMatchObject({ trueLabel: 'pos', predictedLabel: 'neg' });
+    expect(fill(doc('s1', [1], { trueLabel: 'mine' }))).toMatchObject({ trueLabel: 'mine', predictedLabel: 'neg' });
+    expect(fill(doc('zz', [1])).trueLabel).toBeUndefined();
+  });
+  it('names the file and line of a line with no label', () => {
+    try {
+      parseLabels('s1\tpos\nlonely\n', 'labels.tsv');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(AttnlensError);
+      expect((e as AttnlensError).file).toBe('labels.tsv');
+      expect((e as AttnlensError).message).toContain('line 2 has no label');
+    }
+  });
+});
+
+describe('collecting samples', () => {
+  it('puts inputs that share sample ids side by side, one column each', () => {
+    const c = new ReportCollector(['runs/a.attn.pb', 'runs/b.attn.pb']);
+    c.add(0, doc('s1', [0.2, 0.8], {}, 'word'));
+    c.add(1, doc('s1', [0.5, 0.5], {}, 'word'));
+    c.add(1, doc('s2', [0.1, 0.9], {}, 'word'));
+    const m = c.finish('per-map');
+    expect(m.columns).toEqual(['word (a.attn.pb)', 'word (b.attn.pb)']);
+    const [s1, s2] = m.samples;
+    expect(s1!.maps.map((x) => x?.weights[0])).toEqual([Math.fround(0.2), 0.5]);
+    expect(s2!.maps[0]).toBeUndefined();
+    expect(s2!.maps[1]?.weights[0]).toBe(Math.fround(0.1));
+    expect(m.range).toBeUndefined();
+  });
+  it('lets inputs with disjoint ids add rows under shared columns, and gives one range with a shared scale', () => {
+    const c = new ReportCollector(['a', 'b']);
+    c.add(0, doc('s1', [0.2, 0.4]));
+    c.add(1, doc('s2', [0.1, 0.6]));
+    const m = c.finish('shared');
+    expect(m.columns).toEqual(['attention']);
+    expect(m.samples.map((s) => s.max)).toEqual([Math.fround(0.4), Math.fround(0.6)]);
+    expect(m.range).toEqual([0, Math.fround(0.6)]);
+  });
+  it('keeps a bad document as a row with its problem instead of failing', () => {
+    expect(documentProblem(doc('x', [0.5, NaN]))).toBe('map has NaN weights');
+    expect(documentProblem({ id: 'x', maps: [] })).toBe('no attention maps');
+    const c = new ReportCollector(['a', 'b']);
+    c.add(1, doc('x', [Infinity, 1], {}, 'w'));
+    expect(c.finish('per-map').samples[0]!.error).toBe('input 2: map "w" has infinite weights');
+  });
+});
+
+describe('pages', () => {
+  const many = () => {
+    const c = new ReportCollector(['a']);
+    for (let i = 0; i < 12; i++) c.add(0, doc(`s${i}`, [i / 12, 1 - i / 12], i === 3 ? { trueLabel: 'x' } : {}));
+    c.add(0, doc('bad', [NaN]));
+    return c.finish('per-map');
+  };
+  it('plans heatmaps for the first N samples that can be shown, named by id', () => {
+    const plan = planHeatmaps(many(), 3, (id) => `n-${id}`);
+    expect(plan.map((p) => p.href)).toEqual(['heatmaps/n-s0.png', 'heatmaps/n-s1.png', 'heatmaps/n-s2.png']);
+  });
+  it('inlines small reports and splits large ones into chunks of chunkRows rows', () => {
+    const m = many();
+    expect(reportFiles(m, settings, new Map(), new Map()).chunks).toEqual([]);
+    const big = reportFiles(m, { ...settings, pageSize: 2, chunkRows: 5 }, new Map(), new Map([['s4', 'disk full']]));
+    expect(big.chunks.map((c) => c.name)).toEqual(['chunk-00000.js', 'chunk-00001.js', 'chunk-00002.js']);
+    expect(big.chunks[2]!.text.startsWith('window.__attnlensChunk(2, [["s10"')).toBe(true);
+    expect(big.failed).toEqual([{ id: 's4', error: 'heatmap failed: disk full' }, { id: 'bad', error: 'map has NaN weights' }]);
+    expect(big.html).toContain('13 samples');
+    expect(big.html).toContain('<span class="failed">2 failed</span>');
+  });
+});
+
+describe('node', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlens-report-pkg-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('gives every id a safe, distinct, stable file name', () => {
+    const n = new SafeNames();
+    expect(n.get('plain-id')).toBe('plain-id');
+    const a = n.get('A');
+    expect(a).toMatch(/^A-[0-9a-f]{8}$/);
+    expect(n.get('a')).toBe('a');
+    expect(new SafeNames().get('../../etc/passwd')).toMatch(/^etc_passwd-[0-9a-f]{8}$/);
+    expect(n.get('A')).toBe(a);
+  });
+  it('reads a labels file and writes index.html, replacing chunks of an earlier larger run', async () => {
+    writeFileSync(join(dir, 'l.tsv'), 's1\tpos\n');
+    expect((await readLabels(join(dir, 'l.tsv')))(doc('s1', [1])).trueLabel).toBe('pos');
+    await expect(readLabels(join(dir, 'missing.tsv'))).rejects.toBeInstanceOf(AttnlensError);
+    const out = join(dir, 'r');
+    await prepareOutputFolder(out, ['heatmaps', 'data']);
+    writeFileSync(join(out, 'data', 'chunk-00009.js'), 'old');
+    const c = new ReportCollector(['a']);
+    c.add(0, doc('s1', [0.3, 0.7]));
+    const w = await writeReport(out, c.finish('per-map'), settings, new Map(), new Map());
+    expect(readdirSync(join(out, 'data'))).toEqual([]);
+    expect(readFileSync(w.index, 'utf8')).toContain('<title>t</title>');
+  });
+});
