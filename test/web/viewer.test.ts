@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { encodeStream, type AttentionDocument } from '@attnlens/core';
+import { decodeJson, encodeStream, type AttentionDocument } from '@attnlens/core';
+import { decodeNpy } from '@attnlens/npy';
 import { BIN, cli } from '../helpers/cli.js';
 import { haveChromium, launch } from '../helpers/browser.js';
 import { REPO, describeReal, real } from '../helpers/shared.js';
@@ -94,6 +95,32 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       await page.close();
       proc.kill();
     }
+  });
+
+  it("computes the sample model's sentence attention over its saved X in the worker, equal to the CLI's", async () => {
+    const han = join(REPO, 'apps', 'cli', 'samples', 'han');
+    const cliOut = join(dir, 'sentence.npy');
+    const r = cli(['compute', '--model', join(han, 'model.h5'), '--layer', 'att_layer_2', '--inputs', join(han, 'sentence_inputs.npy'), '--out', cliOut]);
+    expect(r.code, r.stderr).toBe(0);
+    const expected = decodeNpy(new Uint8Array(readFileSync(cliOut)));
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', [join(han, 'model.h5'), join(han, 'sentence_inputs.npy')]);
+    await idle(page);
+    await page.locator('button.source', { hasText: 'model.h5' }).click();
+    await page.selectOption('select[aria-label="attention layer"]', 'att_layer_2');
+    await page.locator('button.compute').click();
+    await page.waitForSelector('.doc-id', { timeout: 30_000 });
+    expect(await page.locator('button.sample').count()).toBe(20);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-json').click()]);
+    const docs = decodeJson(readFileSync((await download.path())!, 'utf8')).documents;
+    await page.close();
+    expect(expected.shape).toEqual([20, 3]);
+    let worst = 0;
+    docs.forEach((d, n) => d.maps[0]!.weights.forEach((w, t) => (worst = Math.max(worst, Math.abs(w - (expected.data as Float32Array)[n * 3 + t]!)))));
+    console.log(`page vs CLI, att_layer_2 over sentence_inputs.npy: ${docs.length} documents, max |difference| ${worst}`);
+    expect(docs).toHaveLength(20);
+    expect(worst).toBeLessThanOrEqual(1e-6);
   });
 
   it("exports a PNG with the CLI's pixels for the same heatmap", async () => {

@@ -3,9 +3,11 @@
 // through FileReaderSync on File.slice(), so only the blocks HDF5 asks for are read and a
 // 500 MB file is never copied into memory (WORKERFS exists only in workers, hence this file).
 import { ready } from 'h5wasm';
-import { isAttnlensError, sniff, SNIFF_BYTES } from '@attnlens/core';
-import { openKerasHdf5, type H5Module } from '@attnlens/keras';
-import { kerasSummary } from '@attnlens/forward';
+import { fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Tensor } from '@attnlens/core';
+import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
+import { kernelFromKeras, kerasSummary } from '@attnlens/forward';
+import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
+import { decodeNpy } from '@attnlens/npy';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 interface WorkerFs {
@@ -18,11 +20,13 @@ interface WorkerFs {
 
 let mounts = 0;
 
-async function summarize(file: File): Promise<WorkerReply> {
+/** Run `use` on the Keras file mounted read-only from the File, then unmount it. */
+async function withKeras<T>(file: File, use: (k: KerasFile) => T): Promise<T> {
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   const format = sniff(head);
   if (format !== 'hdf5') {
-    return { error: { code: 'UNKNOWN_FORMAT', message: `${file.name}: is ${format === 'keras-zip' || format === 'zip' ? 'a .keras zip archive' : `a ${format} file`}, not an HDF5 Keras file`, hint: format === 'zip' || format === 'keras-zip' ? 'the page reads .h5 and .weights.h5 files; unzip the archive and open its model.weights.h5' : 'open a Keras .h5 or .weights.h5 file' } };
+    const zip = format === 'zip' || format === 'keras-zip';
+    fail('UNKNOWN_FORMAT', `is ${zip ? 'a .keras zip archive' : `a ${format} file`}, not an HDF5 Keras file`, { file: file.name, hint: zip ? 'the page reads .h5 and .weights.h5 files; unzip the archive and open its model.weights.h5' : 'open a Keras .h5 or .weights.h5 file' });
   }
   const module = (await ready) as unknown as H5Module;
   const FS = (module as unknown as { FS: WorkerFs }).FS;
@@ -32,7 +36,7 @@ async function summarize(file: File): Promise<WorkerReply> {
   try {
     const k = openKerasHdf5(module, `${at}/${file.name}`, { file: file.name });
     try {
-      return { summary: kerasSummary(k) };
+      return use(k);
     } finally {
       k.close();
     }
@@ -42,15 +46,41 @@ async function summarize(file: File): Promise<WorkerReply> {
   }
 }
 
+/** Sequences per block between progress messages. */
+const BLOCK = 256;
+
+/** The layer's attention over X, in blocks of sequences so the page can show progress. */
+async function compute(id: number, model: File, xFile: File, layer: string): Promise<WorkerReply> {
+  const x = decodeNpy(new Uint8Array(await xFile.arrayBuffer()), xFile.name);
+  return withKeras(model, (k) => {
+    const info = k.attentionLayers.find((a) => a.layer === layer);
+    if (!info) return fail('NOT_FOUND', `has no attention layer ${layer}`, { file: model.name, hint: `its attention layers: ${k.attentionLayers.map((a) => a.layer).join(', ') || 'none'}` });
+    const kernel = kernelFromKeras(k, info);
+    const { sequences: N, steps: T } = sequenceLayout(kernel, x.shape, x.dtype, xFile.name);
+    const per = T * kernel.inputDim;
+    const out = new Float32Array(N * T * kernel.perStep);
+    for (let s = 0; s < N; s += BLOCK) {
+      const c = Math.min(BLOCK, N - s);
+      // A view of sequences s..s+c of X (the same layout computeAttention reads whole).
+      const part: Tensor = tensor(x.dtype, [c, T, kernel.inputDim], (x.data as Float32Array).subarray(s * per, (s + c) * per) as never);
+      out.set(computeAttention(kernel, part, undefined, { file: xFile.name }), s * T * kernel.perStep);
+      (self as unknown as Worker).postMessage({ id, progress: { done: s + c, total: N } });
+    }
+    return { documents: attentionDocuments(out, N, T, { kernel, layer, file: xFile.name }) };
+  });
+}
+
 self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
-  const { id, file } = e.data;
+  const req = e.data;
+  const { id } = req;
+  const name = req.kind === 'summary' ? req.file.name : req.model.name;
   let reply: WorkerReply;
   try {
-    reply = await summarize(file);
+    reply = req.kind === 'summary' ? { summary: await withKeras(req.file, kerasSummary) } : await compute(id, req.model, req.x, req.layer);
   } catch (err) {
     reply = isAttnlensError(err)
       ? { error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } }
-      : { error: { code: 'INTERNAL', message: `${file.name}: ${String(err)}` } };
+      : { error: { code: 'INTERNAL', message: `${name}: ${String(err)}` } };
   }
   (self as unknown as Worker).postMessage({ id, ...reply });
 };

@@ -14,9 +14,11 @@ import { download, h } from './dom.js';
 import { documentView, filterDocs, labelsOf, type DocFilter } from './docs-view.js';
 import { figureFor, figureSvg, drawFigure, type Style } from './draw.js';
 import { kerasView } from './keras-view.js';
-import type { PageError, WorkerReply } from './protocol.js';
+import type { PageError, WorkerProgress, WorkerReply } from './protocol.js';
+import { inspectNpyHeader } from '@attnlens/npy';
+import { formatShape } from '@attnlens/core';
 
-type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
+type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
 
 const sources: Source[] = [];
 let selected = -1;
@@ -25,19 +27,22 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 let worker: Worker | undefined;
 let nextId = 0;
-const waiting = new Map<number, (r: WorkerReply) => void>();
-function kerasSummaryOf(file: File): Promise<WorkerReply> {
+const waiting = new Map<number, { done: (r: WorkerReply) => void; progress?: (p: WorkerProgress['progress']) => void }>();
+type Ask = { kind: 'summary'; file: File } | { kind: 'compute'; model: File; x: File; layer: string };
+function ask(req: Ask, progress?: (p: WorkerProgress['progress']) => void): Promise<WorkerReply> {
   if (!worker) {
     worker = new KerasWorker();
-    worker.onmessage = (e: MessageEvent<WorkerReply & { id: number }>) => {
-      waiting.get(e.data.id)?.(e.data);
+    worker.onmessage = (e: MessageEvent<(WorkerReply | WorkerProgress) & { id: number }>) => {
+      const w = waiting.get(e.data.id);
+      if ('progress' in e.data) return w?.progress?.(e.data.progress);
+      w?.done(e.data);
       waiting.delete(e.data.id);
     };
   }
   const id = ++nextId;
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
-    worker!.postMessage({ id, file });
+  return new Promise((done) => {
+    waiting.set(id, progress ? { done, progress } : { done });
+    worker!.postMessage({ id, ...req });
   });
 }
 
@@ -50,8 +55,13 @@ async function readSource(file: File): Promise<Source> {
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   const format = sniff(head);
   if (format === 'hdf5' || format === 'keras-zip') {
-    const r = await kerasSummaryOf(file);
-    return r.summary ? { name: file.name, kind: 'keras', summary: r.summary } : { name: file.name, kind: 'error', error: r.error };
+    const r = await ask({ kind: 'summary', file });
+    return r.summary ? { name: file.name, kind: 'keras', summary: r.summary, file } : { name: file.name, kind: 'error', error: r.error ?? { code: 'INTERNAL', message: `${file.name}: no summary` } };
+  }
+  if (format === 'npy') {
+    const info = inspectNpyHeader(head, file.name);
+    if (info.unsupported) throw info.unsupported;
+    return { name: file.name, kind: 'npy', file, shape: info.header!.shape, dtype: info.header!.dtype };
   }
   if (format === 'attnlens') {
     // A documents file is drawn whole, so it is read whole: its size is what the page holds.
@@ -190,7 +200,40 @@ function render(): void {
   const s = sources[selected];
   if (!s) return;
   if (s.kind === 'docs') return renderDocs(s);
-  $('view').replaceChildren(s.kind === 'keras' ? kerasView(s.summary) : errorView(s.error));
+  if (s.kind === 'npy') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `NumPy array ${formatShape(s.shape)}, ${s.dtype}. The saved input X of an attention layer: open the model too and compute from its page.`)));
+  $('view').replaceChildren(s.kind === 'keras' ? h('div', {}, computeForm(s), kerasView(s.summary)) : errorView(s.error));
+}
+
+/** Recompute an attention layer of the model over an opened .npy X (the layer's saved input), in the worker. */
+function computeForm(s: Source & { kind: 'keras' }): HTMLElement | null {
+  const layers = s.summary.attention_layers.map((a) => a.layer);
+  const xs = sources.flatMap((x, i) => (x.kind === 'npy' ? [[String(i), `${x.name} ${formatShape(x.shape)}`] as [string, string]] : []));
+  if (!layers.length) return null;
+  if (!xs.length) return h('p', { class: 'compute-hint' }, "Open the saved input X of an attention layer (.npy) beside this model to compute its attention here.");
+  let layer = layers[0]!;
+  let xi = xs[0]![0];
+  const bar = h('progress', { max: '1', value: '0', 'aria-label': 'compute progress', hidden: '' });
+  const go = button('Compute attention', 'compute', () => {
+    const x = sources[Number(xi)] as Source & { kind: 'npy' };
+    go.disabled = true;
+    bar.hidden = false;
+    setStatus(`Computing ${layer} over ${x.name}…`, true);
+    void ask({ kind: 'compute', model: s.file, x: x.file, layer }, (p) => ((bar.max = p.total), (bar.value = p.done))).then((r) => {
+      const name = `${layer} over ${x.name}`;
+      sources.push(r.documents ? { name, kind: 'docs', docs: r.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 } : { name, kind: 'error', error: r.error! });
+      selected = sources.length - 1;
+      setStatus(`${sources.length} files open.`, false);
+      render();
+    });
+  });
+  return h(
+    'section',
+    { class: 'controls compute-form' },
+    select('attention layer', layer, layers.map((l) => [l, l] as [string, string]), (v) => (layer = v)),
+    select('X', xi, xs, (v) => (xi = v)),
+    go,
+    bar,
+  );
 }
 
 /** j/k or the arrow keys move through the samples the filter keeps. */

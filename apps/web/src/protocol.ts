@@ -1,10 +1,11 @@
 // Messages between the page and the Keras worker.
+import type { AttentionDocument } from '@attnlens/core';
 import type { KerasSummary } from '@attnlens/forward';
 
-export interface WorkerRequest {
-  id: number;
-  file: File;
-}
+export type WorkerRequest =
+  | { id: number; kind: 'summary'; file: File }
+  /** Recompute one attention layer of `model` over X, the saved input of that layer (an .npy). */
+  | { id: number; kind: 'compute'; model: File; x: File; layer: string };
 
 export interface PageError {
   code: string;
@@ -12,4 +13,13 @@ export interface PageError {
   hint?: string;
 }
 
-export type WorkerReply = { summary: KerasSummary; error?: undefined } | { error: PageError; summary?: undefined };
+export type WorkerReply =
+  | { summary: KerasSummary; error?: undefined; documents?: undefined }
+  | { documents: AttentionDocument[]; error?: undefined; summary?: undefined }
+  | { error: PageError; summary?: undefined; documents?: undefined };
+
+/** Sent while a compute runs: sequences done of all. */
+export interface WorkerProgress {
+  id: number;
+  progress: { done: number; total: number };
+}
