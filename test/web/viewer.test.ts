@@ -123,6 +123,34 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 
+  it('names what is wrong with a bad file, as text, and keeps working', async () => {
+    const h5 = readFileSync(join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'));
+    writeFileSync(join(dir, 'cut.h5'), h5.subarray(0, 4096)); // an HDF5 superblock and little else
+    writeFileSync(join(dir, 'noise.bin'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 251)));
+    writeFileSync(join(dir, 'bad.attn.pb'), Buffer.concat([encodeStream([]).subarray(0, 12), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f])]));
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', [join(dir, 'cut.h5'), join(dir, 'noise.bin'), join(dir, 'bad.attn.pb')]);
+    await idle(page);
+    const shown: string[] = [];
+    for (const name of ['cut.h5', 'noise.bin', 'bad.attn.pb']) {
+      await page.locator('button.source', { hasText: name }).click();
+      shown.push((await page.locator('.error[role=alert]').textContent()) ?? '');
+    }
+    console.log(shown.join('\n'));
+    expect(shown[0]).toMatch(/^cut\.h5: /);
+    expect(shown[1]).toMatch(/^noise\.bin: is not a format attnlens knows/);
+    expect(shown[2]).toMatch(/^bad\.attn\.pb: /);
+    expect(errors).toEqual([]);
+    // still works: a good file after the bad ones
+    await page.setInputFiles('#files', join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'));
+    await idle(page);
+    expect(await page.locator('table.attention-layers tbody tr').count()).toBe(2);
+    await page.close();
+  });
+
   it("exports a PNG with the CLI's pixels for the same heatmap", async () => {
     const rows = ['I', 'like', 'tennis'];
     const cols = ['ich', 'mag', 'Tennis', '.'];
