@@ -34,19 +34,31 @@ export function measureHeatmap(ctx: Canvas2D, map: AttentionMap, opts: HeatmapOp
  */
 export function drawHeatmap(ctx: Canvas2D, map: AttentionMap, opts: HeatmapOptions = {}, layout?: HeatmapLayout): HeatmapLayout {
   const l = layout ?? measureHeatmap(ctx, map, opts);
+  drawParts(ctx, l, true);
+  return l;
+}
+
+/**
+ * Everything of a heatmap but its cells (the plot area is left as background), for
+ * callers that fill the cells themselves, as the Node PNG path does pixel by pixel.
+ */
+export function drawHeatmapFrame(ctx: Canvas2D, layout: HeatmapLayout): void {
+  drawParts(ctx, layout, false);
+}
+
+function drawParts(ctx: Canvas2D, l: HeatmapLayout, cells: boolean): void {
   ctx.save();
   try {
     ctx.direction = 'ltr';
     ctx.fillStyle = l.background;
     ctx.fillRect(0, 0, l.width, l.height);
-    drawCells(ctx, l);
+    if (cells) drawCells(ctx, l);
     drawLabels(ctx, l);
     drawColorbar(ctx, l);
     drawLegend(ctx, l);
   } finally {
     ctx.restore();
   }
-  return l;
 }
 
 /** A cell hatched for a non-finite weight: light fill, diagonal strokes. */

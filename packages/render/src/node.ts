@@ -11,6 +11,7 @@ import { layoutHeatmap } from './heatmap-layout.js';
 import type { HeatmapLayout, HeatmapOptions } from './heatmap-layout.js';
 import { drawHighlight, layoutHighlight, type HighlightCanvasOptions, type HighlightLayout } from './highlight-canvas.js';
 import { highlightPage, type PageOptions } from './highlight-html.js';
+import { fastPathApplies, heatmapPngFast, type SkiaSurface } from './heatmap-pixels.js';
 
 const require = createRequire(import.meta.url);
 
@@ -270,10 +271,24 @@ export function renderHeatmap(map: AttentionMap, opts: HeatmapOptions & PngOptio
   const r = ratio(opts);
   ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
   const layout = layoutHeatmap(map, opts, cachedMeasure);
+  if (fastPathApplies(layout, r)) return { png: heatmapPngFast(layout, r, skiaSurface), layout, pixelRatio: r };
   const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
   drawHeatmap(ctx, map, opts, layout);
   return { png: encodePng(canvas), layout, pixelRatio: r };
 }
+
+/** The same figure drawn wholly by Skia, cells included (the path before the fast one; tests compare the two). */
+export function renderHeatmapSkiaPng(map: AttentionMap, opts: HeatmapOptions & PngOptions = {}): Buffer {
+  const r = ratio(opts);
+  ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
+  const layout = layoutHeatmap(map, opts, cachedMeasure);
+  const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
+  drawHeatmap(ctx, map, opts, layout);
+  return encodePng(canvas);
+}
+
+/** Device-pixel canvases (the pooled one) and Skia's PNG of them, for the fast path's frame and text regions. */
+const skiaSurface: SkiaSurface = { canvas: (w, h) => canvasFor(w, h, 1), png: (c) => encodePng(c) };
 
 /**
  * PNG bytes of a canvas; then frees the pixels of a canvas that is not kept

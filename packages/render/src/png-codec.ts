@@ -1,0 +1,145 @@
+// Node-only: a minimal PNG codec for the heatmap fast path. It decodes only what
+// Skia's own encoder writes (8-bit RGB/RGBA, not interlaced) and encodes RGB or
+// RGBA with a per-row filter choice, deflated by node:zlib. Anything else is
+// reported as undefined so the caller falls back to Skia's PNG.
+import { crc32, deflateSync, inflateSync, constants } from 'node:zlib';
+
+export interface Pixels {
+  width: number;
+  height: number;
+  /** RGBA, 4 bytes a pixel, rows top to bottom. */
+  data: Uint8Array;
+}
+
+const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
+/** RGBA pixels of a PNG written by Skia, or undefined for a kind it does not write. */
+export function decodeSkiaPng(png: Uint8Array): Pixels | undefined {
+  if (png.length < 33 || SIGNATURE.some((b, i) => png[i] !== b)) return undefined;
+  const dv = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  const idat: Uint8Array[] = [];
+  for (let at = 8; at + 12 <= png.length; ) {
+    const len = dv.getUint32(at);
+    const type = String.fromCharCode(png[at + 4]!, png[at + 5]!, png[at + 6]!, png[at + 7]!);
+    const body = png.subarray(at + 8, at + 8 + len);
+    if (type === 'IHDR') {
+      width = dv.getUint32(at + 8);
+      height = dv.getUint32(at + 12);
+      const [depth, color, , , interlace] = body.subarray(8, 13);
+      channels = color === 6 ? 4 : color === 2 ? 3 : 0;
+      if (depth !== 8 || interlace !== 0 || !channels) return undefined;
+    } else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') break;
+    at += 12 + len;
+  }
+  if (!width || !height || !idat.length) return undefined;
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  if (raw.length < (stride + 1) * height) return undefined;
+  const data = new Uint8Array(width * height * 4);
+  const prev = new Uint8Array(stride);
+  const cur = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    const row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    if (!unfilterRow(filter, row, prev, cur, channels)) return undefined;
+    const o = y * width * 4;
+    if (channels === 4) data.set(cur, o);
+    else for (let x = 0; x < width; x++) {
+      data[o + 4 * x] = cur[3 * x]!;
+      data[o + 4 * x + 1] = cur[3 * x + 1]!;
+      data[o + 4 * x + 2] = cur[3 * x + 2]!;
+      data[o + 4 * x + 3] = 255;
+    }
+    prev.set(cur);
+  }
+  return { width, height, data };
+}
+
+/** PNG filter types 0-4 undone into `cur` (RFC 2083 section 6). */
+function unfilterRow(filter: number, row: Uint8Array, prev: Uint8Array, cur: Uint8Array, bpp: number): boolean {
+  const n = row.length;
+  switch (filter) {
+    case 0: cur.set(row); return true;
+    case 1: for (let i = 0; i < n; i++) cur[i] = row[i]! + (i >= bpp ? cur[i - bpp]! : 0); return true;
+    case 2: for (let i = 0; i < n; i++) cur[i] = row[i]! + prev[i]!; return true;
+    case 3: for (let i = 0; i < n; i++) cur[i] = row[i]! + (((i >= bpp ? cur[i - bpp]! : 0) + prev[i]!) >> 1); return true;
+    case 4:
+      for (let i = 0; i < n; i++) {
+        const a = i >= bpp ? cur[i - bpp]! : 0;
+        const b = prev[i]!;
+        const c = i >= bpp ? prev[i - bpp]! : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        cur[i] = row[i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+      }
+      return true;
+    default: return false;
+  }
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(body, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
+  return out;
+}
+
+/**
+ * PNG bytes of RGBA pixels: RGB when every pixel is opaque. A row equal to the one
+ * above takes filter Up (all zeros: the rows inside a band of cells); any other row
+ * takes Sub, which turns flat runs (background, a cell's width) into zeros. (libpng's
+ * minimum-sum heuristic over all five filters chose the same on these figures and cost
+ * half the encode time.) zlib level 4: on these flat images within a few per cent of
+ * level 9's size at a fraction of its time.
+ */
+export function encodePng({ width, height, data }: Pixels): Buffer {
+  const words = new Uint32Array(data.buffer, data.byteOffset, width * height);
+  let opaque = true;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) { opaque = false; break; }
+  const bpp = opaque ? 3 : 4;
+  const stride = width * bpp;
+  const raw = new Uint8Array((stride + 1) * height); // zero-filled: an Up row of equal rows is done
+  for (let y = 0; y < height; y++) {
+    const at = y * (stride + 1);
+    if (y > 0 && sameRow(words, (y - 1) * width, y * width, width)) {
+      raw[at] = 2;
+      continue;
+    }
+    raw[at] = 1;
+    const o = y * width * 4;
+    let pr = 0, pg = 0, pb = 0, pa = 0;
+    for (let x = 0, d = at + 1; x < width; x++) {
+      const s = o + 4 * x;
+      const r = data[s]!, g = data[s + 1]!, b = data[s + 2]!;
+      raw[d++] = r - pr;
+      raw[d++] = g - pg;
+      raw[d++] = b - pb;
+      pr = r; pg = g; pb = b;
+      if (!opaque) {
+        const a = data[s + 3]!;
+        raw[d++] = a - pa;
+        pa = a;
+      }
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = opaque ? 2 : 6;
+  const idat = deflateSync(raw, { level: 4, strategy: constants.Z_DEFAULT_STRATEGY });
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+}
+
+function sameRow(words: Uint32Array, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (words[a + i] !== words[b + i]) return false;
+  return true;
+}
