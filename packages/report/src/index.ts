@@ -10,3 +10,5 @@ export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './pa
 export type { Compact, Row, Meta, PageOptions } from './page.js';
 export { reportClient } from './client.js';
 export { reportPalette, reportRange, SharedRange } from './palette.js';
+export { idHash, shardOf, parseShard, shardFromEnvironment, shardDocuments } from './shard.js';
+export type { Shard } from './shard.js';
