@@ -4,7 +4,7 @@ export { DEFAULT_LIMITS, LIMIT_FLAGS, setLimits, resetLimits, limits, checkSize,
 export type { Limits, LimitName, CheckSizeOptions } from './limits.js';
 export {
   DTYPES, itemSize, isFloat, shapeSize, formatShape, allocate, view, tensor,
-  float16ToFloat32, float32ToFloat16, toFloat32, toFloat64, valueAt, firstNonFinite, unravel,
+  float16ToFloat32, float32ToFloat16, toFloat32, toFloat64, valueAt, firstNonFinite, unravel, cStrides, gatherStrided,
 } from './tensor.js';
 export type { DType, DataFor, Tensor, TypedArray } from './tensor.js';
 export { mapRows, mapCols, validateMap, validateDocument, trimmed, weightRange, MAX_MAP_DEPTH } from './attention.js';

@@ -168,3 +168,48 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
   }
   return idx;
 }
+
+/** Row-major (C-order) strides of a shape, in elements. */
+export function cStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/**
+ * The one strided gather: the elements of a view of `src` (element `offset` + Σ index·stride)
+ * written to `out` in C order. A transpose is a gather with permuted strides, Fortran order one
+ * with reversed strides, a torch view one with its own (a stride 0 repeats an element). `out`
+ * must hold Π shape elements; an odometer over all axes but the last moves the base, the last
+ * axis is a tight inner loop.
+ */
+export function gatherStrided<V, O extends { [i: number]: V }>(src: { readonly [i: number]: V }, offset: number, shape: readonly number[], strides: readonly number[], out: O): O {
+  const nd = shape.length;
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n === 0) return out;
+  if (nd === 0) {
+    out[0] = src[offset]!;
+    return out;
+  }
+  const last = nd - 1;
+  const L = shape[last]!;
+  const sL = strides[last]!;
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  for (let at = 0; at < n; at += L) {
+    for (let j = 0, p = base; j < L; j++, p += sL) out[at + j] = src[p]!;
+    for (let k = last - 1; k >= 0; k--) {
+      idx[k]!++;
+      base += strides[k]!;
+      if (idx[k]! < shape[k]!) break;
+      base -= strides[k]! * shape[k]!;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AttnlensError, float16ToFloat32, float32ToFloat16, firstNonFinite, shapeSize, tensor, toFloat64, unravel } from '../src/index.js';
+import { AttnlensError, cStrides, float16ToFloat32, float32ToFloat16, firstNonFinite, gatherStrided, shapeSize, tensor, toFloat64, unravel } from '../src/index.js';
 
 describe('Tensor', () => {
   it('checks data length against shape', () => {
@@ -40,5 +40,20 @@ describe('Tensor', () => {
     expect(firstNonFinite(tensor('float32', [2, 2], Float32Array.from([1, 2, NaN, 4])))).toEqual([1, 0]);
     expect(firstNonFinite(tensor('float32', [2], Float32Array.from([1, 2])))).toBeUndefined();
     expect(unravel(5, [2, 3])).toEqual([1, 2]);
+  });
+});
+
+describe('cStrides and gatherStrided (the one strided gather of npy, layers and torch)', () => {
+  it('gathers a transpose, a Fortran-order array, an offset view with a stride 0, and empty shapes', () => {
+    expect(cStrides([2, 3, 4])).toEqual([12, 4, 1]);
+    const x = Float64Array.from({ length: 6 }, (_, i) => i); // (2, 3) C order: [[0,1,2],[3,4,5]]
+    // np.arange(6).reshape(2, 3).T.ravel() = [0, 3, 1, 4, 2, 5]
+    expect([...gatherStrided(x, 0, [3, 2], [1, 3], new Float64Array(6))]).toEqual([0, 3, 1, 4, 2, 5]);
+    // np.arange(6).reshape((2, 3), order='F') is [[0,2,4],[1,3,5]]: strides (1, 2)
+    expect([...gatherStrided(x, 0, [2, 3], [1, 2], new Float64Array(6))]).toEqual([0, 2, 4, 1, 3, 5]);
+    // torch.arange(6).as_strided((2, 2), (0, 2), 1): [[1,3],[1,3]] (values checked with NumPy/torch 1.13)
+    expect([...gatherStrided(x, 1, [2, 2], [0, 2], new Float64Array(4))]).toEqual([1, 3, 1, 3]);
+    expect([...gatherStrided(x, 4, [], [], new Float64Array(1))]).toEqual([4]);
+    expect([...gatherStrided(x, 0, [2, 0], [3, 1], new Float64Array(0))]).toEqual([]);
   });
 });

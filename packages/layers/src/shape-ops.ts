@@ -2,21 +2,11 @@
 // Merge broadcasting follows Keras's _Merge (Keras 2 keras/layers/merge.py _Merge.call, Keras 3
 // keras/src/layers/merging/base_merge.py call): inputs of lower rank get size-1 axes inserted at
 // axis 1 until the ranks agree, then size-1 axes broadcast as in NumPy.
-import { fail } from '@attnlens/core';
+import { cStrides, fail, gatherStrided } from '@attnlens/core';
 import { checkLength, checkShape, checkSize, normaliseAxis, product } from './checks.js';
 
 export interface Shaped { data: Float32Array; shape: number[] }
 export type MergeOp = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
-
-function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
 
 function checkShaped(kernel: string, name: string, p: Shaped): void {
   const size = checkShape(kernel, name, p.shape);
@@ -30,24 +20,9 @@ export function permute(x: Float32Array, shape: number[], perm: number[]): Float
   if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((v, i) => v !== i)) {
     fail('BAD_ARGUMENT', `permute: [${perm.join(', ')}] is not a permutation of the ${rank} axes of (${shape.join(', ')})`);
   }
-  const inStr = strides(shape);
-  const outShape = perm.map((p) => shape[p]!);
-  const srcStr = perm.map((p) => inStr[p]!);
-  const out = new Float32Array(x.length);
-  const idx = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = x[src]!;
-    // Odometer over the output shape, moving `src` by the permuted strides.
-    for (let a = rank - 1; a >= 0; a--) {
-      idx[a]!++;
-      src += srcStr[a]!;
-      if (idx[a]! < outShape[a]!) break;
-      src -= srcStr[a]! * outShape[a]!;
-      idx[a] = 0;
-    }
-  }
-  return out;
+  const inStr = cStrides(shape);
+  // output axis i walks input axis perm[i]: a gather with the permuted strides
+  return gatherStrided(x, 0, perm.map((p) => shape[p]!), perm.map((p) => inStr[p]!), new Float32Array(x.length));
 }
 
 /** Concatenate along `axis` (negative counts from the end); every other axis must agree. */
@@ -103,7 +78,7 @@ export function elementwise(op: MergeOp, parts: Shaped[]): Shaped {
   const acc = new Float64Array(size);
   const idx = new Array<number>(rank);
   for (const [pi, p] of parts.entries()) {
-    const st = strides(expanded[pi]!).map((s, a) => (expanded[pi]![a] === 1 ? 0 : s));
+    const st = cStrides(expanded[pi]!).map((s, a) => (expanded[pi]![a] === 1 ? 0 : s));
     idx.fill(0);
     let src = 0;
     for (let o = 0; o < size; o++) {

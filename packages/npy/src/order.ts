@@ -1,6 +1,6 @@
 // Turning the bytes of an array as stored (either byte order, C or Fortran order)
 // into the row-major, native (little-endian) typed array a Tensor holds.
-import { allocate, fail, view, type DType, type DataFor, type TypedArray } from '@attnlens/core';
+import { allocate, cStrides, fail, gatherStrided, view, type DType, type DataFor, type TypedArray } from '@attnlens/core';
 import type { NpyHeader } from './header.js';
 
 export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -58,30 +58,9 @@ export function fortranToC<D extends DType>(dtype: D, shape: readonly number[], 
     (out as TypedArray).set(src as never);
     return out;
   }
-  const fstride: number[] = [];
-  let s = 1;
-  for (let k = 0; k < nd; k++) {
-    fstride.push(s);
-    s *= shape[k]!;
-  }
-  const last = nd - 1;
-  const L = shape[last]!;
-  const sL = fstride[last]!;
-  const idx = new Array<number>(nd).fill(0);
-  const o = out as unknown as { [i: number]: number | bigint };
-  const r = src as unknown as { [i: number]: number | bigint };
-  let base = 0;
-  for (let at = 0; at < n; at += L) {
-    for (let j = 0, p = base; j < L; j++, p += sL) o[at + j] = r[p]!;
-    for (let k = last - 1; k >= 0; k--) {
-      idx[k]!++;
-      base += fstride[k]!;
-      if (idx[k]! < shape[k]!) break;
-      base -= fstride[k]! * shape[k]!;
-      idx[k] = 0;
-    }
-  }
-  return out;
+  // column-major strides: the first axis varies fastest
+  const fstride = cStrides([...shape].reverse()).reverse();
+  return gatherStrided(src as unknown as { [i: number]: number | bigint }, 0, shape, fstride, out as unknown as { [i: number]: number | bigint }) as unknown as DataFor[D];
 }
 
 /**

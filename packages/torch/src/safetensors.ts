@@ -1,10 +1,10 @@
 // safetensors (FORMATS.md §5; huggingface/safetensors safetensors/src/tensor.rs): a u64 LE
 // header length N, N bytes of JSON, then the tensors' bytes at `data_offsets` relative to
 // 8 + N. Everything is checked against the file's real size before anything is read.
-import { fail, formatShape, shapeSize } from '@attnlens/core';
+import { cStrides, fail, formatShape, shapeSize } from '@attnlens/core';
 import { SAFETENSORS_DTYPES, torchItemSize } from './dtypes.js';
 import type { ByteSource } from './source.js';
-import { cStrides, type StorageAccess, type TorchTensorInfo } from './tensor-data.js';
+import type { StorageAccess, TorchTensorInfo } from './tensor-data.js';
 
 /** tensor.rs MAX_HEADER_SIZE. */
 const MAX_HEADER = 100_000_000;

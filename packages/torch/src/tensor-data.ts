@@ -1,7 +1,7 @@
 // A tensor's bytes out of its storage: only the span its view covers is read, then
 // gathered into C order (a `W.t()` saved without .contiguous() has strides (1, rows)),
 // byte-swapped from a big-endian writer, bfloat16 widened to float32, bool made 0/1.
-import { allocate, checkSize, fail, formatShape, itemSize, shapeSize, tensor, view, type Tensor } from '@attnlens/core';
+import { allocate, checkSize, cStrides, fail, formatShape, gatherStrided, itemSize, shapeSize, tensor, view, type Tensor } from '@attnlens/core';
 import { readDType, torchItemSize, type TorchDType } from './dtypes.js';
 
 /** Where a storage's bytes are, and how to read a range of them. */
@@ -28,16 +28,6 @@ export interface TorchTensorInfo {
   location: string;
   /** An nn.Parameter rather than a buffer or bare tensor. */
   parameter: boolean;
-}
-
-export function cStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let k = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = k;
-    k *= shape[i]!;
-  }
-  return s;
 }
 
 /** Elements of the storage the view reaches: offset + Σ (size-1)·stride + 1 (0 for an empty tensor). */
@@ -79,23 +69,9 @@ function gather(raw: Uint8Array, info: TorchTensorInfo, first: number, item: num
   const c = cStrides(info.shape);
   // contiguous: the bytes read are the tensor's (read() gives a buffer of its own, so no copy)
   if (info.strides.every((s, i) => s === c[i] || info.shape[i] === 1)) return raw.length === n * item ? raw : raw.slice(0, n * item);
-  const out = new Uint8Array(n * item);
-  const nd = info.shape.length;
-  const idx = new Array<number>(nd).fill(0);
-  let src = info.storageOffset - first;
-  for (let k = 0; k < n; k++) {
-    out.set(raw.subarray(src * item, (src + 1) * item), k * item);
-    // odometer over the output index, moving `src` by the stride of each digit
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d]! < info.shape[d]!) {
-        src += info.strides[d]!;
-        break;
-      }
-      src -= (info.shape[d]! - 1) * info.strides[d]!;
-      idx[d] = 0;
-    }
-  }
-  return out;
+  // the item's bytes are one more, innermost axis of stride 1
+  const strides = [...info.strides.map((s) => s * item), 1];
+  return gatherStrided(raw, (info.storageOffset - first) * item, [...info.shape, item], strides, new Uint8Array(n * item));
 }
 
 function swapInPlace(b: Uint8Array, item: number): void {
