@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { decodeJson, encodeStream, type AttentionDocument } from '@attnlens/core';
+import { decodeJson, encodeJson, encodeStream, type AttentionDocument } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
 import { BIN, cli } from '../helpers/cli.js';
 import { haveChromium, launch } from '../helpers/browser.js';
@@ -148,6 +148,20 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     await page.setInputFiles('#files', join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'));
     await idle(page);
     expect(await page.locator('table.attention-layers tbody tr').count()).toBe(2);
+    await page.close();
+  });
+
+  it('puts the samples of two files that share ids side by side', async () => {
+    const mk = (name: string, w: number): AttentionDocument[] => ['x', 'y'].map((id) => ({ id, maps: [{ name, shape: [2], weights: new Float32Array([w, 1 - w]), colLabels: ['good', 'film'] }] }));
+    writeFileSync(join(dir, 'model-a.attn.pb'), encodeStream(mk('A', 0.2)));
+    writeFileSync(join(dir, 'model-b.attn.json'), encodeJson(mk('B', 0.7)));
+    const page = await browser.newPage();
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', [join(dir, 'model-a.attn.pb'), join(dir, 'model-b.attn.json')]);
+    await idle(page);
+    expect(await page.locator('.column-source').allTextContents()).toEqual(['model-b.attn.json', 'model-a.attn.pb']);
+    await page.keyboard.press('j');
+    expect(await page.locator('.doc-id').allTextContents()).toEqual(['y', 'y']);
     await page.close();
   });
 

@@ -176,7 +176,7 @@ function renderDocs(s: Source & { kind: 'docs' }, keepFocus = false): void {
   const more = kept.length > LIST_LIMIT ? h('p', {}, `${kept.length - LIST_LIMIT} more: search or filter to find them`) : null;
   let body: HTMLElement;
   try {
-    body = doc ? documentView(doc, style) : h('p', {}, 'No sample matches.');
+    body = doc ? sideBySide(s, doc, style) : h('p', {}, 'No sample matches.');
   } catch (e) {
     body = errorView(asError(e, s.name));
   }
@@ -189,6 +189,14 @@ function renderDocs(s: Source & { kind: 'docs' }, keepFocus = false): void {
     again.focus();
     again.setSelectionRange(again.value.length, again.value.length);
   }
+}
+
+/** The sample, and beside it the samples with the same id in the other open document files (two models on one test set). */
+function sideBySide(s: Source & { kind: 'docs' }, doc: AttentionDocument, style: Style): HTMLElement {
+  const others = sources.flatMap((o) => (o !== s && o.kind === 'docs' ? o.docs.filter((d) => d.id === doc.id).map((d) => [o.name, d] as const) : []));
+  if (!others.length) return documentView(doc, style);
+  const column = (name: string, d: AttentionDocument) => h('div', { class: 'column' }, h('p', { class: 'column-source' }, name), documentView(d, style));
+  return h('div', { class: 'columns' }, column(s.name, doc), ...others.map(([name, d]) => column(name, d)));
 }
 
 function errorView(e: PageError): HTMLElement {
