@@ -41,12 +41,14 @@ export function drawHeatmap(ctx: Canvas2D, map: AttentionMap, opts: HeatmapOptio
 /**
  * Everything of a heatmap but its cells (the plot area is left as background), for
  * callers that fill the cells themselves, as the Node PNG path does pixel by pixel.
+ * `barGradient: false` also leaves out the colour bar's bands (for a caller that
+ * draws only a region away from them: 1 fillRect per pixel row is most of the bar's cost).
  */
-export function drawHeatmapFrame(ctx: Canvas2D, layout: HeatmapLayout): void {
-  drawParts(ctx, layout, false);
+export function drawHeatmapFrame(ctx: Canvas2D, layout: HeatmapLayout, barGradient = true): void {
+  drawParts(ctx, layout, false, barGradient);
 }
 
-function drawParts(ctx: Canvas2D, l: HeatmapLayout, cells: boolean): void {
+function drawParts(ctx: Canvas2D, l: HeatmapLayout, cells: boolean, barGradient = true): void {
   ctx.save();
   try {
     ctx.direction = 'ltr';
@@ -54,7 +56,7 @@ function drawParts(ctx: Canvas2D, l: HeatmapLayout, cells: boolean): void {
     ctx.fillRect(0, 0, l.width, l.height);
     if (cells) drawCells(ctx, l);
     drawLabels(ctx, l);
-    drawColorbar(ctx, l);
+    drawColorbar(ctx, l, barGradient);
     drawLegend(ctx, l);
   } finally {
     ctx.restore();
@@ -167,11 +169,11 @@ function drawLabels(ctx: Canvas2D, l: HeatmapLayout): void {
   }
 }
 
-function drawColorbar(ctx: Canvas2D, l: HeatmapLayout): void {
+function drawColorbar(ctx: Canvas2D, l: HeatmapLayout, gradient: boolean): void {
   const b = l.colorbar;
   if (!b) return;
   // one 1-px band per pixel row, each the exact colour of the map at that height
-  for (let i = 0; i < b.h; i++) {
+  for (let i = 0; gradient && i < b.h; i++) {
     const t = 1 - (i + 0.5) / b.h;
     ctx.fillStyle = rgbHex(l.colorizer.at(t));
     ctx.fillRect(b.x, b.y + i, b.w, 1);

@@ -11,7 +11,7 @@
 // cells, solid rectangles on whole device pixels, are written straight into the
 // pixels in the exact `#rrggbb` colours the canvas path would fill them with.
 import type { Canvas } from '@napi-rs/canvas';
-import type { Canvas2D } from './canvas-api.js';
+import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { PAD_COLOR } from './colorizer.js';
 import { drawHeatmapFrame } from './heatmap-canvas.js';
 import { cellAt, cellOrigin, type HeatmapLayout } from './heatmap-layout.js';
@@ -21,6 +21,8 @@ import { decodeSkiaPng, encodePng, type Pixels } from './png-codec.js';
 export interface SkiaSurface {
   canvas: (width: number, height: number) => { canvas: Canvas; ctx: Canvas2D };
   png: (canvas: Canvas) => Uint8Array;
+  /** Text widths in CSS px with the fonts Skia draws. */
+  measure: MeasureText;
 }
 
 interface Rect { x: number; y: number; w: number; h: number }
@@ -39,33 +41,54 @@ export function fastPathApplies(l: HeatmapLayout, r: number): boolean {
 function frameKey(l: HeatmapLayout, r: number): string {
   const bar = l.colorbar ? { ...l.colorbar, ticks: undefined } : undefined;
   return JSON.stringify([r, l.width, l.height, l.background, l.fontFamily, l.labelFont, l.plot, l.cell, l.rowLabels, l.colLabels, l.colRotated,
-    l.rowTitle, l.colTitle, bar, l.legend, l.colorizer.colormap, l.colorizer.reverse, l.title ? [l.title.y, l.title.font] : 0]);
+    l.rowTitle, l.colTitle, bar, l.legend, l.colorizer.colormap, l.colorizer.reverse]);
 }
 
-/** The parts of the figure, in device pixels, whose pixels change from figure to figure besides the cells. */
-function dynamicRects(l: HeatmapLayout, r: number, W: number, H: number): Rect[] {
-  const out: Rect[] = [];
-  // the title sits in the band above the plot, where nothing else is drawn
-  if (l.title) out.push({ x: 0, y: 0, w: W, h: Math.min(H, Math.round(l.plot.y * r)) });
-  const b = l.colorbar;
-  if (b) {
-    // tick marks and labels: right of the bar, up to the rotated bar label (or the edge);
-    // 12 px above and below the bar for the first and last label's glyphs
-    const x0 = Math.floor((b.x + b.w) * r);
-    const x1 = Math.min(W, Math.ceil((b.label.text ? b.label.x - 9 : l.width) * r));
-    const y0 = Math.max(0, Math.floor((b.y - 12) * r));
-    const y1 = Math.min(H, Math.ceil((b.y + b.h + 12) * r));
-    if (x1 > x0 && y1 > y0) out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+/** The layout without what changes from figure to figure besides the cells: the title and the tick labels. */
+function staticLayout(l: HeatmapLayout): HeatmapLayout {
+  const s: HeatmapLayout = { ...l };
+  delete s.title;
+  if (l.colorbar) s.colorbar = { ...l.colorbar, ticks: [] };
+  return s;
+}
+
+/** Device-pixel box from CSS px bounds, grown to whole pixels and cut to the image. */
+function box(x0: number, y0: number, x1: number, y1: number, r: number, W: number, H: number): Rect | undefined {
+  const x = Math.max(0, Math.floor(x0 * r));
+  const y = Math.max(0, Math.floor(y0 * r));
+  const w = Math.min(W, Math.ceil(x1 * r)) - x;
+  const h = Math.min(H, Math.ceil(y1 * r)) - y;
+  return w > 0 && h > 0 ? { x, y, w, h } : undefined;
+}
+
+/**
+ * Where the title and the tick marks and labels fall, in device pixels, with a margin
+ * for glyphs that overhang their advance width. Neither box reaches the colour bar's
+ * bands (the title is above the plot, the ticks right of the bar), which the region
+ * drawings leave out.
+ */
+function dynamicRects(l: HeatmapLayout, r: number, W: number, H: number, measure: MeasureText): Rect[] {
+  const out: (Rect | undefined)[] = [];
+  const M = 6;
+  if (l.title) {
+    const tw = measure(l.title.text, l.title.font);
+    out.push(box(l.title.x - tw / 2 - M, 0, l.title.x + tw / 2 + M, l.plot.y, r, W, H));
   }
-  return out;
+  const b = l.colorbar;
+  if (b && b.ticks.length) {
+    const tw = Math.max(...b.ticks.map((t) => measure(t.text, b.tickFont)));
+    const ys = b.ticks.map((t) => t.y);
+    out.push(box(b.x + b.w, Math.min(...ys) - 2 * M, b.x + b.w + 6 + tw + M, Math.max(...ys) + 2 * M, r, W, H));
+  }
+  return out.filter((x): x is Rect => x !== undefined);
 }
 
 /** Draw the figure without cells through a canvas covering `rect` only, and read its pixels back. */
-function drawRegion(l: HeatmapLayout, r: number, rect: Rect, skia: SkiaSurface): Pixels {
+function drawRegion(l: HeatmapLayout, r: number, rect: Rect, skia: SkiaSurface, barGradient: boolean): Pixels {
   const { canvas, ctx } = skia.canvas(rect.w, rect.h);
   ctx.translate(-rect.x, -rect.y); // the canvas comes with an identity transform
   ctx.scale(r, r);
-  drawHeatmapFrame(ctx, l);
+  drawHeatmapFrame(ctx, l, barGradient);
   const px = decodeSkiaPng(skia.png(canvas));
   if (!px || px.width !== rect.w || px.height !== rect.h) throw new Error(`Skia wrote a PNG this decoder does not read (${rect.w} x ${rect.h} region)`);
   return px;
@@ -75,7 +98,7 @@ function frameFor(l: HeatmapLayout, r: number, W: number, H: number, skia: SkiaS
   const key = frameKey(l, r);
   let f = frames.get(key);
   if (!f) {
-    f = drawRegion(l, r, { x: 0, y: 0, w: W, h: H }, skia);
+    f = drawRegion(staticLayout(l), r, { x: 0, y: 0, w: W, h: H }, skia, true);
     if (frames.size >= KEEP_FRAMES) frames.delete(frames.keys().next().value!);
     frames.set(key, f);
   }
@@ -114,13 +137,21 @@ function fillCells(px: Pixels, l: HeatmapLayout, r: number): void {
   }
 }
 
+// The figure's pixels, one buffer per thread reused from figure to figure (2 MB for the benchmark's).
+let pixelBuf = new Uint8Array(0);
+function canvasBytes(n: number): Uint8Array {
+  if (pixelBuf.length < n) pixelBuf = new Uint8Array(n);
+  return pixelBuf.subarray(0, n);
+}
+
 /** The PNG of a heatmap by the fast path (check `fastPathApplies` first). */
 export function heatmapPngFast(l: HeatmapLayout, r: number, skia: SkiaSurface): Buffer {
   const W = Math.ceil(l.width * r);
   const H = Math.ceil(l.height * r);
   const frame = frameFor(l, r, W, H, skia);
-  const px: Pixels = { width: W, height: H, data: frame.data.slice() };
-  for (const rect of dynamicRects(l, r, W, H)) blit(px, drawRegion(l, r, rect, skia), rect);
+  const px: Pixels = { width: W, height: H, data: canvasBytes(frame.data.length) };
+  px.data.set(frame.data);
+  for (const rect of dynamicRects(l, r, W, H, skia.measure)) blit(px, drawRegion(l, r, rect, skia, false), rect);
   fillCells(px, l, r);
   return encodePng(px);
 }

@@ -288,7 +288,7 @@ export function renderHeatmapSkiaPng(map: AttentionMap, opts: HeatmapOptions & P
 }
 
 /** Device-pixel canvases (the pooled one) and Skia's PNG of them, for the fast path's frame and text regions. */
-const skiaSurface: SkiaSurface = { canvas: (w, h) => canvasFor(w, h, 1), png: (c) => encodePng(c) };
+const skiaSurface: SkiaSurface = { canvas: (w, h) => canvasFor(w, h, 1), png: (c) => encodePng(c), measure: cachedMeasure };
 
 /**
  * PNG bytes of a canvas; then frees the pixels of a canvas that is not kept
