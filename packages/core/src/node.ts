@@ -165,9 +165,10 @@ export async function prepareOutputFolder(root: string, subs: string[] = []): Pr
 
 /**
  * A new temporary file beside `path`, opened exclusively and without following a link
- * (O_EXCL | O_NOFOLLOW), so nothing planted at that name is written through.
+ * (O_EXCL | O_NOFOLLOW), so nothing planted at that name is written through. Its name
+ * is what removeTempFiles removes. Rename it onto `path` when done; remove it on failure.
  */
-async function openTemp(path: string): Promise<{ tmp: string; fh: FileHandle }> {
+export async function openTemp(path: string): Promise<{ tmp: string; fh: FileHandle }> {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(tmp, FS.O_WRONLY | FS.O_CREAT | FS.O_EXCL | FS.O_NOFOLLOW, 0o666);
   return { tmp, fh };

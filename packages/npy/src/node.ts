@@ -3,7 +3,7 @@
 // streams rows of a file of any size in constant memory.
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { AttnlensError, allocate, checkSize, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Limits, type Tensor, type TypedArray } from '@attnlens/core';
-import { fileSize, fsError } from '@attnlens/core/node';
+import { fileSize, fsError, openTemp } from '@attnlens/core/node';
 import { arrayError, decodeNpy } from './decode.js';
 import { npyDataBytes } from './encode.js';
 import {
@@ -415,10 +415,6 @@ async function readFortranRows(fh: FileHandle, h: NpyHeader, isz: number, start:
   }
 }
 
-function tmpPath(path: string): string {
-  return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-}
-
 async function writeAll(fh: FileHandle, b: Uint8Array, position: number): Promise<void> {
   for (let p = 0; p < b.length;) {
     const { bytesWritten } = await fh.write(b, p, Math.min(IO_CHUNK, b.length - p), position + p);
@@ -439,12 +435,14 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
   shapeSize(rowShape);
   const rowShapeC = [...rowShape];
   const head0 = encodeNpyHeader(dtype, [0, ...rowShapeC]);
-  const tmp = tmpPath(path);
-  let fh: FileHandle;
+  // core's temporary file (O_EXCL | O_NOFOLLOW, named as removeTempFiles expects): the one temp-file maker
+  const { tmp, fh } = await openTemp(path).catch((e: unknown) => {
+    throw fsError(e, path);
+  });
   try {
-    fh = await open(tmp, 'w');
     await writeAll(fh, head0, 0);
   } catch (e) {
+    await fh.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw fsError(e, path);
   }
@@ -512,10 +510,10 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
 export async function writeNpyFile(path: string, t: Tensor): Promise<void> {
   const data = npyDataBytes(t);
   const head = encodeNpyHeader(t.dtype, t.shape);
-  const tmp = tmpPath(path);
+  let tmp: string | undefined;
   let fh: FileHandle | undefined;
   try {
-    fh = await open(tmp, 'w');
+    ({ tmp, fh } = await openTemp(path));
     await writeAll(fh, head, 0);
     await writeAll(fh, data, head.length);
     await fh.close();
@@ -523,7 +521,7 @@ export async function writeNpyFile(path: string, t: Tensor): Promise<void> {
     await rename(tmp, path);
   } catch (e) {
     await fh?.close().catch(() => undefined);
-    await rm(tmp, { force: true });
+    if (tmp) await rm(tmp, { force: true });
     throw fsError(e, path);
   }
 }
