@@ -4,13 +4,20 @@
 // savefig to memory) in the same run, and prints the ratio.
 //   node bench/render.bench.mjs            (after pnpm --filter @attnlens/render build)
 //   BENCH_N=200 node bench/render.bench.mjs
-import { availableParallelism } from 'node:os';
+// Then the whole `attnlens render` command on one .attn.pb of CMD_N (default 200) such
+// figures (process start, reading, workers, writing files), against the same matplotlib rate.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { fmt, havePython, peakRssMB, runPython, time } from './util.mjs';
 
 const RENDER = new URL('../packages/render/dist/node.js', import.meta.url).href;
+const CORE = isMainThread ? await import(new URL('../packages/core/dist/index.js', import.meta.url).href) : undefined;
 const N = Number(process.env.BENCH_N ?? 1000);
+const CMD_N = Number(process.env.CMD_N ?? 200);
 const SIZE = 40;
 
 /** Figure i: rows softly aligned to columns, deterministic (python below uses the same formula). */
@@ -38,6 +45,7 @@ if (!isMainThread) {
   const { start, end } = workerData;
   parentPort.postMessage(await renderRange(start, end));
 } else {
+  console.log(`machine load (1/5/15 min): ${loadavg().map((x) => fmt(x, 2)).join(' ')} on ${availableParallelism()} cores`);
   const { registerFonts, fontRegistration, renderHeatmap } = await import(RENDER);
   registerFonts();
   const reg = fontRegistration();
@@ -64,6 +72,9 @@ if (!isMainThread) {
   const multiRate = N / multi.seconds;
   console.log(`attnlens, ${workers} workers: ${N} PNGs in ${fmt(multi.seconds, 2)} s = ${fmt(multiRate)} PNG/s (${fmt(multiRate / singleRate, 2)}x one thread, ${cores} cores, including worker start-up and font registration)`);
   console.log(`attnlens peak RSS with the workers: ${fmt(peakRssMB(), 0)} MB`);
+
+  const cmd = renderCommand();
+  console.log(`attnlens render, whole command: ${CMD_N} figures of one .attn.pb to PNG files in ${fmt(cmd.seconds, 2)} s = ${fmt(CMD_N / cmd.seconds)} PNG/s (process start, ${cores} workers, files written)`);
 
   if (havePython('numpy', 'matplotlib')) {
     const py = `
@@ -93,7 +104,31 @@ print(json.dumps({'seconds': dt, 'bytes': total, 'version': matplotlib.__version
     const mRate = N / m.seconds;
     console.log(`matplotlib ${m.version} (Agg), 1 process: ${N} PNGs in ${fmt(m.seconds, 2)} s = ${fmt(mRate)} PNG/s (avg ${fmt(m.bytes / N / 1024)} KB, peak RSS ${fmt(m.peakRssMB, 0)} MB)`);
     console.log(`ratio: attnlens 1 thread is ${fmt(singleRate / mRate, 1)}x matplotlib; on ${workers} workers ${fmt(multiRate / mRate, 1)}x`);
+    console.log(`ratio: the whole attnlens render command (${CMD_N} figures) is ${fmt(CMD_N / cmd.seconds / mRate, 1)}x matplotlib's figure rate (goal 20x, must reach 12x)`);
   } else {
     console.log('matplotlib comparison skipped: /usr/bin/python3 with numpy and matplotlib not found (Debian python3-matplotlib)');
+  }
+}
+
+/** `attnlens render` of one .attn.pb holding CMD_N benchmark figures (labels, title `figure i` as matplotlib's). */
+function renderCommand() {
+  const { encodeDocumentDelimited, encodeHeader, concat } = CORE;
+  const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-render-'));
+  try {
+    const input = join(dir, 'in.attn.pb');
+    writeFileSync(input, concat([encodeHeader({ generator: 'bench' }), ...Array.from({ length: CMD_N }, (_, i) => {
+      const { name, ...map } = figure(i);
+      return encodeDocumentDelimited({ id: name, maps: [map] });
+    })]));
+    const cli = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [cli, 'render', input, '--out', join(dir, 'out'), '--quiet'], { encoding: 'utf8' });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`attnlens render failed: ${r.stderr}`);
+    const files = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.png')).length;
+    if (files !== CMD_N) throw new Error(`attnlens render wrote ${files} PNGs, not ${CMD_N}`);
+    return { seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
