@@ -37,3 +37,5 @@ export async function writeReport(
   await atomicWriteFile(index, files.html, { root: out });
   return { ...files, index };
 }
+export { writeShard, mergeShards, shardIndexPath } from './shard-files.js';
+export type { ShardIndex, MergeResult } from './shard-files.js';

@@ -1,9 +1,10 @@
 import { fail, type AttentionDocument } from '@attnlens/core';
+import { shardDocuments, type Shard } from '@attnlens/report';
 import { openInput } from '../input.js';
 import type { ConvertOptions } from '../formats/index.js';
 
-/** Documents from any file `convert` takes: .attn.pb/.attn.json as they are, dumps converted on the fly. */
-export async function* documentsFrom(path: string, opts: ConvertOptions): AsyncGenerator<AttentionDocument> {
+/** Documents from any file `convert` takes: .attn.pb/.attn.json as they are, dumps converted on the fly; only `shard`'s when given. */
+export async function* documentsFrom(path: string, opts: ConvertOptions, shard?: Shard): AsyncGenerator<AttentionDocument> {
   const { input, handler } = await openInput(path);
   if (!handler.documents) {
     fail('UNSUPPORTED', `${handler.name} files hold no attention maps`, {
@@ -11,5 +12,5 @@ export async function* documentsFrom(path: string, opts: ConvertOptions): AsyncG
       hint: 'recompute them first: `attnlens compute --model MODEL --inputs X.npy --out OUT.attn.pb`',
     });
   }
-  yield* handler.documents(input, opts);
+  yield* shardDocuments(handler.documents(input, opts), shard);
 }

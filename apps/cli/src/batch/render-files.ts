@@ -9,7 +9,7 @@ import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.
 import { SafeNames } from '@attnlens/report/node';
 import { runPool } from './pool.js';
 import { progress } from './progress.js';
-import { documentProblem, SharedRange } from '@attnlens/report';
+import { documentProblem, SharedRange, type Shard } from '@attnlens/report';
 
 export interface RenderFilesOptions {
   input: string;
@@ -24,6 +24,8 @@ export interface RenderFilesOptions {
   force?: boolean;
   quiet?: boolean;
   convert: ConvertOptions;
+  /** Only this shard's documents. */
+  shard?: Shard;
   signal?: AbortSignal;
 }
 
@@ -37,7 +39,7 @@ export interface RenderFilesSummary {
 
 async function* selected(o: RenderFilesOptions): AsyncGenerator<AttentionDocument> {
   let n = 0;
-  for await (const d of documentsFrom(o.input, o.convert)) {
+  for await (const d of documentsFrom(o.input, o.convert, o.shard)) {
     if (o.select && !o.select.has(d.id)) continue;
     if (o.limit !== undefined && n >= o.limit) return;
     n++;

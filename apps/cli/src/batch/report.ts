@@ -4,7 +4,7 @@
 import { join, relative } from 'node:path';
 import { GENERATOR, type AttentionDocument } from '@attnlens/core';
 import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
-import { planHeatmaps, ReportCollector } from '@attnlens/report';
+import { planHeatmaps, ReportCollector, type Shard } from '@attnlens/report';
 import { SafeNames, writeReport } from '@attnlens/report/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
@@ -29,6 +29,8 @@ export interface ReportOptions {
   convert: ConvertOptions;
   /** Applied to every document as it is read (e.g. labels from a file). */
   transform?: (d: AttentionDocument) => AttentionDocument;
+  /** Only this shard's samples. */
+  shard?: Shard;
   signal?: AbortSignal;
 }
 
@@ -45,7 +47,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   await prepareOutputFolder(o.out, ['heatmaps', 'data']);
   const collector = new ReportCollector(o.inputs);
   for (const [k, input] of o.inputs.entries()) {
-    for await (const raw of documentsFrom(input, o.convert)) {
+    for await (const raw of documentsFrom(input, o.convert, o.shard)) {
       if (o.signal?.aborted) break;
       collector.add(k, o.transform ? o.transform(raw) : raw);
     }

@@ -1,24 +1,29 @@
 import type { Command } from 'commander';
 import { fail } from '@attnlens/core';
 import { documentKindFor, writeDocuments } from '@attnlens/core/node';
+import { writeShard } from '@attnlens/report/node';
 import { openInput } from '../input.js';
 import type { ConvertOptions } from '../formats/index.js';
 import { readConvertOptions, addConvertOptions } from './convert-options.js';
+import { addShardOptions, readShard } from './shard-options.js';
 
 export function registerConvert(program: Command): void {
-  addConvertOptions(
+  addShardOptions(addConvertOptions(
     program
       .command('convert')
       .description('convert attention dumps (TF alignment_history npy/TensorProto/TFRecord/events, .attn.pb, .attn.json) to the common format')
       .argument('<in>', 'the file to convert')
       .requiredOption('--to <out>', 'OUT.attn.pb (protobuf stream) or OUT.attn.json'),
-  ).action(async (file: string, raw: Record<string, unknown>) => {
+  )).action(async (file: string, raw: Record<string, unknown>) => {
     const to = raw.to as string;
     documentKindFor(to); // fail on a bad output name before reading anything
     const opts: ConvertOptions = readConvertOptions(raw);
+    const shard = readShard(raw);
     const { input, handler } = await openInput(file);
     if (!handler.documents) fail('UNSUPPORTED', `${handler.name} files hold no attention maps to convert`, { file, hint: 'use `attnlens compute` for a Keras model, or `attnlens extract` for one array' });
-    const n = await writeDocuments(to, handler.documents(input, opts));
+    // A shard writes its documents and an index of their input positions, for `attnlens merge`.
+    const docs = handler.documents(input, opts);
+    const n = shard ? await writeShard(to, docs, shard) : await writeDocuments(to, docs);
     process.stderr.write(`wrote ${n} document${n === 1 ? '' : 's'} to ${to}\n`);
   });
 }

@@ -12,6 +12,7 @@ const COMMANDS: readonly [name: string, load: () => Promise<Register>][] = [
   ['compute', async () => (await import('./compute.js')).registerCompute],
   ['forward', async () => (await import('./forward.js')).registerForward],
   ['convert', async () => (await import('./convert.js')).registerConvert],
+  ['merge', async () => (await import('./merge.js')).registerMerge],
   ['render', async () => (await import('./render.js')).registerRender],
   ['report', async () => (await import('./report.js')).registerReport],
   ['demo', async () => (await import('./demo.js')).registerDemo],

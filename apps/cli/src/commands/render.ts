@@ -5,11 +5,12 @@ import { renderFiles } from '../batch/render-files.js';
 import { interruptSignal } from '../batch/interrupt.js';
 import type { RenderFormat } from '../batch/jobs.js';
 import { addDrawingOptions, checkCmap, parseScale, parseWorkers } from './render-options.js';
+import { addShardOptions, readShard } from './shard-options.js';
 
 const FORMATS: RenderFormat[] = ['png', 'svg', 'html'];
 
 export function registerRender(program: Command): void {
-  addConvertOptions(
+  addShardOptions(addConvertOptions(
     addDrawingOptions(
       program
         .command('render')
@@ -21,7 +22,7 @@ export function registerRender(program: Command): void {
         .option('--limit <n>', 'only the first N documents'),
       'viridis',
     ),
-  ).action(async (input: string, raw: Record<string, unknown>) => {
+  )).action(async (input: string, raw: Record<string, unknown>) => {
     const formats = String(raw.format).split(',').map((f) => f.trim().toLowerCase()).filter(Boolean) as RenderFormat[];
     const bad = formats.filter((f) => !FORMATS.includes(f));
     if (bad.length || !formats.length) fail('BAD_ARGUMENT', `--format takes png, svg, html; got ${JSON.stringify(raw.format)}`);
@@ -32,6 +33,7 @@ export function registerRender(program: Command): void {
       limit = Number(raw.limit);
       if (!Number.isInteger(limit) || limit < 0) fail('BAD_ARGUMENT', `--limit must be a count, got ${JSON.stringify(raw.limit)}`);
     }
+    const shard = readShard(raw);
     const stop = interruptSignal(Boolean(raw.quiet));
     try {
       const s = await renderFiles({
@@ -47,6 +49,7 @@ export function registerRender(program: Command): void {
         force: Boolean(raw.force),
         quiet: Boolean(raw.quiet),
         convert: readConvertOptions(raw),
+        ...(shard ? { shard } : {}),
         signal: stop.signal,
       });
       if (s.aborted) fail('INTERRUPTED', `interrupted after ${s.written} files; nothing half-written is left`, { hint: 'run the same command again to finish' });

@@ -4,10 +4,11 @@ import { addConvertOptions, readConvertOptions } from './convert-options.js';
 import { buildReport } from '../batch/report.js';
 import { interruptSignal } from '../batch/interrupt.js';
 import { readLabels } from '@attnlens/report/node';
+import { addShardOptions, readShard } from './shard-options.js';
 import { addDrawingOptions, parseHeatmaps, parseScale, parseWorkers, checkCmap } from './render-options.js';
 
 export function registerReport(program: Command): void {
-  addConvertOptions(
+  addShardOptions(addConvertOptions(
     addDrawingOptions(
       program
         .command('report')
@@ -19,10 +20,11 @@ export function registerReport(program: Command): void {
         .option('--title <text>', 'report title', 'attnlens report'),
       'Reds',
     ),
-  ).action(async (inputs: string[], raw: Record<string, unknown>) => {
+  )).action(async (inputs: string[], raw: Record<string, unknown>) => {
     const convert = readConvertOptions(raw);
     checkCmap(raw.cmap as string);
     const transform = raw.labels ? await readLabels(raw.labels as string) : undefined;
+    const shard = readShard(raw);
     const stop = interruptSignal(Boolean(raw.quiet));
     try {
       const s = await buildReport({
@@ -38,6 +40,7 @@ export function registerReport(program: Command): void {
         title: raw.title as string,
         convert,
         ...(transform ? { transform } : {}),
+        ...(shard ? { shard } : {}),
         signal: stop.signal,
       });
       if (s.aborted) fail('INTERRUPTED', `interrupted after ${s.heatmaps.drawn} heatmaps; nothing half-written is left`, { hint: 'run the same command again to finish' });

@@ -1,0 +1,97 @@
+// Shard outputs on disk and their merge. A shard of OUT.attn.pb is that stream holding only
+// its documents, plus OUT.attn.pb.shard.json: which shard it is and the position each of its
+// documents had in the whole input. The index is written after the stream, both atomically,
+// so a shard killed halfway leaves no index and is "missing" until rerun; a rerun rewrites
+// both. The merge interleaves shards by those positions, so it gives the unsharded run's
+// documents in the unsharded order: the merged file is byte-equal to an unsharded convert.
+import { readFile } from 'node:fs/promises';
+import { fail, type AttentionDocument } from '@attnlens/core';
+import { atomicWriteFile, fsError, readDocuments, writeDocuments } from '@attnlens/core/node';
+import { shardOf, type Shard } from './shard.js';
+
+export interface ShardIndex {
+  format: 'attnlens-shard';
+  shard: number;
+  count: number;
+  /** Position of each document of the shard in the whole input, increasing. */
+  positions: number[];
+}
+
+export const shardIndexPath = (out: string): string => `${out}.shard.json`;
+
+/** Writes the documents of `shard` to `out` (.attn.pb/.attn.json), then its index. Returns how many. */
+export async function writeShard(out: string, docs: AsyncIterable<AttentionDocument>, shard: Shard): Promise<number> {
+  const positions: number[] = [];
+  async function* mine(): AsyncGenerator<AttentionDocument> {
+    let i = 0;
+    for await (const d of docs) {
+      if (shard.count === 1 || shardOf(d.id, shard.count) === shard.index) {
+        positions.push(i);
+        yield d;
+      }
+      i++;
+    }
+  }
+  const n = await writeDocuments(out, mine());
+  const index: ShardIndex = { format: 'attnlens-shard', shard: shard.index, count: shard.count, positions };
+  await atomicWriteFile(shardIndexPath(out), JSON.stringify(index) + '\n');
+  return n;
+}
+
+async function readIndex(file: string): Promise<ShardIndex> {
+  const path = shardIndexPath(file);
+  const text = await readFile(path, 'utf8').catch((e) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('NOT_FOUND', 'has no shard index beside it (its shard did not finish, or it is not a shard)', { file, hint: `rerun that shard; it writes ${path} when done` });
+    throw fsError(e, path);
+  });
+  let o: ShardIndex;
+  try {
+    o = JSON.parse(text) as ShardIndex;
+  } catch {
+    return fail('CORRUPT', 'is not JSON', { file: path, hint: 'rerun the shard that wrote it' });
+  }
+  const ok = o && o.format === 'attnlens-shard' && Number.isSafeInteger(o.shard) && Number.isSafeInteger(o.count) && o.shard >= 1 && o.shard <= o.count && Array.isArray(o.positions) && o.positions.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (i === 0 || p > o.positions[i - 1]!));
+  if (!ok) fail('CORRUPT', 'is not a valid shard index (format, shard K of N, increasing positions)', { file: path, hint: 'rerun the shard that wrote it' });
+  return o;
+}
+
+export interface MergeResult {
+  documents: number;
+  count: number;
+  /** Shard numbers not given (only with allowMissing). */
+  missing: number[];
+}
+
+/**
+ * Merges shard files (any order) into `out`, documents back in their input order. All N
+ * shards must be there, each once, unless `allowMissing` (then the missing ones are listed).
+ */
+export async function mergeShards(out: string, files: string[], opts: { allowMissing?: boolean } = {}): Promise<MergeResult> {
+  if (!files.length) fail('BAD_ARGUMENT', 'no shard files to merge');
+  const parts = await Promise.all(files.map(async (file) => ({ file, index: await readIndex(file) })));
+  const count = parts[0]!.index.count;
+  const byShard = new Map<number, (typeof parts)[number]>();
+  for (const p of parts) {
+    if (p.index.count !== count) fail('BAD_ARGUMENT', `is shard ${p.index.shard} of ${p.index.count}, but ${parts[0]!.file} is of ${count}`, { file: p.file, hint: 'merge the shards of one run' });
+    const twin = byShard.get(p.index.shard);
+    if (twin) fail('BAD_ARGUMENT', `is shard ${p.index.shard}/${count}, as is ${twin.file}`, { file: p.file, hint: 'give each shard once' });
+    byShard.set(p.index.shard, p);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byShard.has(k));
+  if (missing.length && !opts.allowMissing) fail('NOT_FOUND', `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing from the merge`, { hint: 'run the missing shards first, or allow a partial merge' });
+  const streams = [...byShard.values()].map((p) => ({ ...p, it: readDocuments(p.file)[Symbol.asyncIterator](), next: 0, seen: 0 }));
+  async function* interleaved(): AsyncGenerator<AttentionDocument> {
+    for (;;) {
+      let best: (typeof streams)[number] | undefined;
+      for (const s of streams) if (s.next < s.index.positions.length && (!best || s.index.positions[s.next]! < best.index.positions[best.next]!)) best = s;
+      if (!best) break;
+      const r = await best.it.next();
+      if (r.done) fail('CORRUPT', `holds ${best.next} documents, but its index lists ${best.index.positions.length}`, { file: best.file, hint: 'rerun that shard' });
+      best.next++;
+      yield r.value;
+    }
+    for (const s of streams) if (!(await s.it.next()).done) fail('CORRUPT', `holds more documents than its index lists (${s.index.positions.length})`, { file: s.file, hint: 'rerun that shard' });
+  }
+  const documents = await writeDocuments(out, interleaved());
+  return { documents, count, missing };
+}

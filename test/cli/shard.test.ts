@@ -1,0 +1,112 @@
+// Sharding (issue 16): shards run as separate processes, merged back byte-equal to one run.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeStream, type AttentionDocument } from '@attnlens/core';
+import { cli, cliAsync, isCleanError } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'attnlens-shard-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ids = [...Array.from({ length: 57 }, (_, i) => `review-${i}`), 'Ünïcode', '日本語', 'שלום', '../../x', ''];
+const docs: AttentionDocument[] = ids.map((id, i) => ({ id, maps: [{ name: 'word', shape: [3], weights: Float32Array.from([0.2, 0.3 + i / 1000, 0.5 - i / 1000]), colLabels: ['a', 'b', 'c'] }] }));
+const input = join(dir, 'in.attn.pb');
+writeFileSync(input, encodeStream(docs));
+const whole = join(dir, 'whole.attn.pb');
+
+// A fixed shuffle (no randomness: the test must not depend on luck).
+const shuffled = (n: number) => Array.from({ length: n }, (_, i) => i + 1).sort((a, b) => ((a * 7919) % 13) - ((b * 7919) % 13));
+const shardPath = (n: number, k: number) => join(dir, `s${n}-${k}.attn.pb`);
+
+beforeAll(() => {
+  const r = cli(['convert', input, '--to', whole]);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+describe('convert --shard K/N, then merge', () => {
+  for (const n of [1, 2, 3, 7]) {
+    it(`${n} shard${n > 1 ? 's' : ''} as separate processes in shuffled order merge byte-equal to one run`, async () => {
+      const order = shuffled(n);
+      const runs = await Promise.all(order.map((k) => cliAsync(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`])));
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      expect(runs[0]!.stderr).toContain(`shard ${order[0]}/${n}`);
+      const counts = order.map((k) => (JSON.parse(readFileSync(`${shardPath(n, k)}.shard.json`, 'utf8')) as { positions: number[] }).positions.length);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(ids.length);
+      if (n > 1) expect(Math.max(...counts)).toBeLessThan(ids.length);
+      const out = join(dir, `merged-${n}.attn.pb`);
+      const m = cli(['merge', ...order.map((k) => shardPath(n, k)), '--out', out]);
+      expect(m.code, m.stderr).toBe(0);
+      expect(m.stderr).toContain(`merge: ${ids.length} documents from ${n} of ${n} shards`);
+      expect(readFileSync(out).equals(readFileSync(whole))).toBe(true);
+    });
+  }
+
+  it('a shard run twice, or killed before it finished and rerun, leaves the merge unchanged', () => {
+    const n = 3;
+    for (let k = 1; k <= n; k++) expect(cli(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`]).code).toBe(0);
+    // Killed halfway: the stream was never renamed into place and no index was written.
+    rmSync(`${shardPath(n, 2)}.shard.json`);
+    writeFileSync(shardPath(n, 2), readFileSync(shardPath(n, 2)).subarray(0, 40));
+    const out = join(dir, 'rerun.attn.pb');
+    const broken = cli(['merge', shardPath(n, 1), shardPath(n, 2), shardPath(n, 3), '--out', out]);
+    expect(isCleanError(broken), broken.stderr).toBe(true);
+    expect(broken.stderr).toContain('has no shard index');
+    expect(existsSync(out)).toBe(false);
+    expect(cli(['convert', input, '--to', shardPath(n, 2), '--shard', `2/${n}`]).code).toBe(0);
+    expect(cli(['convert', input, '--to', shardPath(n, 2), '--shard', `2/${n}`]).code).toBe(0);
+    const m = cli(['merge', shardPath(n, 3), shardPath(n, 2), shardPath(n, 1), '--out', out]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(whole))).toBe(true);
+  });
+
+  it('names a missing shard and refuses, unless --allow-missing; refuses a shard given twice', () => {
+    const n = 3;
+    for (const k of [1, 3]) expect(cli(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`]).code).toBe(0);
+    const out = join(dir, 'partial.attn.pb');
+    const r = cli(['merge', shardPath(n, 1), shardPath(n, 3), '--out', out]);
+    expect(isCleanError(r), r.stderr).toBe(true);
+    expect(r.stderr).toContain('shard 2/3 missing');
+    const ok = cli(['merge', shardPath(n, 1), shardPath(n, 3), '--out', out, '--allow-missing']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('shards 2/3 missing');
+    const twice = cli(['merge', shardPath(n, 1), shardPath(n, 1), '--out', out]);
+    expect(isCleanError(twice), twice.stderr).toBe(true);
+    expect(twice.stderr).toContain('is shard 1/3, as is');
+  });
+});
+
+describe('the shard from a batch engine', () => {
+  it('takes JOB_COMPLETION_INDEX with --shards and says so; the same split as --shard', () => {
+    const out = join(dir, 'k8s.attn.pb');
+    const r = cli(['convert', input, '--to', out, '--shards', '3'], { env: { JOB_COMPLETION_INDEX: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('JOB_COMPLETION_INDEX=1 (a Kubernetes Indexed Job), shard 2/3');
+    expect(readFileSync(out).equals(readFileSync(shardPath(3, 2)))).toBe(true);
+  });
+  it('takes SLURM array variables with no flag at all', () => {
+    const out = join(dir, 'slurm.attn.pb');
+    const r = cli(['convert', input, '--to', out], { env: { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('SLURM_ARRAY_TASK_ID=2');
+    expect(readFileSync(out).equals(readFileSync(shardPath(3, 2)))).toBe(true);
+  });
+  it('refuses --shards without an index variable, and a bad K/N, clearly', () => {
+    const a = cli(['convert', input, '--to', join(dir, 'x.attn.pb'), '--shards', '3'], { env: { JOB_COMPLETION_INDEX: undefined as unknown as string } });
+    expect(isCleanError(a), a.stderr).toBe(true);
+    const b = cli(['convert', input, '--to', join(dir, 'x.attn.pb'), '--shard', '4/3']);
+    expect(isCleanError(b), b.stderr).toBe(true);
+    expect(b.stderr).toContain('K runs from 1 to N');
+  });
+});
+
+describe('render and report --shard', () => {
+  it('report --shard K/N shows only that shard\'s samples', () => {
+    const counts = [1, 2].map((k) => (JSON.parse(readFileSync(`${shardPath(2, k)}.shard.json`, 'utf8')) as { positions: number[] }).positions.length);
+    for (const k of [1, 2]) {
+      const out = join(dir, `report-${k}`);
+      const r = cli(['report', input, '--out', out, '--heatmaps', 'none', '--shard', `${k}/2`, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`${counts[k - 1]} samples from`);
+    }
+  });
+});
