@@ -65,6 +65,21 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     });
   });
 
+  it('opens a .keras archive in place (its stored model.weights.h5 is a slice of the File) and names a deflated one', async () => {
+    const fx = (f: string) => join(REPO, 'packages', 'keras', 'tests', 'fixtures', f);
+    const page = await browser.newPage();
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', fx('keras3.keras'));
+    await idle(page);
+    const cells = await page.locator('table.attention-layers tbody tr td').allTextContents();
+    const json = JSON.parse(cli(['inspect', '--json', fx('keras3.keras')]).stdout) as { attention_layers: { layer: string; variant: string }[] };
+    expect(cells.slice(0, 3)).toEqual([json.attention_layers[0]!.layer, 'AttentionWithContext', json.attention_layers[0]!.variant]);
+    await page.setInputFiles('#files', fx('keras3-deflate64.keras'));
+    await idle(page);
+    expect(await page.locator('.error[role=alert]').textContent()).toMatch(/^keras3-deflate64\.keras: its model\.weights\.h5 is compressed/);
+    await page.close();
+  });
+
   it('shows hostile ids, labels and tokens as text and runs no script (files preloaded by attnlens view)', async () => {
     const docs: AttentionDocument[] = [
       { id: '<b>bold id</b>', trueLabel: '<i>neg</i>', predictedLabel: 'pos', maps: [{ name: '<u>m</u>', shape: [HOSTILE.length], weights: Float32Array.from(HOSTILE, (_, k) => (k + 1) / 21), colLabels: HOSTILE }] },

@@ -4,7 +4,7 @@
 // 500 MB file is never copied into memory (WORKERFS exists only in workers, hence this file).
 import { ready } from 'h5wasm';
 import { fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Tensor } from '@attnlens/core';
-import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
+import { kerasZipRanges, openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
 import { kernelFromKeras, kerasSummary } from '@attnlens/forward';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
 import { decodeNpy } from '@attnlens/npy';
@@ -24,17 +24,20 @@ let mounts = 0;
 async function withKeras<T>(file: File, use: (k: KerasFile) => T): Promise<T> {
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   const format = sniff(head);
-  if (format !== 'hdf5') {
-    const zip = format === 'zip' || format === 'keras-zip';
-    fail('UNKNOWN_FORMAT', `is ${zip ? 'a .keras zip archive' : `a ${format} file`}, not an HDF5 Keras file`, { file: file.name, hint: zip ? 'the page reads .h5 and .weights.h5 files; unzip the archive and open its model.weights.h5' : 'open a Keras .h5 or .weights.h5 file' });
+  if (format !== 'hdf5' && format !== 'keras-zip' && format !== 'zip') {
+    fail('UNKNOWN_FORMAT', `is a ${format} file, not a Keras file`, { file: file.name, hint: 'open a Keras .h5, .weights.h5 or .keras file' });
   }
+  // A .keras archive's model.weights.h5 is a stored range of it: mounted as a slice, still not copied.
+  const zip = format !== 'hdf5' ? await kerasZipRanges(async (a, b) => new Uint8Array(await file.slice(a, b).arrayBuffer()), file.size, file.name) : undefined;
+  const h5 = zip ? new File([file.slice(zip.weights.start, zip.weights.end)], 'model.weights.h5') : file;
   const module = (await ready) as unknown as H5Module;
   const FS = (module as unknown as { FS: WorkerFs }).FS;
   const at = `/file-${++mounts}`;
   FS.mkdir(at);
-  FS.mount(FS.filesystems.WORKERFS, { files: [file] }, at);
+  FS.mount(FS.filesystems.WORKERFS, { files: [h5] }, at);
   try {
-    const k = openKerasHdf5(module, `${at}/${file.name}`, { file: file.name });
+    const { weights: _, ...zipInfo } = zip ?? { weights: undefined };
+    const k = openKerasHdf5(module, `${at}/${h5.name}`, { file: file.name, ...(zip ? { zip: zipInfo } : {}) });
     try {
       return use(k);
     } finally {

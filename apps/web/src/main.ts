@@ -54,7 +54,8 @@ function asError(e: unknown, name: string): PageError {
 async function readSource(file: File): Promise<Source> {
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   const format = sniff(head);
-  if (format === 'hdf5' || format === 'keras-zip') {
+  // A zip's entries are not in its first bytes: the worker reads its directory and opens a .keras archive.
+  if (format === 'hdf5' || format === 'keras-zip' || format === 'zip') {
     const r = await ask({ kind: 'summary', file });
     return r.summary ? { name: file.name, kind: 'keras', summary: r.summary, file } : { name: file.name, kind: 'error', error: r.error ?? { code: 'INTERNAL', message: `${file.name}: no summary` } };
   }
