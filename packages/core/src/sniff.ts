@@ -4,6 +4,7 @@
 import { looksLikeAttnPb } from './format/pb.js';
 import { looksLikeAttnJson } from './format/json.js';
 import { zipEndRecord } from './zip-end.js';
+import { maskedCrc32c } from './crc32c.js';
 
 export type SniffedFormat =
   | 'npy' | 'npz' | 'keras-zip' | 'zip' | 'hdf5' | 'tensorproto' | 'tfrecord' | 'tfevents' | 'gzip'
@@ -47,30 +48,6 @@ export function sniff(head: Uint8Array, zipEntries?: readonly string[]): Sniffed
   // A serialized TensorProto: field 1 (dtype, varint 1..23), then field 2 (shape) or a value field.
   if (head[0] === 0x08 && head[1]! >= 1 && head[1]! <= 23 && (head[2] === 0x12 || head[2] === 0x22 || head[2] === 0x1a)) return 'tensorproto';
   return 'unknown';
-}
-
-// CRC-32C (Castagnoli), table driven, as TFRecord framing needs. No well-kept
-// pure-JS package provides the masked variant, and it is twelve lines.
-const CRC_TABLE = /* @__PURE__ */ (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32c(data: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-/** TFRecord's masked CRC: rotate right by 15 and add 0xa282ead8. */
-export function maskedCrc32c(data: Uint8Array): number {
-  const c = crc32c(data);
-  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
 }
 
 /**

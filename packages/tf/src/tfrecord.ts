@@ -2,8 +2,7 @@
 //   uint64 LE length L | uint32 LE masked CRC-32C of those 8 bytes | L payload bytes | uint32 LE masked CRC-32C of the payload
 // optionally inside one GZIP or ZLIB stream. The decoder is push-based so a file of any
 // size is read in chunks: memory holds one record plus one chunk.
-import { AttnlensError, checkSize, concat, fail, type Limits } from '@attnlens/core';
-import { crc32cFast, maskedCrc32cFast as maskedCrc32c } from './crc32c.js';
+import { AttnlensError, checkSize, concat, crc32c, fail, maskedCrc32c, type Limits } from '@attnlens/core';
 import { Gunzip, Unzlib, gzipSync, zlibSync } from 'fflate';
 
 export type TFRecordCompression = 'none' | 'gzip' | 'zlib';
@@ -298,7 +297,7 @@ export class TFRecordDecoder {
     const s = this.skim!;
     if (s.got < s.length) {
       const part = d.subarray(at, at + Math.min(s.length - s.got, d.length - at));
-      s.crc = crc32cFast(part, s.crc);
+      s.crc = crc32c(part, s.crc);
       if (s.got < s.prefix.length) s.prefix.set(part.subarray(0, s.prefix.length - s.got), s.got);
       s.got += part.length;
       at += part.length;

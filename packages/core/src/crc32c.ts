@@ -1,7 +1,8 @@
-// CRC-32C (Castagnoli) by slicing-by-8: TFRecord checks a CRC over every byte, and the
-// byte-at-a-time table in @attnlens/core runs at a few tens of MB/s, which made the CRC
-// the bottleneck of reading a large file. Same results as core's crc32c/maskedCrc32c
-// (tests/crc32c.test.ts checks them against each other and RFC 3720's vectors).
+// CRC-32C (Castagnoli), as TFRecord framing needs, by slicing-by-8: TFRecord checks a CRC
+// over every byte, and a byte-at-a-time table runs at a few tens of MB/s, which made the CRC
+// the bottleneck of reading a large file. No well-kept pure-JS package provides the masked
+// variant. The one CRC-32C of attnlens: sniffing and @attnlens/tf's reader both use it
+// (tests/crc32c.test.ts checks it against RFC 3720's vectors and a bit-by-bit CRC).
 const TABLES = /* @__PURE__ */ (() => {
   const t = new Uint32Array(8 * 256);
   for (let i = 0; i < 256; i++) {
@@ -18,7 +19,7 @@ const TABLES = /* @__PURE__ */ (() => {
   return t;
 })();
 
-export function crc32cFast(data: Uint8Array, crc = 0): number {
+export function crc32c(data: Uint8Array, crc = 0): number {
   const T = TABLES;
   let c = ~crc >>> 0;
   let i = 0;
@@ -43,7 +44,7 @@ export function crc32cFast(data: Uint8Array, crc = 0): number {
 }
 
 /** TFRecord's masked CRC: rotate right by 15 and add 0xa282ead8. */
-export function maskedCrc32cFast(data: Uint8Array): number {
-  const c = crc32cFast(data);
+export function maskedCrc32c(data: Uint8Array): number {
+  const c = crc32c(data);
   return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
 }
