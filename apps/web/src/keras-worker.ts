@@ -4,7 +4,8 @@
 // 500 MB file is never copied into memory (WORKERFS exists only in workers, hence this file).
 import { ready } from 'h5wasm';
 import { fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Tensor } from '@attnlens/core';
-import { kerasZipRanges, openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
+import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
+import { kerasZipRanges } from '@attnlens/keras/zip-ranges';
 import { kernelFromKeras, kerasSummary } from '@attnlens/forward';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
 import { decodeNpy } from '@attnlens/npy';

@@ -7,4 +7,3 @@ export type { H5Module } from './hdf5-file.js';
 export { parsePythonJson } from './python-json.js';
 // Keras 3's names for a container's weight groups, which keras-graph also needs for nested models.
 export { keras3GroupKeys, toSnakeCase } from './model-config.js';
-export { kerasZipRanges, type KerasZipRanges, type ReadRange } from './keras-zip-ranges.js';

@@ -1,4 +1,4 @@
-// A .keras archive read by byte ranges, for callers that can read any range of the file but
+// @attnlens/keras/zip-ranges: a .keras archive read by byte ranges, for callers that can read any range of the file but
 // should not copy it (a browser File: slice()). Keras 3 stores model.weights.h5 uncompressed
 // (zipfile's default, ZIP_STORED), so the HDF5 file is a range of the archive and can be
 // opened in place; a deflated one is refused with what to do (node.ts inflates it to a
