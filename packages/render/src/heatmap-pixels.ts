@@ -15,7 +15,7 @@ import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { PAD_COLOR } from './colorizer.js';
 import { drawHeatmapFrame } from './heatmap-canvas.js';
 import { cellAt, cellOrigin, type HeatmapLayout } from './heatmap-layout.js';
-import { decodeSkiaPng, encodePng, type Pixels } from './png-codec.js';
+import { decodeSkiaPng, encodePng, isOpaque, type Pixels } from './png-codec.js';
 
 /** A canvas of a size in device pixels, with a transform; and the PNG bytes Skia encodes from it. */
 export interface SkiaSurface {
@@ -27,7 +27,7 @@ export interface SkiaSurface {
 
 interface Rect { x: number; y: number; w: number; h: number }
 
-const frames = new Map<string, Pixels>();
+const frames = new Map<string, Pixels & { opaque: boolean }>();
 /** Frames kept per thread (a batch usually has one layout; each is width x height x 4 bytes). */
 const KEEP_FRAMES = 4;
 
@@ -94,11 +94,12 @@ function drawRegion(l: HeatmapLayout, r: number, rect: Rect, skia: SkiaSurface, 
   return px;
 }
 
-function frameFor(l: HeatmapLayout, r: number, W: number, H: number, skia: SkiaSurface): Pixels {
+function frameFor(l: HeatmapLayout, r: number, W: number, H: number, skia: SkiaSurface): Pixels & { opaque: boolean } {
   const key = frameKey(l, r);
   let f = frames.get(key);
   if (!f) {
-    f = drawRegion(staticLayout(l), r, { x: 0, y: 0, w: W, h: H }, skia, true);
+    const px = drawRegion(staticLayout(l), r, { x: 0, y: 0, w: W, h: H }, skia, true);
+    f = { ...px, opaque: isOpaque(px.data) };
     if (frames.size >= KEEP_FRAMES) frames.delete(frames.keys().next().value!);
     frames.set(key, f);
   }
@@ -151,7 +152,12 @@ export function heatmapPngFast(l: HeatmapLayout, r: number, skia: SkiaSurface): 
   const frame = frameFor(l, r, W, H, skia);
   const px: Pixels = { width: W, height: H, data: canvasBytes(frame.data.length) };
   px.data.set(frame.data);
-  for (const rect of dynamicRects(l, r, W, H, skia.measure)) blit(px, drawRegion(l, r, rect, skia, false), rect);
+  let opaque = frame.opaque; // cells are opaque; a region drawn over a see-through background is not
+  for (const rect of dynamicRects(l, r, W, H, skia.measure)) {
+    const region = drawRegion(l, r, rect, skia, false);
+    opaque &&= isOpaque(region.data);
+    blit(px, region, rect);
+  }
   fillCells(px, l, r);
-  return encodePng(px);
+  return encodePng(px, opaque);
 }

@@ -41,6 +41,7 @@ const cases: [string, AttentionMap, HeatmapOptions & PngOptions][] = [
   ['RTL and CJK labels, a CJK title', figure(1, 6, { rowLabels: ['I', 'like', 'tennis', '.', 'שלום', 'مرحبا'], colLabels: ['我', '喜欢', '打', '网球', '。', 'x'] }), { title: '注意 attention', showValues: false }],
   ['no colour bar', figure(6, 10), { colorbar: false, showValues: false }],
   ['colour bar without a label', figure(8, 10), { colorbarLabel: '', showValues: false }],
+  ['see-through background (an RGBA PNG)', figure(10, 30), { background: 'rgba(255, 255, 255, 0)' }],
 ];
 
 describe('heatmap PNG fast path', () => {
