@@ -73,29 +73,20 @@ export function elementwise(op: MergeOp, parts: Shaped[]): Shaped {
   if (op === 'subtract' && parts.length !== 2) fail('BAD_ARGUMENT', `subtract takes exactly 2 inputs, got ${parts.length}`);
   parts.forEach((p, i) => checkShaped(op, `input ${i}`, p));
   const { out: shape, expanded } = broadcastShapes(parts.map((p) => p.shape));
-  const rank = shape.length;
   const size = product(shape);
   const acc = new Float64Array(size);
-  const idx = new Array<number>(rank);
+  // each input broadcast to the output shape: a gather with stride 0 along its size-1 axes
+  const v = new Float32Array(size);
   for (const [pi, p] of parts.entries()) {
     const st = cStrides(expanded[pi]!).map((s, a) => (expanded[pi]![a] === 1 ? 0 : s));
-    idx.fill(0);
-    let src = 0;
+    gatherStrided(p.data, 0, shape, st, v);
     for (let o = 0; o < size; o++) {
-      const v = p.data[src]!;
-      if (pi === 0) acc[o] = v;
-      else if (op === 'add' || op === 'average') acc[o] += v;
-      else if (op === 'subtract') acc[o] -= v;
-      else if (op === 'multiply') acc[o] *= v;
-      else if (op === 'maximum') acc[o] = Math.max(acc[o]!, v);
-      else acc[o] = Math.min(acc[o]!, v);
-      for (let a = rank - 1; a >= 0; a--) {
-        idx[a]!++;
-        src += st[a]!;
-        if (idx[a]! < shape[a]!) break;
-        src -= st[a]! * shape[a]!;
-        idx[a] = 0;
-      }
+      if (pi === 0) acc[o] = v[o]!;
+      else if (op === 'add' || op === 'average') acc[o] += v[o]!;
+      else if (op === 'subtract') acc[o] -= v[o]!;
+      else if (op === 'multiply') acc[o] *= v[o]!;
+      else if (op === 'maximum') acc[o] = Math.max(acc[o]!, v[o]!);
+      else acc[o] = Math.min(acc[o]!, v[o]!);
     }
   }
   const data = new Float32Array(size);
