@@ -23,3 +23,4 @@ export { inferChain } from './chain.js';
 export type { TorchChain, ChainLevel, ChainRnn, ChainEmbedding, ChainInference, ChainOptions, ChainCell } from './chain.js';
 export { loadChain, runChain, chainForward } from './chain-run.js';
 export type { LoadedChain, ChainRunOptions, ChainTaps, ChainModel, ChainForward } from './chain-run.js';
+export { torchSummary, torchFromIds } from './summary.js';

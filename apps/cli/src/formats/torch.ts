@@ -2,7 +2,7 @@
 // (no tensor data read), extract (any tensor), documents (a saved attention tensor,
 // through the same alignment options as a .npy dump).
 import { fail, formatShape, isFloat, type Tensor } from '@attnlens/core';
-import { inferChain, openTorchFile, type TorchFile, type TorchTensorInfo } from '@attnlens/torch/node';
+import { openTorchFile, torchFromIds, torchSummary, type TorchFile, type TorchTensorInfo } from '@attnlens/torch/node';
 import { alignmentDocumentsFromTensor } from './alignment.js';
 import type { FormatHandler } from './registry.js';
 
@@ -17,33 +17,8 @@ async function withTorch<T>(path: string, fn: (f: TorchFile) => Promise<T>): Pro
   }
 }
 
-const tensorJson = (t: TorchTensorInfo) => ({
-  name: t.name, dtype: t.dtype, shape: t.shape, strides: t.strides, storage_offset: t.storageOffset, storage: t.storage, location: t.location, parameter: t.parameter,
-});
-
-export function torchJson(f: TorchFile): { format: string } & Record<string, unknown> {
-  return {
-    format: f.format,
-    file: f.name,
-    layout: f.detail,
-    records: f.records,
-    ...(f.metadata ? { metadata: f.metadata } : {}),
-    tensors: f.tensors.map(tensorJson),
-    entries: f.entries,
-    attention_layers: f.attentionLayers.map((a) => ({
-      layer: a.layer, variant: a.variant, normalise: a.normalise, weights: { W: a.weights.W, b: a.weights.b ?? null, u: a.weights.u ?? null },
-      transpose_W: a.transposeW, input_dim: a.inputDim, attention_dim: a.attentionDim, level: a.level ?? null, reason: a.reason,
-    })),
-    unrecognised_attention: f.unrecognisedAttention,
-    ...(f.attentionLayers.length ? { from_ids: fromIds(f) } : {}),
-  };
-}
-
-/** Whether compute can run the attention from token ids: the state_dict is a chain it infers (@attnlens/torch chain.ts). */
-function fromIds(f: TorchFile): { computable: boolean; chain?: string; why?: string } {
-  const c = inferChain(f);
-  return c.chain ? { computable: true, chain: c.chain.description } : { computable: false, why: c.why };
-}
+/** What `inspect --json` prints: the summary @attnlens/torch builds for the CLI and the web viewer. */
+export const torchJson = (f: TorchFile): { format: string } & Record<string, unknown> => torchSummary(f);
 
 export function torchText(f: TorchFile): string {
   const out = [`${f.name}: ${FORMAT_NAME[f.format]}, ${f.detail}`];
@@ -68,7 +43,7 @@ export function torchText(f: TorchFile): string {
       for (const [role, p] of Object.entries(a.weights)) if (p) out.push(`    ${role} ${p}${role === 'W' && a.transposeW ? ' (transposed)' : ''}`);
       out.push(`    why: ${a.reason}`);
     }
-    const ids = fromIds(f);
+    const ids = torchFromIds(f);
     out.push(ids.computable ? `from token ids: yes, the chain ${ids.chain} (compute --model FILE --ids IDS.npy)` : `from token ids: no: ${ids.why}`);
   } else out.push('attention layers: none found');
   if (f.unrecognisedAttention.length) {
