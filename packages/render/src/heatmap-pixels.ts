@@ -83,22 +83,22 @@ function dynamicRects(l: HeatmapLayout, r: number, W: number, H: number, measure
   return out.filter((x): x is Rect => x !== undefined);
 }
 
-/** Draw the figure without cells through a canvas covering `rect` only, and read its pixels back. */
-function drawRegion(l: HeatmapLayout, r: number, rect: Rect, skia: SkiaSurface, barGradient: boolean): Pixels {
+/** Draw the figure without cells through a canvas covering `rect` only, and read its pixels back (undefined: a PNG kind the decoder does not read). */
+function drawRegion(l: HeatmapLayout, r: number, rect: Rect, skia: SkiaSurface, barGradient: boolean): Pixels | undefined {
   const { canvas, ctx } = skia.canvas(rect.w, rect.h);
   ctx.translate(-rect.x, -rect.y); // the canvas comes with an identity transform
   ctx.scale(r, r);
   drawHeatmapFrame(ctx, l, barGradient);
   const px = decodeSkiaPng(skia.png(canvas));
-  if (!px || px.width !== rect.w || px.height !== rect.h) throw new Error(`Skia wrote a PNG this decoder does not read (${rect.w} x ${rect.h} region)`);
-  return px;
+  return px && px.width === rect.w && px.height === rect.h ? px : undefined;
 }
 
-function frameFor(l: HeatmapLayout, r: number, W: number, H: number, skia: SkiaSurface): Pixels & { opaque: boolean } {
+function frameFor(l: HeatmapLayout, r: number, W: number, H: number, skia: SkiaSurface): (Pixels & { opaque: boolean }) | undefined {
   const key = frameKey(l, r);
   let f = frames.get(key);
   if (!f) {
     const px = drawRegion(staticLayout(l), r, { x: 0, y: 0, w: W, h: H }, skia, true);
+    if (!px) return undefined;
     f = { ...px, opaque: isOpaque(px.data) };
     if (frames.size >= KEEP_FRAMES) frames.delete(frames.keys().next().value!);
     frames.set(key, f);
@@ -145,16 +145,22 @@ function canvasBytes(n: number): Uint8Array {
   return pixelBuf.subarray(0, n);
 }
 
-/** The PNG of a heatmap by the fast path (check `fastPathApplies` first). */
-export function heatmapPngFast(l: HeatmapLayout, r: number, skia: SkiaSurface): Buffer {
+/**
+ * The PNG of a heatmap by the fast path (check `fastPathApplies` first), or undefined
+ * when Skia wrote a PNG kind the decoder does not read (a later @napi-rs/canvas might):
+ * the caller then draws the figure wholly with Skia.
+ */
+export function heatmapPngFast(l: HeatmapLayout, r: number, skia: SkiaSurface): Buffer | undefined {
   const W = Math.ceil(l.width * r);
   const H = Math.ceil(l.height * r);
   const frame = frameFor(l, r, W, H, skia);
+  if (!frame) return undefined;
   const px: Pixels = { width: W, height: H, data: canvasBytes(frame.data.length) };
   px.data.set(frame.data);
   let opaque = frame.opaque; // cells are opaque; a region drawn over a see-through background is not
   for (const rect of dynamicRects(l, r, W, H, skia.measure)) {
     const region = drawRegion(l, r, rect, skia, false);
+    if (!region) return undefined;
     opaque &&= isOpaque(region.data);
     blit(px, region, rect);
   }

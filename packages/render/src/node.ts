@@ -271,7 +271,8 @@ export function renderHeatmap(map: AttentionMap, opts: HeatmapOptions & PngOptio
   const r = ratio(opts);
   ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
   const layout = layoutHeatmap(map, opts, cachedMeasure);
-  if (fastPathApplies(layout, r)) return { png: heatmapPngFast(layout, r, skiaSurface), layout, pixelRatio: r };
+  const fast = fastPathApplies(layout, r) ? heatmapPngFast(layout, r, skiaSurface) : undefined;
+  if (fast) return { png: fast, layout, pixelRatio: r };
   const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
   drawHeatmap(ctx, map, opts, layout);
   return { png: encodePng(canvas), layout, pixelRatio: r };
