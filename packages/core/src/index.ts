@@ -17,6 +17,6 @@ export { encodeJson, decodeJson, formatFloat32, looksLikeAttnJson } from './form
 export { sniff, SNIFF_BYTES, zipCentralDirectory, readCentralNames } from './sniff.js';
 export { crc32c, maskedCrc32c } from './crc32c.js';
 export type { SniffedFormat } from './sniff.js';
-export { zipEndRecord, zip64EndRecord, ZIP_TAIL_BYTES, ZIP64_END_RECORD_BYTES } from './zip-end.js';
-export type { ZipEnd, ZipEndFailure, ZipEndProblem, ZipCentralDirectoryRange } from './zip-end.js';
+export { zipEndRecord, zip64EndRecord, zipCentralRecords, ZIP_TAIL_BYTES, ZIP64_END_RECORD_BYTES } from './zip-end.js';
+export type { ZipEnd, ZipEndFailure, ZipEndProblem, ZipCentralDirectoryRange, ZipCentralRecord } from './zip-end.js';
 export { VERSION, GENERATOR } from './version.js';

@@ -3,7 +3,7 @@
 // Keras layout; zip: npz or .keras) are refined by their adapter.
 import { looksLikeAttnPb } from './format/pb.js';
 import { looksLikeAttnJson } from './format/json.js';
-import { zipEndRecord } from './zip-end.js';
+import { zipCentralRecords, zipEndRecord } from './zip-end.js';
 import { maskedCrc32c } from './crc32c.js';
 
 export type SniffedFormat =
@@ -65,18 +65,7 @@ export function zipCentralDirectory(tail: Uint8Array, fileSize: number): { names
   return { names: readCentralNames(tail.subarray(offset - tailStart, offset - tailStart + size), Math.min(65535, cd.count)) };
 }
 
+/** The entry names of a central directory, up to the first damaged record (sniffing reads what it can). */
 export function readCentralNames(cd: Uint8Array, count: number): string[] {
-  const dv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
-  const names: string[] = [];
-  let p = 0;
-  const dec = new TextDecoder();
-  for (let k = 0; k < count && p + 46 <= cd.length; k++) {
-    if (dv.getUint32(p, true) !== 0x02014b50) break;
-    const n = dv.getUint16(p + 28, true);
-    const m = dv.getUint16(p + 30, true);
-    const c = dv.getUint16(p + 32, true);
-    names.push(dec.decode(cd.subarray(p + 46, p + 46 + n)));
-    p += 46 + n + m + c;
-  }
-  return names;
+  return zipCentralRecords(cd, count).records.map((r) => r.name);
 }

@@ -1,5 +1,5 @@
-// The one parser of a ZIP's end records (APPNOTE 4.3.14-4.3.16): where the central directory
-// is, from the classic end-of-central-directory record or, when that says 0xffff/0xffffffff,
+// The one parser of a ZIP's end records (APPNOTE 4.3.14-4.3.16) and central directory records
+// (4.3.12): where the central directory is, from the classic end-of-central-directory record or, when that says 0xffff/0xffffffff,
 // from the ZIP64 end record its locator points at (Info-ZIP `zip -fz`, NumPy's large .npz).
 // It never throws: sniffing shrugs a damaged zip off, while @attnlens/npy's reader turns each
 // problem into its error, naming the file.
@@ -90,4 +90,52 @@ export function zip64EndRecord(rec: Uint8Array, fileSize: number): ZipCentralDir
   const offset = u64(dv, 48);
   if (count === undefined || size === undefined || offset === undefined) return { problem: 'beyond-2^53' };
   return checked({ count, size, offset }, fileSize);
+}
+
+/** One central directory record (APPNOTE 4.3.12) as stored: sizes of 0xffffffff are in `extra` (ZIP64). */
+export interface ZipCentralRecord {
+  name: string;
+  flags: number;
+  /** 0 stored, 8 deflate. */
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+  /** The record's extra fields. */
+  extra: Uint8Array;
+}
+
+const CENTRAL = 0x02014b50;
+const CENTRAL_BYTES = 46;
+
+/**
+ * The records of a central directory, in order, up to `count`. Stops at the first record that
+ * lacks its signature or runs past `cd`; `damagedAt` is then its index. The loop is bounded by
+ * the directory's bytes, whatever `count` claims.
+ */
+export function zipCentralRecords(cd: Uint8Array, count: number): { records: ZipCentralRecord[]; damagedAt?: number } {
+  const dv = dvOf(cd);
+  const dec = new TextDecoder();
+  const records: ZipCentralRecord[] = [];
+  let p = 0;
+  for (let k = 0; k < count; k++) {
+    if (p + CENTRAL_BYTES > cd.length || dv.getUint32(p, true) !== CENTRAL) return { records, damagedAt: k };
+    const n = dv.getUint16(p + 28, true);
+    const m = dv.getUint16(p + 30, true);
+    const c = dv.getUint16(p + 32, true);
+    if (p + CENTRAL_BYTES + n + m + c > cd.length) return { records, damagedAt: k };
+    records.push({
+      name: dec.decode(cd.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + n)),
+      flags: dv.getUint16(p + 8, true),
+      method: dv.getUint16(p + 10, true),
+      crc32: dv.getUint32(p + 16, true),
+      compressedSize: dv.getUint32(p + 20, true),
+      uncompressedSize: dv.getUint32(p + 24, true),
+      localHeaderOffset: dv.getUint32(p + 42, true),
+      extra: cd.subarray(p + CENTRAL_BYTES + n, p + CENTRAL_BYTES + n + m),
+    });
+    p += CENTRAL_BYTES + n + m + c;
+  }
+  return { records };
 }

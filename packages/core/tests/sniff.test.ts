@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskedCrc32c, sniff, zip64EndRecord, zipCentralDirectory, zipEndRecord } from '../src/index.js';
+import { crc32c, maskedCrc32c, sniff, zip64EndRecord, zipCentralDirectory, zipCentralRecords, zipEndRecord } from '../src/index.js';
 
 const b = (...x: number[]) => Uint8Array.from(x);
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -76,5 +76,15 @@ describe('zipEndRecord (the end-record parser npy\'s zip reader uses too)', () =
     expect(zipEndRecord(far, 0, far.length)).toEqual({ problem: 'zip64-outside-file' });
     new DataView(far.buffer).setUint32(zip.length - 22 - 20 + 12, 0x00400000, true); // ... beyond 2^53
     expect(zipEndRecord(far, 0, far.length)).toEqual({ problem: 'beyond-2^53' });
+  });
+
+  it('walks the central directory records, stopping at a damaged one (bounded by its bytes, not its count)', () => {
+    const cd = zip.subarray(185, 185 + 87);
+    // Python's zipfile: a.npy, deflate, 102 bytes, 176 once the ZIP64 extra (36 bytes) is read (npy's parseCentralDirectory does that)
+    const { records, damagedAt } = zipCentralRecords(cd, 1);
+    expect(damagedAt).toBeUndefined();
+    expect(records.map((r) => [r.name, r.method, r.compressedSize, r.uncompressedSize, r.localHeaderOffset, r.extra.length])).toEqual([['a.npy', 8, 102, 0xffffffff, 0, 36]]);
+    expect(zipCentralRecords(cd, 1_000_000)).toMatchObject({ damagedAt: 1 });
+    expect(zipCentralRecords(cd.subarray(0, 60), 1)).toEqual({ records: [], damagedAt: 0 });
   });
 });

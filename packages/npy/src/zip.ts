@@ -3,7 +3,7 @@
 // the directory is parsed by hand so that Node can read one entry of a huge .npz by
 // range, list entries without inflating them, honour ZIP64 (which NumPy forces on
 // every entry's local header) and check each entry's CRC (fflate does not).
-import { checkSize, fail, zip64EndRecord, zipEndRecord, ZIP_TAIL_BYTES, type Limits, type ZipCentralDirectoryRange, type ZipEndFailure } from '@attnlens/core';
+import { checkSize, fail, zip64EndRecord, zipCentralRecords, zipEndRecord, ZIP_TAIL_BYTES, type Limits, type ZipCentralDirectoryRange, type ZipEndFailure } from '@attnlens/core';
 import { Inflate, inflateSync } from 'fflate';
 
 export interface ZipEntry {
@@ -17,7 +17,6 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 /** Bytes from the end of a zip that always hold its end records (core's, re-exported for the readers). */
 export { ZIP_TAIL_BYTES };
@@ -68,52 +67,34 @@ export function zip64Record(rec: Uint8Array, fileSize: number, file?: string): C
   return 'problem' in end ? refuse(end, fileSize, file) : end;
 }
 
+/** The entries of a central directory (core's zipCentralRecords), with their ZIP64 sizes and offsets; a damaged record is an error. */
 export function parseCentralDirectory(cd: Uint8Array, count: number, file?: string): ZipEntry[] {
-  const dv = dvOf(cd);
-  const out: ZipEntry[] = [];
-  const dec = new TextDecoder();
-  let p = 0;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > cd.length || dv.getUint32(p, true) !== CENTRAL) {
-      fail('CORRUPT', `has a damaged zip central directory (entry ${k} of ${count})`, { file, hint: 'the archive is damaged; save it again' });
+  const { records, damagedAt } = zipCentralRecords(cd, count);
+  if (damagedAt !== undefined) fail('CORRUPT', `has a damaged zip central directory (entry ${damagedAt} of ${count})`, { file, hint: 'the archive is damaged; save it again' });
+  return records.map(({ extra, ...e }) => withZip64Extra(e, extra, file));
+}
+
+/** The ZIP64 extra field: only the fields that overflowed in the record are present, in this order. */
+function withZip64Extra(e: ZipEntry, extra: Uint8Array, file?: string): ZipEntry {
+  const dv = dvOf(extra);
+  for (let x = 0; x + 4 <= extra.length;) {
+    const id = dv.getUint16(x, true);
+    const len = dv.getUint16(x + 2, true);
+    if (id === 0x0001) {
+      let q = x + 4;
+      const take = () => {
+        if (q + 8 > x + 4 + len || q + 8 > extra.length) fail('CORRUPT', `zip entry ${e.name} has a short ZIP64 field`, { file, hint: 'the archive is damaged' });
+        const v = u64(dv, q, file);
+        q += 8;
+        return v;
+      };
+      if (e.uncompressedSize === 0xffffffff) e.uncompressedSize = take();
+      if (e.compressedSize === 0xffffffff) e.compressedSize = take();
+      if (e.localHeaderOffset === 0xffffffff) e.localHeaderOffset = take();
     }
-    const n = dv.getUint16(p + 28, true);
-    const m = dv.getUint16(p + 30, true);
-    const c = dv.getUint16(p + 32, true);
-    if (p + 46 + n + m + c > cd.length) fail('CORRUPT', 'has a damaged zip central directory', { file, hint: 'the archive is damaged; save it again' });
-    const e: ZipEntry = {
-      name: dec.decode(cd.subarray(p + 46, p + 46 + n)),
-      flags: dv.getUint16(p + 8, true),
-      method: dv.getUint16(p + 10, true),
-      crc32: dv.getUint32(p + 16, true),
-      compressedSize: dv.getUint32(p + 20, true),
-      uncompressedSize: dv.getUint32(p + 24, true),
-      localHeaderOffset: dv.getUint32(p + 42, true),
-    };
-    // ZIP64 extra field: only the fields that overflowed in the record are present, in this order.
-    let x = p + 46 + n;
-    const xEnd = x + m;
-    while (x + 4 <= xEnd) {
-      const id = dv.getUint16(x, true);
-      const len = dv.getUint16(x + 2, true);
-      if (id === 0x0001) {
-        let q = x + 4;
-        const take = () => {
-          if (q + 8 > x + 4 + len) fail('CORRUPT', `zip entry ${e.name} has a short ZIP64 field`, { file, hint: 'the archive is damaged' });
-          const v = u64(dv, q, file);
-          q += 8;
-          return v;
-        };
-        if (e.uncompressedSize === 0xffffffff) e.uncompressedSize = take();
-        if (e.compressedSize === 0xffffffff) e.compressedSize = take();
-        if (e.localHeaderOffset === 0xffffffff) e.localHeaderOffset = take();
-      }
-      x += 4 + len;
-    }
-    out.push(e);
-    p += 46 + n + m + c;
+    x += 4 + len;
   }
-  return out;
+  return e;
 }
 
 /**
