@@ -80,6 +80,21 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('lists the attention modules of a PyTorch file and a safetensors file as inspect --json does', async () => {
+    const page = await browser.newPage();
+    await page.goto(PAGE);
+    for (const f of ['att-han.pt', 'att-linear.safetensors']) {
+      const path = join(REPO, 'packages', 'torch', 'tests', 'fixtures', f);
+      await page.setInputFiles('#files', path);
+      await idle(page);
+      const json = JSON.parse(cli(['inspect', '--json', path]).stdout) as { attention_layers: { layer: string; variant: string }[]; tensors: unknown[] };
+      const rows = await page.locator('table.attention-layers tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(0, 2).map((td) => td.textContent)));
+      expect(rows).toEqual(json.attention_layers.map((a) => [a.layer, a.variant]));
+      expect(await page.locator('table.tensors tbody tr').count()).toBe(json.tensors.length);
+    }
+    await page.close();
+  });
+
   it('shows hostile ids, labels and tokens as text and runs no script (files preloaded by attnlens view)', async () => {
     const docs: AttentionDocument[] = [
       { id: '<b>bold id</b>', trueLabel: '<i>neg</i>', predictedLabel: 'pos', maps: [{ name: '<u>m</u>', shape: [HOSTILE.length], weights: Float32Array.from(HOSTILE, (_, k) => (k + 1) / 21), colLabels: HOSTILE }] },

@@ -6,7 +6,8 @@ import '@fontsource/noto-sans/600.css';
 import '@fontsource/noto-sans-arabic/400.css';
 import '@fontsource/noto-sans-hebrew/400.css';
 import './style.css';
-import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, sniff, SNIFF_BYTES, type AttentionDocument } from '@attnlens/core';
+import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument } from '@attnlens/core';
+import { torchSummaryOf, torchView } from './torch-view.js';
 import { COLORMAPS, resolveScale } from '@attnlens/render';
 import type { KerasSummary } from '@attnlens/forward';
 import KerasWorker from './keras-worker.ts?worker&inline';
@@ -18,7 +19,7 @@ import type { PageError, WorkerProgress, WorkerReply } from './protocol.js';
 import { inspectNpyHeader } from '@attnlens/npy';
 import { formatShape } from '@attnlens/core';
 
-type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
+type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'torch'; summary: Awaited<ReturnType<typeof torchSummaryOf>> } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
 
 const sources: Source[] = [];
 let selected = -1;
@@ -51,9 +52,18 @@ function asError(e: unknown, name: string): PageError {
   return { code: 'INTERNAL', message: `${name}: ${String(e)}` };
 }
 
+/** A zip is told apart by its entry names (core's zipCentralDirectory reads them from its tail). */
+async function zipNames(file: File): Promise<string[] | undefined> {
+  const bytes = async (a: number, b: number) => new Uint8Array(await file.slice(a, b).arrayBuffer());
+  const cd = zipCentralDirectory(await bytes(Math.max(0, file.size - ZIP_TAIL_BYTES), file.size), file.size);
+  if (cd && 'names' in cd) return cd.names;
+  return cd && 'need' in cd ? readCentralNames(await bytes(cd.need[0], cd.need[1]), 65535) : undefined;
+}
+
 async function readSource(file: File): Promise<Source> {
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
-  const format = sniff(head);
+  const format = sniff(head, head[0] === 0x50 && head[1] === 0x4b ? await zipNames(file) : undefined);
+  if (format === 'pytorch' || format === 'safetensors') return { name: file.name, kind: 'torch', summary: await torchSummaryOf(file) };
   // A zip's entries are not in its first bytes: the worker reads its directory and opens a .keras archive.
   if (format === 'hdf5' || format === 'keras-zip' || format === 'zip') {
     const r = await ask({ kind: 'summary', file });
@@ -209,6 +219,7 @@ function render(): void {
   const s = sources[selected];
   if (!s) return;
   if (s.kind === 'docs') return renderDocs(s);
+  if (s.kind === 'torch') return void $('view').replaceChildren(torchView(s.summary));
   if (s.kind === 'npy') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `NumPy array ${formatShape(s.shape)}, ${s.dtype}. The saved input X of an attention layer: open the model too and compute from its page.`)));
   $('view').replaceChildren(s.kind === 'keras' ? h('div', {}, computeForm(s), kerasView(s.summary)) : errorView(s.error));
 }
