@@ -246,3 +246,26 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     expect(worstFlat).toBeLessThanOrEqual(1);
   });
 });
+
+describe('attnlens view', () => {
+  it('refuses a file that is not there and a port that is taken, in one line each', async () => {
+    const missing = cli(['view', join(dir, 'nope.h5')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/nope\.h5: does not exist or is not a file/);
+    const { serveViewer } = await import('@attnlens/web/node');
+    const first = await serveViewer({});
+    try {
+      const taken = cli(['view', '--port', String(first.port)]);
+      expect(taken.code).not.toBe(0);
+      expect(taken.stderr).toMatch(new RegExp(`port ${first.port} on 127\\.0\\.0\\.1 is in use`));
+      const bad = cli(['view', '--port', 'http']);
+      expect(bad.stderr).toMatch(/--port takes a number from 0 to 65535/);
+      // only the page and the listed files are served: no path walks out of dist/page
+      const r = await fetch(`${first.url}..%2f..%2fpackage.json`);
+      expect(r.status).toBe(404);
+      expect(await (await fetch(`${first.url}preload.json`)).json()).toEqual([]);
+    } finally {
+      await first.close();
+    }
+  });
+});
