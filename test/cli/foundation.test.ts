@@ -21,7 +21,7 @@ describe('attnlens CLI: foundation', () => {
     // line in the Commands section (two spaces, its name and its arguments) proves it is listed.
     const commands = r.stdout.slice(r.stdout.indexOf('\nCommands:\n'));
     expect(commands.length).toBeGreaterThan(0);
-    for (const line of ['inspect [options] <file>', 'extract [options] <file>', 'compute [options]', 'convert [options] <in>', 'render [options] <in>', 'report [options] <in...>', 'demo [options]']) {
+    for (const line of ['inspect [options] <file>', 'extract [options] <file>', 'compute [options]', 'convert [options] <in>', 'render [options] <in>', 'report [options] [in...]', 'merge [options] <shards...>', 'demo [options]']) {
       expect(commands, line).toMatch(new RegExp(`^  ${line.replace(/[[\].]/g, '\\$&')} +\\S`, 'm'));
     }
   });

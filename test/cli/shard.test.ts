@@ -110,3 +110,39 @@ describe('render and report --shard', () => {
     }
   });
 });
+
+describe('report --shard, then report --merge', () => {
+  const build = (out: string, extra: string[]) => cliAsync(['report', input, '--out', out, '--quiet', '--workers', '1', ...extra]);
+  for (const n of [1, 2, 3, 7]) {
+    it(`${n} shard reports built in shuffled order merge into the unsharded page, byte for byte`, async () => {
+      const whole = join(dir, `rw-${n}`);
+      const heat = n === 2 ? ['--heatmaps', 'all'] : ['--heatmaps', 'none'];
+      const order = shuffled(n);
+      const runs = await Promise.all([build(whole, heat), ...order.map((k) => build(join(dir, `rs-${n}-${k}`), [...heat, '--shard', `${k}/${n}`]))]);
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      const merged = join(dir, `rm-${n}`);
+      const m = cli(['report', '--merge', ...order.map((k) => join(dir, `rs-${n}-${k}`)), '--out', merged]);
+      expect(m.code, m.stderr).toBe(0);
+      expect(m.stdout.trim()).toBe(join(merged, 'index.html'));
+      const page = readFileSync(join(merged, 'index.html'), 'utf8');
+      expect(page).toContain(`${ids.length} samples from`);
+      expect(page === readFileSync(join(whole, 'index.html'), 'utf8')).toBe(true);
+      if (n === 2) for (const id of ['review-0', 'review-33']) expect(readFileSync(join(merged, 'heatmaps', `${id}.png`)).equals(readFileSync(join(whole, 'heatmaps', `${id}.png`)))).toBe(true);
+    });
+  }
+  it('names a missing shard report and refuses, unless --allow-missing, which lists it on the page', () => {
+    const parts = [1, 3].map((k) => join(dir, `rs-3-${k}`));
+    const out = join(dir, 'rm-partial');
+    const r = cli(['report', '--merge', ...parts, '--out', out]);
+    expect(isCleanError(r), r.stderr).toBe(true);
+    expect(r.stderr).toContain('shard 2/3 missing');
+    const ok = cli(['report', '--merge', ...parts, '--out', out, '--allow-missing']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('shards 2/3 missing');
+    const none = cli(['report', '--out', out]);
+    expect(isCleanError(none), none.stderr).toBe(true);
+    const notShard = cli(['report', '--merge', join(dir, 'rw-1'), '--out', out]);
+    expect(isCleanError(notShard), notShard.stderr).toBe(true);
+    expect(notShard.stderr).toContain('not a finished report shard');
+  });
+});

@@ -14,6 +14,8 @@ export interface ReportSample {
   error: string | null;
   /** Largest valid weight over its maps (the page's "max attention" filter). */
   max: number;
+  /** Where the sample was first seen in the whole input (across shards): the order of the page. */
+  position: number;
 }
 
 export interface ReportModel {
@@ -92,10 +94,14 @@ export class ReportCollector {
   private readonly samples = new Map<string, Pending>();
   constructor(private readonly inputs: readonly string[]) {}
 
-  add(k: number, d: AttentionDocument): void {
+  private seen = 0;
+
+  /** `position`: the document's place in the whole input when this collector sees a shard of it (default: the order of add). */
+  add(k: number, d: AttentionDocument, position = this.seen): void {
+    this.seen = position + 1;
     let s = this.samples.get(d.id);
     if (!s) {
-      s = { id: d.id, trueLabel: d.trueLabel ?? null, predictedLabel: d.predictedLabel ?? null, maps: [], raw: [], inputs: new Set(), error: null, max: 0 };
+      s = { id: d.id, trueLabel: d.trueLabel ?? null, predictedLabel: d.predictedLabel ?? null, maps: [], raw: [], inputs: new Set(), error: null, max: 0, position };
       this.samples.set(d.id, s);
     }
     s.trueLabel ??= d.trueLabel ?? null;

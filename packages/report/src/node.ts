@@ -1,13 +1,15 @@
 // Node side of @attnlens/report: reading a labels file, file names for sample ids, and
 // writing the report folder (atomic writes inside it, fonts subset to the page's texts).
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import type { AttentionDocument } from '@attnlens/core';
-import { atomicWriteFile, fsError } from '@attnlens/core/node';
+import { fsError } from '@attnlens/core/node';
 import { fontFaceCss } from '@attnlens/render/node';
 import type { ReportModel } from './collect.js';
 import { labelFiller, parseLabels } from './labels.js';
-import { reportFiles, reportTexts, type PageSettings, type ReportFiles } from './pages.js';
+import { assembleReport, reportEntries, reportTexts, type PageSettings, type ReportFiles } from './pages.js';
+import { reportShardPath, writeReportShard } from './report-merge.js';
+import type { Shard } from './shard.js';
+import { writePage } from './write-page.js';
 
 export { SafeNames } from './names.js';
 
@@ -19,8 +21,8 @@ export async function readLabels(path: string): Promise<(d: AttentionDocument) =
 
 /**
  * Writes index.html and data/chunk-*.js into `out` (a folder made by prepareOutputFolder
- * with a data/ sub-folder), first removing chunk files of an earlier, larger run so the
- * folder holds one report. Returns the files' content summary and the index path.
+ * with a data/ sub-folder), so the folder holds one report. With `shard`, also keeps the rows
+ * in data/shard.json for mergeReports.
  */
 export async function writeReport(
   out: string,
@@ -28,14 +30,16 @@ export async function writeReport(
   settings: Omit<PageSettings, 'fontCss'>,
   hrefs: ReadonlyMap<string, string>,
   heatmapErrors: ReadonlyMap<string, string>,
+  shard?: Shard,
 ): Promise<ReportFiles & { index: string }> {
-  const files = reportFiles(model, { ...settings, fontCss: fontFaceCss(reportTexts(model, settings.title)) }, hrefs, heatmapErrors);
-  const data = join(out, 'data');
-  for (const f of await readdir(data)) if (/^chunk-\d+\.js$/.test(f)) await rm(join(data, f), { force: true });
-  for (const c of files.chunks) await atomicWriteFile(join(data, c.name), c.text, { root: out });
-  const index = join(out, 'index.html');
-  await atomicWriteFile(index, files.html, { root: out });
-  return { ...files, index };
+  const entries = reportEntries(model, hrefs, heatmapErrors);
+  const files = assembleReport(entries, model.columns, { ...settings, fontCss: fontFaceCss(reportTexts(model, settings.title)) });
+  if (shard) await writeReportShard(out, shard, model.columns, settings, entries);
+  else await rm(reportShardPath(out), { force: true });
+  return { ...files, index: await writePage(out, files) };
 }
+
 export { writeShard, mergeShards, shardIndexPath } from './shard-files.js';
 export type { ShardIndex, MergeResult } from './shard-files.js';
+export { mergeReports, reportShardPath } from './report-merge.js';
+export type { ReportShardRecord } from './report-merge.js';

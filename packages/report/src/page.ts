@@ -75,7 +75,7 @@ export interface PageOptions {
   chunks: number;
   inline: Row[][] | null;
   meta: Meta[];
-  summary: { samples: number; failed: number; heatmaps: number; inputs: string[]; cmap: string; scale: string; generator: string };
+  summary: { samples: number; failed: number; heatmaps: number; inputs: string[]; cmap: string; scale: string; generator: string; missing?: string[] };
 }
 
 export function reportHtml(p: PageOptions): string {
@@ -134,7 +134,7 @@ nav { margin: 10px 0; display: flex; gap: 10px; align-items: center; font-size: 
 <body>
 <header>
 <h1>${esc(p.title)}</h1>
-<div class="summary">${p.summary.samples} samples from ${p.summary.inputs.map(esc).join(', ')} · ${p.summary.heatmaps} heatmaps · colour map ${esc(p.summary.cmap)} (${esc(p.summary.scale)} scale)${p.summary.failed ? ` · <span class="failed">${p.summary.failed} failed</span>` : ''} · ${esc(p.summary.generator)}</div>
+<div class="summary">${p.summary.samples} samples from ${p.summary.inputs.map(esc).join(', ')} · ${p.summary.heatmaps} heatmaps · colour map ${esc(p.summary.cmap)} (${esc(p.summary.scale)} scale)${p.summary.failed ? ` · <span class="failed">${p.summary.failed} failed</span>` : ''}${p.summary.missing?.length ? ` · <span class="failed">shards ${p.summary.missing.map(esc).join(', ')} missing</span>` : ''} · ${esc(p.summary.generator)}</div>
 <div class="filters">
 <label>true label <select id="f-label">${opt(labels)}</select></label>
 <label>predicted <select id="f-pred">${opt(preds)}</select></label>

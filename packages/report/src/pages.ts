@@ -77,26 +77,56 @@ export function reportTexts(model: ReportModel, title: string): Set<string> {
   return texts;
 }
 
-/**
- * The page and its chunks. `hrefs` maps "id\0column" to each planned heatmap's href;
- * `heatmapErrors` maps ids to why their heatmap failed (listed as failed samples).
- */
-export function reportFiles(model: ReportModel, settings: PageSettings, hrefs: ReadonlyMap<string, string>, heatmapErrors: ReadonlyMap<string, string>): ReportFiles {
+/** One row of the page as it is stored: enough to rebuild the page without the maps (report merges). */
+export interface ReportEntry {
+  position: number;
+  row: Row;
+  max: number;
+  /** Why the sample is listed as failed (its own problem, or its heatmap's), if it is. */
+  failed: string | null;
+}
+
+/** The page's rows from the model: each sample's cells, with the hrefs of its planned heatmaps. */
+export function reportEntries(model: ReportModel, hrefs: ReadonlyMap<string, string>, heatmapErrors: ReadonlyMap<string, string>): ReportEntry[] {
+  return model.samples.map((s) => {
+    const cells: (Compact | null)[] = model.columns.map((_, c) => {
+      const m = s.maps[c];
+      return m ? compactMap(m, model.range, hrefs.get(`${s.id}\u0000${c}`)) : null;
+    });
+    const failed = s.error ?? (heatmapErrors.has(s.id) ? `heatmap failed: ${heatmapErrors.get(s.id)}` : null);
+    return { position: s.position, row: [s.id, s.trueLabel, s.predictedLabel, cells, s.error], max: Number(s.max.toPrecision(4)), failed };
+  });
+}
+
+/** Every text of stored rows the page shows (for font subsetting), as reportTexts gives for a model. */
+export function entryTexts(entries: readonly ReportEntry[], columns: readonly string[], title: string): Set<string> {
+  const texts = new Set<string>([title, ...columns]);
+  const addTexts = (c: Compact) => {
+    c.t?.forEach((t) => texts.add(t));
+    c.r?.forEach((t) => texts.add(t));
+    c.c?.forEach(addTexts);
+  };
+  for (const { row } of entries) {
+    texts.add(row[0]);
+    if (row[1]) texts.add(row[1]);
+    if (row[2]) texts.add(row[2]);
+    row[3].forEach((c) => c && addTexts(c));
+  }
+  return texts;
+}
+
+/** The page and its chunks from stored rows, in the order given; `missing` lists absent shards on the page. */
+export function assembleReport(entries: readonly ReportEntry[], columns: string[], settings: PageSettings, missing: string[] = []): ReportFiles {
   const chunkRows = settings.chunkRows ?? 500;
   const pageSize = settings.pageSize ?? 100;
   const meta: Meta[] = [];
   const chunks: Row[][] = [];
   const failed: { id: string; error: string }[] = [];
-  for (const s of model.samples) {
-    const err = s.error ?? (heatmapErrors.has(s.id) ? `heatmap failed: ${heatmapErrors.get(s.id)}` : null);
-    if (err) failed.push({ id: s.id, error: err });
+  for (const e of entries) {
+    if (e.failed) failed.push({ id: e.row[0], error: e.failed });
     const k = Math.floor(meta.length / chunkRows);
-    meta.push([s.id, s.trueLabel, s.predictedLabel, Number(s.max.toPrecision(4)), k, s.error ? 1 : 0]);
-    const cells: (Compact | null)[] = model.columns.map((_, c) => {
-      const m = s.maps[c];
-      return m ? compactMap(m, model.range, hrefs.get(`${s.id}\u0000${c}`)) : null;
-    });
-    (chunks[k] ??= []).push([s.id, s.trueLabel, s.predictedLabel, cells, s.error]);
+    meta.push([e.row[0], e.row[1], e.row[2], e.max, k, e.row[4] ? 1 : 0]);
+    (chunks[k] ??= []).push(e.row);
   }
   // Small reports are inlined whole; large ones load a chunk per page shown.
   const inline = meta.length <= pageSize * 5;
@@ -104,22 +134,31 @@ export function reportFiles(model: ReportModel, settings: PageSettings, hrefs: R
     title: settings.title,
     fontCss: settings.fontCss,
     fontFamily: FONT_FAMILY,
-    columns: model.columns,
+    columns,
     ...reportPalette(settings.cmap, settings.reverse),
     pageSize,
     chunks: chunks.length,
     inline: inline ? chunks : null,
     meta,
     summary: {
-      samples: model.samples.length,
+      samples: entries.length,
       failed: failed.length,
       heatmaps: settings.heatmaps,
       inputs: settings.inputs,
       cmap: settings.cmap + (settings.reverse ? ' (reversed)' : ''),
       scale: settings.scale,
       generator: settings.generator,
+      ...(missing.length ? { missing } : {}),
     },
   });
   const files = inline ? [] : chunks.map((rows, k) => ({ name: `chunk-${String(k).padStart(5, '0')}.js`, text: chunkScript(k, rows) }));
   return { html, chunks: files, failed };
+}
+
+/**
+ * The page and its chunks. `hrefs` maps "id\0column" to each planned heatmap's href;
+ * `heatmapErrors` maps ids to why their heatmap failed (listed as failed samples).
+ */
+export function reportFiles(model: ReportModel, settings: PageSettings, hrefs: ReadonlyMap<string, string>, heatmapErrors: ReadonlyMap<string, string>): ReportFiles {
+  return assembleReport(reportEntries(model, hrefs, heatmapErrors), model.columns, settings);
 }

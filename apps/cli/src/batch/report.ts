@@ -4,7 +4,7 @@
 import { join, relative } from 'node:path';
 import { GENERATOR, type AttentionDocument } from '@attnlens/core';
 import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
-import { planHeatmaps, ReportCollector, type Shard } from '@attnlens/report';
+import { planHeatmaps, ReportCollector, shardOf, type Shard } from '@attnlens/report';
 import { SafeNames, writeReport } from '@attnlens/report/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
@@ -46,10 +46,15 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   // First, so that an output that is a file, read-only or holds links fails before any work.
   await prepareOutputFolder(o.out, ['heatmaps', 'data']);
   const collector = new ReportCollector(o.inputs);
+  // Every document is counted, this shard's or not, so a sample's position is its place in
+  // the whole input and a merge of shard reports orders rows as one report would.
+  let position = 0;
   for (const [k, input] of o.inputs.entries()) {
-    for await (const raw of documentsFrom(input, o.convert, o.shard)) {
+    for await (const raw of documentsFrom(input, o.convert)) {
       if (o.signal?.aborted) break;
-      collector.add(k, o.transform ? o.transform(raw) : raw);
+      const here = position++;
+      if (o.shard && o.shard.count > 1 && shardOf(raw.id, o.shard.count) !== o.shard.index) continue;
+      collector.add(k, o.transform ? o.transform(raw) : raw, here);
     }
   }
   const model = collector.finish(o.scale);
@@ -92,6 +97,6 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
     generator: GENERATOR,
     heatmaps: counts.drawn + counts.skipped,
   };
-  const { index, failed } = await writeReport(o.out, model, settings, hrefs, failedHeatmaps);
+  const { index, failed } = await writeReport(o.out, model, settings, hrefs, failedHeatmaps, o.shard);
   return { index, samples: model.samples.length, failed, heatmaps: counts, aborted: false };
 }
