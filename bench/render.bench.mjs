@@ -74,7 +74,7 @@ if (!isMainThread) {
   console.log(`attnlens peak RSS with the workers: ${fmt(peakRssMB(), 0)} MB`);
 
   const cmd = renderCommand();
-  console.log(`attnlens render, whole command: ${CMD_N} figures of one .attn.pb to PNG files in ${fmt(cmd.seconds, 2)} s = ${fmt(CMD_N / cmd.seconds)} PNG/s (process start, ${cores} workers, files written)`);
+  console.log(`attnlens render, whole command: ${CMD_N} figures of one .attn.pb to PNG files in ${fmt(cmd.seconds, 2)} s = ${fmt(CMD_N / cmd.seconds)} PNG/s (process start, ${cores} workers, files written), ${fmt(cmd.cpu, 2)} CPU s`);
 
   if (havePython('numpy', 'matplotlib')) {
     const py = `
@@ -86,7 +86,7 @@ import matplotlib.pyplot as plt
 N, S = int(sys.argv[1]), ${SIZE}
 r = np.arange(S)[:, None]; c = np.arange(S)[None, :]
 rows = [f'out{i}' for i in range(S)]; cols = [f'tok{i}' for i in range(S)]
-t0 = time.perf_counter(); total = 0
+t0 = time.perf_counter(); c0 = time.process_time(); total = 0
 for i in range(N):
     w = np.exp(-np.abs(r - c) / 3 + 0.5 * np.sin(i * r + c)); w = (w / w.sum(axis=1, keepdims=True)).astype(np.float32)
     fig, ax = plt.subplots(figsize=(7.55, 6.78), dpi=100)
@@ -98,13 +98,13 @@ for i in range(N):
     buf = io.BytesIO(); fig.savefig(buf, format='png'); total += buf.tell()
     plt.close(fig)
 dt = time.perf_counter() - t0
-print(json.dumps({'seconds': dt, 'bytes': total, 'version': matplotlib.__version__}))
+print(json.dumps({'seconds': dt, 'cpu': time.process_time() - c0, 'bytes': total, 'version': matplotlib.__version__}))
 `;
     const m = runPython(py, [String(N)]);
     const mRate = N / m.seconds;
     console.log(`matplotlib ${m.version} (Agg), 1 process: ${N} PNGs in ${fmt(m.seconds, 2)} s = ${fmt(mRate)} PNG/s (avg ${fmt(m.bytes / N / 1024)} KB, peak RSS ${fmt(m.peakRssMB, 0)} MB)`);
     console.log(`ratio: attnlens 1 thread is ${fmt(singleRate / mRate, 1)}x matplotlib; on ${workers} workers ${fmt(multiRate / mRate, 1)}x`);
-    console.log(`ratio: the whole attnlens render command (${CMD_N} figures) is ${fmt(CMD_N / cmd.seconds / mRate, 1)}x matplotlib's figure rate (goal 20x, must reach 12x)`);
+    console.log(`ratio: the whole attnlens render command (${CMD_N} figures) is ${fmt(CMD_N / cmd.seconds / mRate, 1)}x matplotlib's figure rate (goal 20x, must reach 12x); in CPU time per figure ${fmt(m.cpu / N / (cmd.cpu / CMD_N), 1)}x`);
   } else {
     console.log('matplotlib comparison skipped: /usr/bin/python3 with numpy and matplotlib not found (Debian python3-matplotlib)');
   }
@@ -122,12 +122,14 @@ function renderCommand() {
     })]));
     const cli = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [cli, 'render', input, '--out', join(dir, 'out'), '--quiet'], { encoding: 'utf8' });
+    // /usr/bin/time for the CPU seconds of every thread: on a loaded machine they move less than wall time
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, cli, 'render', input, '--out', join(dir, 'out'), '--quiet'], { encoding: 'utf8' });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (r.status !== 0) throw new Error(`attnlens render failed: ${r.stderr}`);
+    const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
     const files = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.png')).length;
     if (files !== CMD_N) throw new Error(`attnlens render wrote ${files} PNGs, not ${CMD_N}`);
-    return { seconds };
+    return { seconds, cpu: user + sys };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
