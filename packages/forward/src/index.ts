@@ -9,3 +9,5 @@ export { builtinMaps, maskOf } from './maps.js';
 export { kernelFromKeras } from './kernels.js';
 export { kerasSummary, forwardSummary, modelClass } from './summary.js';
 export type { KerasSummary, ForwardSummary } from './summary.js';
+export { attentionFromInputs } from './inputs.js';
+export type { AttentionRun } from './inputs.js';
