@@ -5,7 +5,7 @@ export { COLORMAPS, colorScale, checkColormap, rgbHex, luminance, textColorFor }
 export type { Rgb } from './colormap.js';
 export { createColorizer, NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js';
 export type { Colorizer, ColorizerOptions } from './colorizer.js';
-export { resolveScale, scaleFromRange, scalePosition, finiteRange, niceTicks, formatTick, formatWeight, formatBound, checkScaleSpec } from './scale.js';
+export { resolveScale, scaleFromRange, scalePosition, finiteRange, niceTicks, formatTick, formatWeight, formatBound, checkScaleSpec, SharedRange } from './scale.js';
 export type { Scale, ScaleSpec } from './scale.js';
 export { FONT_FAMILY, fontSpec, textDirection, hasRtl, resolveDirections, directionRuns, visualOrder, displayToken, clipText, MAX_LABEL_CHARS, MAX_TITLE_CHARS, graphemes, ellipsize, estimateTextWidth, escapeHtml, isolateBidi } from './text.js';
 export type { Direction } from './text.js';

@@ -150,3 +150,22 @@ export function formatBound(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   return String(Number(v.toPrecision(3)));
 }
+
+/**
+ * One colour range over many maps (a shared scale across documents), gathered map by map as
+ * inputs stream so no document is kept, by the 'auto' rule of scaleFromRange.
+ */
+export class SharedRange {
+  private lo = Infinity;
+  private hi = -Infinity;
+  add(m: AttentionMap): void {
+    const r = finiteRange([m]);
+    if (!r) return;
+    this.lo = Math.min(this.lo, r[0]);
+    this.hi = Math.max(this.hi, r[1]);
+  }
+  get(): [number, number] {
+    const s = scaleFromRange(this.lo <= this.hi ? [this.lo, this.hi] : undefined, 'auto');
+    return [s.min, s.max];
+  }
+}

@@ -1,8 +1,7 @@
 // Documents from one or more inputs merged by sample id into the report's samples and columns.
 import { AttnlensError, trimmed, validateDocument, weightRange, type AttentionDocument, type AttentionMap } from '@attnlens/core';
-import { checkHighlightSize } from '@attnlens/render';
+import { checkHighlightSize, SharedRange } from '@attnlens/render';
 import { maxWeight } from './page.js';
-import { SharedRange } from './palette.js';
 
 export interface ReportSample {
   id: string;

@@ -9,6 +9,6 @@ export type { PlannedHeatmap, PageSettings, ReportFiles, ReportEntry } from './p
 export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './page.js';
 export type { Compact, Row, Meta, PageOptions } from './page.js';
 export { reportClient } from './client.js';
-export { reportPalette, reportRange, SharedRange } from './palette.js';
+export { reportPalette, reportRange } from './palette.js';
 export { idHash, shardOf, parseShard, shardFromEnvironment, shardDocuments } from './shard.js';
 export type { Shard } from './shard.js';

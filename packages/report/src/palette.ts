@@ -1,5 +1,5 @@
 import type { AttentionMap } from '@attnlens/core';
-import { colorScale, finiteRange, resolveScale, rgbHex, scaleFromRange, textColorFor, type Scale } from '@attnlens/render';
+import { colorScale, resolveScale, rgbHex, textColorFor, type Scale } from '@attnlens/render';
 
 /** The colour of a weight at 256 levels, and the text colour on it, for the report's browser code. */
 export function reportPalette(cmap: string, reverse = false): { lut: string[]; ink: string[]; rtl: string } {
@@ -19,20 +19,4 @@ export function reportPalette(cmap: string, reverse = false): { lut: string[]; i
 /** The colour range of a map in the report: the shared one, or the renderers' own 'auto' (0..max). */
 export function reportRange(m: AttentionMap, shared?: [number, number]): Scale {
   return shared ? { min: shared[0], max: shared[1] } : resolveScale(m, 'auto');
-}
-
-/** One colour range over many maps (a shared scale), gathered map by map as inputs stream, by the renderers' 'auto' rule. */
-export class SharedRange {
-  private lo = Infinity;
-  private hi = -Infinity;
-  add(m: AttentionMap): void {
-    const r = finiteRange([m]);
-    if (!r) return;
-    this.lo = Math.min(this.lo, r[0]);
-    this.hi = Math.max(this.hi, r[1]);
-  }
-  get(): [number, number] {
-    const s = scaleFromRange(this.lo <= this.hi ? [this.lo, this.hi] : undefined, 'auto');
-    return [s.min, s.max];
-  }
 }

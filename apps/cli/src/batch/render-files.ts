@@ -9,7 +9,8 @@ import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.
 import { SafeNames } from '@attnlens/report/node';
 import { runPool } from './pool.js';
 import { progress } from './progress.js';
-import { documentProblem, SharedRange, type Shard } from '@attnlens/report';
+import { SharedRange } from '@attnlens/render';
+import { documentProblem, type Shard } from '@attnlens/report';
 
 export interface RenderFilesOptions {
   input: string;
