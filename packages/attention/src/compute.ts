@@ -1,7 +1,7 @@
 // Recompute a = normalise(score(X)) for (T,F) or (..., T, F) inputs, in memory.
 // The streamed, multi-threaded version over files is computeFile in node.ts; both run
 // computeBlock below on each block of whole sequences.
-import { AttnlensError, fail, formatShape, isFloat, toFloat32, unravel, type Tensor } from '@attnlens/core';
+import { AttnlensError, fail, formatShape, isFloat, toFloat32, unravel, type Tensor } from '@attnlens/core/tensor';
 import { checkMask, sliceMask, type Mask } from './mask.js';
 import { normaliseScores } from './normalise.js';
 import { JsScorer, addStepBias, perUnitScores, type Scorer } from './scores-js.js';

@@ -1,6 +1,6 @@
 // Which steps of each sequence count: from valid lengths, from a 0/1 (or bool) mask
 // array, or from the padding id in a token-id array (Keras Embedding(mask_zero=True)).
-import { fail, formatShape, isFloat, valueAt, type Tensor } from '@attnlens/core';
+import { fail, formatShape, isFloat, valueAt, type Tensor } from '@attnlens/core/tensor';
 
 /**
  * `lengths`: one valid length per sequence (steps 0..len-1 count).

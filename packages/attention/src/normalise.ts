@@ -2,7 +2,7 @@
 // `eps` is what AttentionWithContext and AttLayer do: exp(s)·m / (Σ exp(s)·m + 1e-7), with
 // no max-subtraction (FORMATS.md §2.1 step 3–5). `softmax` is max-subtracted and stable.
 // Masked steps get exactly 0 and a fully masked sequence gives zeros, in both.
-import { fail } from '@attnlens/core';
+import { fail } from '@attnlens/core/tensor';
 import type { Mask } from './mask.js';
 import type { Normalisation } from './variants.js';
 

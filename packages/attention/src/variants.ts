@@ -1,7 +1,7 @@
 // The layer variants and their weights, checked and put into one canonical form.
 // The maths of each variant is ../shared/reference/han_ref.py; the layers themselves
 // are described in ../shared/docs/FORMATS.md §2.
-import { fail, firstNonFinite, formatShape, isFloat, toFloat64, valueAt, type Tensor } from '@attnlens/core';
+import { fail, firstNonFinite, formatShape, isFloat, toFloat64, valueAt, type Tensor } from '@attnlens/core/tensor';
 
 /**
  * - `awc-tf`: cbaziotis AttentionWithContext trained on TensorFlow: tanh(x·Wᵀ + b)·u, W (F,F).

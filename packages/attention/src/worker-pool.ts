@@ -1,7 +1,7 @@
 // Worker threads for computeFile: one kernel each, blocks handed out round-robin (every
 // block costs the same), replies matched by id. Node-only.
 import { Worker } from 'node:worker_threads';
-import { AttnlensError, type ErrorCode } from '@attnlens/core';
+import { AttnlensError, type ErrorCode } from '@attnlens/core/tensor';
 import type { Backend, PrecisionOption } from './compute.js';
 import type { Kernel } from './variants.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';

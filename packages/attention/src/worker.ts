@@ -1,7 +1,9 @@
 // A worker thread of computeFile (node.ts): holds one kernel, scores and normalises the
 // blocks of sequences it is sent, and returns the weights (or the error, as data).
+// Imports @attnlens/core/tensor, not the main entry: this module runs in every worker, whose start-up
+// should not load protobufjs (issue 15).
 import { parentPort } from 'node:worker_threads';
-import { isAttnlensError, type DType } from '@attnlens/core';
+import { isAttnlensError, type DType } from '@attnlens/core/tensor';
 import { computeBlock, floatData, type Backend, type PrecisionOption } from './compute.js';
 import type { Mask } from './mask.js';
 import type { Kernel } from './variants.js';
