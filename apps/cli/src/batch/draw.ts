@@ -1,6 +1,6 @@
 // The one place the CLI turns a render job into bytes, through @attnlens/render.
 import type { AttentionDocument, AttentionMap } from '@attnlens/core';
-import { heatmapSvg, type ScaleSpec } from '@attnlens/render';
+import { estimateTextWidth, heatmapSvg, layoutHeatmap, type HeatmapOptions, type ScaleSpec, type SvgOptions } from '@attnlens/render';
 import { highlightPageWithFonts, renderHeatmapPng, renderHighlightPng } from '@attnlens/render/node';
 import type { RenderJob, RenderStyle } from './jobs.js';
 
@@ -8,15 +8,20 @@ function scaleOf(style: RenderStyle): ScaleSpec {
   return style.range ? { min: style.range[0], max: style.range[1] } : 'auto';
 }
 
-/** Several SVG figures stacked vertically in one SVG document. */
-function stackSvg(parts: string[]): string {
-  if (parts.length === 1) return parts[0]!;
+/**
+ * A document's maps as SVG heatmaps stacked vertically in one SVG document. Each figure's
+ * size comes from render's own layoutHeatmap with the options heatmapSvg is given (it calls
+ * the same layout with estimateTextWidth), rather than by reading the SVG text back; the
+ * layout runs twice only for documents of several maps.
+ */
+function stackedHeatmapsSvg(doc: AttentionDocument, common: HeatmapOptions): string {
+  const opts = doc.maps.map((m, i): SvgOptions => ({ ...common, title: m.name ? `${doc.id}: ${m.name}` : doc.id, idPrefix: `m${i}` }));
+  if (doc.maps.length === 1) return heatmapSvg(doc.maps[0]!, opts[0]!);
   let y = 0;
   let width = 0;
-  const inner = parts.map((svg) => {
-    const w = Number(/<svg[^>]*\swidth="([\d.]+)/.exec(svg)?.[1] ?? 0);
-    const h = Number(/<svg[^>]*\sheight="([\d.]+)/.exec(svg)?.[1] ?? 0);
-    const body = svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg/, `<svg y="${y}"`);
+  const inner = doc.maps.map((m, i) => {
+    const { width: w, height: h } = layoutHeatmap(m, opts[i]!, estimateTextWidth);
+    const body = heatmapSvg(m, opts[i]!).replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg/, `<svg y="${y}"`);
     y += h;
     width = Math.max(width, w);
     return body;
@@ -40,7 +45,7 @@ export async function drawJob(job: RenderJob): Promise<Uint8Array | string> {
     case 'png':
       return doc.maps.length === 1 && doc.maps[0]!.shape.length === 2 ? mapPng(doc.maps[0]!, style, doc.id) : renderHighlightPng(doc, { ...common, title: doc.id });
     case 'svg':
-      return stackSvg(doc.maps.map((m, i) => heatmapSvg(m, { ...common, title: m.name ? `${doc.id}: ${m.name}` : doc.id, idPrefix: `m${i}` })));
+      return stackedHeatmapsSvg(doc, common);
     case 'html':
       return highlightPageWithFonts([doc], { ...common, pageTitle: doc.id });
   }
