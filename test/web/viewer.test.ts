@@ -153,6 +153,74 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 
+  describe('runs the sample HAN from its file over text + tokenizer, or ids, in the worker', () => {
+    const han = join(REPO, 'apps', 'cli', 'samples', 'han');
+    const npy = (f: string) => decodeNpy(new Uint8Array(readFileSync(join(han, f))));
+    /** The largest |difference| of the documents' sentence and word weights from (N, S) and (N, S, T) arrays. */
+    function worstOf(docs: AttentionDocument[], sent: { data: ArrayLike<number> }, word: { data: ArrayLike<number> }, S: number, T: number): number {
+      let worst = 0;
+      docs.forEach((d, n) => {
+        const top = d.maps[0]!;
+        top.weights.forEach((w, s) => (worst = Math.max(worst, Math.abs(w - Number(sent.data[n * S + s])))));
+        top.children!.forEach((c, s) => c.weights.forEach((w, t) => (worst = Math.max(worst, Math.abs(w - Number(word.data[(n * S + s) * T + t]))))));
+      });
+      return worst;
+    }
+    async function pageDocs(files: string[], padding?: 'post'): Promise<AttentionDocument[]> {
+      const page = await browser.newPage({ acceptDownloads: true });
+      try {
+        await page.goto(PAGE);
+        await page.setInputFiles('#files', files.map((f) => join(han, f)));
+        await idle(page);
+        await page.locator('button.source', { hasText: 'model.h5' }).click();
+        if (padding) {
+          await page.selectOption('select[aria-label="padding"]', padding);
+          await page.selectOption('select[aria-label="truncating"]', padding);
+        }
+        await page.locator('button.forward').click();
+        await page.waitForSelector('.doc-id', { timeout: 60_000 });
+        expect(await page.locator('button.sample').count()).toBe(20);
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-json').click()]);
+        return decodeJson(readFileSync((await download.path())!, 'utf8')).documents;
+      } finally {
+        await page.close();
+      }
+    }
+    const [sent, word] = [npy('expected_sentence_attention.npy'), npy('expected_word_attention.npy')];
+
+    it('text + tokenizer.json, padded post: equal to `compute --text --tokenizer` and to the NumPy expected files', async () => {
+      const docs = await pageDocs(['model.h5', 'tokenizer.json', 'reviews.txt'], 'post');
+      const cliOut = join(dir, 'han-text.attn.json');
+      const r = cli(['compute', '--model', join(han, 'model.h5'), '--text', join(han, 'reviews.txt'), '--tokenizer', join(han, 'tokenizer.json'), '--padding', 'post', '--truncating', 'post', '--out', cliOut]);
+      expect(r.code, r.stderr).toBe(0);
+      const fromCli = decodeJson(readFileSync(cliOut, 'utf8')).documents;
+      expect(docs).toHaveLength(20);
+      expect(sent.shape).toEqual([20, 3]);
+      expect(word.shape).toEqual([20, 3, 10]);
+      const vsNumpy = worstOf(docs, sent, word, 3, 10);
+      let vsCli = 0;
+      docs.forEach((d, n) => {
+        const c = fromCli[n]!.maps[0]!;
+        expect(d.maps[0]!.colLabels).toEqual(c.colLabels);
+        d.maps[0]!.weights.forEach((w, s) => (vsCli = Math.max(vsCli, Math.abs(w - c.weights[s]!))));
+        d.maps[0]!.children!.forEach((ch, s) => {
+          expect(ch.colLabels).toEqual(c.children![s]!.colLabels);
+          ch.weights.forEach((w, t) => (vsCli = Math.max(vsCli, Math.abs(w - c.children![s]!.weights[t]!))));
+        });
+      });
+      console.log(`page forward pass over reviews.txt: ${docs.length} HAN documents, max |difference| vs CLI ${vsCli}, vs NumPy expected ${vsNumpy}`);
+      expect(vsCli).toBe(0);
+      expect(vsNumpy).toBeLessThanOrEqual(1e-5);
+    });
+
+    it('ids.npy: equal to the NumPy expected files', async () => {
+      const docs = await pageDocs(['model.h5', 'ids.npy']);
+      const vsNumpy = worstOf(docs, sent, word, 3, 10);
+      console.log(`page forward pass over ids.npy: max |difference| vs NumPy expected ${vsNumpy}`);
+      expect(vsNumpy).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
   it('names what is wrong with a bad file, as text, and keeps working', async () => {
     const h5 = readFileSync(join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'));
     writeFileSync(join(dir, 'cut.h5'), h5.subarray(0, 4096)); // an HDF5 superblock and little else

@@ -6,10 +6,12 @@ import { ready } from 'h5wasm';
 import { fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Tensor } from '@attnlens/core';
 import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
 import { kerasZipRanges } from '@attnlens/keras/zip-ranges';
-import { kernelFromKeras, kerasSummary } from '@attnlens/forward';
+import { attentionFromInputs, kernelFromKeras, kerasSummary, planAttention, type AttentionPlan } from '@attnlens/forward';
+import { loadModel, tensorRows, type KerasModel } from '@attnlens/keras-graph';
+import { checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, parseVocabulary, type EncodedTexts } from '@attnlens/text';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
 import { decodeNpy } from '@attnlens/npy';
-import type { WorkerReply, WorkerRequest } from './protocol.js';
+import type { ForwardInput, TextInput, WorkerReply, WorkerRequest } from './protocol.js';
 
 interface WorkerFs {
   mkdir(path: string): void;
@@ -22,7 +24,7 @@ interface WorkerFs {
 let mounts = 0;
 
 /** Run `use` on the Keras file mounted read-only from the File, then unmount it. */
-async function withKeras<T>(file: File, use: (k: KerasFile) => T): Promise<T> {
+async function withKeras<T>(file: File, use: (k: KerasFile) => T | Promise<T>): Promise<T> {
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   const format = sniff(head);
   if (format !== 'hdf5' && format !== 'keras-zip' && format !== 'zip') {
@@ -40,7 +42,7 @@ async function withKeras<T>(file: File, use: (k: KerasFile) => T): Promise<T> {
     const { weights: _, ...zipInfo } = zip ?? { weights: undefined };
     const k = openKerasHdf5(module, `${at}/${h5.name}`, { file: file.name, ...(zip ? { zip: zipInfo } : {}) });
     try {
-      return use(k);
+      return await use(k);
     } finally {
       k.close();
     }
@@ -74,13 +76,57 @@ async function compute(id: number, model: File, xFile: File, layer: string): Pro
   });
 }
 
+/**
+ * The text as the model's ids, as `attnlens compute --text --tokenizer` makes them: a HAN takes
+ * one sentence a line and a blank line between samples, a flat model one sample a line; the
+ * lengths are the model's own (S, T).
+ */
+async function textIds(input: TextInput, model: KerasModel, hierarchical: boolean): Promise<EncodedTexts> {
+  const vocab = parseVocabulary(await input.tokenizer.text(), input.tokenizer.name);
+  const raw = await input.text.text();
+  const shape = model.inputs[0]!.shape;
+  const pad = { padding: checkSide(input.padding, 'padding'), truncating: checkSide(input.truncating, 'truncating') };
+  const at = (d: number | null | undefined) => (d ? { maxlen: d } : {});
+  const enc = hierarchical
+    ? encodeSentences(lineBlocks(raw), vocab, { ...pad, ...at(shape[1]), ...(shape[0] ? { maxSentences: shape[0] } : {}) })
+    : encodeTexts(fileLines(raw), vocab, { ...pad, ...at(shape[0]) });
+  checkSomethingKnown(enc, vocab, input.text.name);
+  return enc;
+}
+
+function kernelsOf(k: KerasFile, plan: AttentionPlan) {
+  return plan.kind === 'recompute' ? { word: kernelFromKeras(k, plan.word), ...(plan.sentence ? { sentence: kernelFromKeras(k, plan.sentence) } : {}) } : undefined;
+}
+
+/** The model run from its file over token ids (an .npy) or text, up to its attention layers, in batches with progress. */
+async function forward(id: number, modelFile: File, input: ForwardInput): Promise<WorkerReply> {
+  return withKeras(modelFile, async (k) => {
+    const model = loadModel(k);
+    const plan = planAttention(k, model);
+    const kernels = kernelsOf(k, plan);
+    const texts = 'text' in input ? await textIds(input, model, plan.kind === 'recompute' && !!plan.sentence) : undefined;
+    const ids = texts ? tensor('int32', texts.shape, texts.ids) : 'ids' in input ? decodeNpy(new Uint8Array(await input.ids.arrayBuffer()), input.ids.name) : fail('BAD_ARGUMENT', 'no model input was given');
+    const file = 'text' in input ? input.text.name : input.ids.name;
+    const run = { model, plan, ...(kernels ? { kernels } : {}), sources: [tensorRows(ids, file)], ...(texts ? { texts } : {}), file };
+    const total = ids.shape[0] ?? 0;
+    const documents = [];
+    for await (const d of attentionFromInputs(run, { batchSize: 64 })) {
+      documents.push(d);
+      if (documents.length % 64 === 0 || documents.length === total) (self as unknown as Worker).postMessage({ id, progress: { done: documents.length, total } });
+    }
+    return { documents };
+  });
+}
+
 self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
   const req = e.data;
   const { id } = req;
   const name = req.kind === 'summary' ? req.file.name : req.model.name;
   let reply: WorkerReply;
   try {
-    reply = req.kind === 'summary' ? { summary: await withKeras(req.file, kerasSummary) } : await compute(id, req.model, req.x, req.layer);
+    if (req.kind === 'summary') reply = { summary: await withKeras(req.file, kerasSummary) };
+    else if (req.kind === 'forward') reply = await forward(id, req.model, req.input);
+    else reply = await compute(id, req.model, req.x, req.layer);
   } catch (err) {
     reply = isAttnlensError(err)
       ? { error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } }

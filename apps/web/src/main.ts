@@ -15,11 +15,11 @@ import { download, h } from './dom.js';
 import { documentView, filterDocs, labelsOf, type DocFilter } from './docs-view.js';
 import { figureFor, figureSvg, drawFigure, type Style } from './draw.js';
 import { kerasView } from './keras-view.js';
-import type { PageError, WorkerProgress, WorkerReply } from './protocol.js';
+import type { ForwardInput, PageError, WorkerProgress, WorkerReply } from './protocol.js';
 import { inspectNpyHeader } from '@attnlens/npy';
 import { formatShape } from '@attnlens/core';
 
-type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'torch'; summary: Awaited<ReturnType<typeof torchSummaryOf>> } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
+type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'torch'; summary: Awaited<ReturnType<typeof torchSummaryOf>> } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'text'; file: File } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
 
 const sources: Source[] = [];
 let selected = -1;
@@ -29,7 +29,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 let worker: Worker | undefined;
 let nextId = 0;
 const waiting = new Map<number, { done: (r: WorkerReply) => void; progress?: (p: WorkerProgress['progress']) => void }>();
-type Ask = { kind: 'summary'; file: File } | { kind: 'compute'; model: File; x: File; layer: string };
+type Ask = { kind: 'summary'; file: File } | { kind: 'compute'; model: File; x: File; layer: string } | { kind: 'forward'; model: File; input: ForwardInput };
 function ask(req: Ask, progress?: (p: WorkerProgress['progress']) => void): Promise<WorkerReply> {
   if (!worker) {
     worker = new KerasWorker();
@@ -79,6 +79,8 @@ async function readSource(file: File): Promise<Source> {
     const decoded = looksLikeAttnJson(new TextDecoder().decode(head)) ? decodeJson(await file.text(), file.name) : decodeStream(new Uint8Array(await file.arrayBuffer()), file.name);
     return { name: file.name, kind: 'docs', docs: decoded.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 };
   }
+  // Text and tokenizers (a Keras tokenizer.json, a vocab.txt) are read when the model runs over them.
+  if (format === 'unknown' && /\.(txt|json|vocab|tsv)$/i.test(file.name)) return { name: file.name, kind: 'text', file };
   return {
     name: file.name,
     kind: 'error',
@@ -220,8 +222,49 @@ function render(): void {
   if (!s) return;
   if (s.kind === 'docs') return renderDocs(s);
   if (s.kind === 'torch') return void $('view').replaceChildren(torchView(s.summary));
+  if (s.kind === 'text') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `Text, ${s.file.size} bytes: the text a model runs over, or the tokenizer that makes it ids. Open the model too and run it from its page.`)));
   if (s.kind === 'npy') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `NumPy array ${formatShape(s.shape)}, ${s.dtype}. The saved input X of an attention layer: open the model too and compute from its page.`)));
-  $('view').replaceChildren(s.kind === 'keras' ? h('div', {}, computeForm(s), kerasView(s.summary)) : errorView(s.error));
+  $('view').replaceChildren(s.kind === 'keras' ? h('div', {}, forwardForm(s), computeForm(s), kerasView(s.summary)) : errorView(s.error));
+}
+
+/** Push the worker's documents (or its error) as a new source and show it. */
+function showResult(name: string, r: WorkerReply): void {
+  sources.push(r.documents ? { name, kind: 'docs', docs: r.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 } : { name, kind: 'error', error: r.error! });
+  selected = sources.length - 1;
+  setStatus(`${sources.length} files open.`, false);
+  render();
+}
+
+/** Run the model from its file over opened token ids (.npy) or text + tokenizer, up to its attention layers, in the worker. */
+function forwardForm(s: Source & { kind: 'keras' }): HTMLElement | null {
+  if (!(s.summary.forward.attention ?? []).some((a) => a.from_ids)) return null;
+  const inputs = sources.flatMap((x, i) => (x.kind === 'npy' ? [[String(i), `ids ${x.name} ${formatShape(x.shape)}`]] : x.kind === 'text' ? [[String(i), `text ${x.name}`]] : []) as [string, string][]);
+  const texts = sources.flatMap((x, i) => (x.kind === 'text' ? [[String(i), x.name] as [string, string]] : []));
+  if (!inputs.length) return h('p', { class: 'forward-hint' }, 'Open token ids (.npy), or a text with its tokenizer (tokenizer.json or a vocabulary), beside this model to run it up to its attention layers here.');
+  // Guessed from the names (a tokenizer or vocab file, the input any other), changed with the selects.
+  const tokenizer = texts.find(([, n]) => /token|vocab/i.test(n))?.[0] ?? texts[0]?.[0] ?? '';
+  const o = { input: (inputs.find(([i]) => i !== tokenizer) ?? inputs[0]!)[0], tokenizer, padding: 'pre' as 'pre' | 'post', truncating: 'pre' as 'pre' | 'post' };
+  const side: [('pre' | 'post'), string][] = [['pre', 'pre'], ['post', 'post']];
+  const bar = h('progress', { max: '1', value: '0', 'aria-label': 'forward progress', hidden: '' });
+  const go = button('Run the model', 'forward', () => {
+    const x = sources[Number(o.input)]!;
+    const input: ForwardInput | undefined = x.kind === 'npy' ? { ids: x.file } : x.kind === 'text' && o.tokenizer ? { text: x.file, tokenizer: (sources[Number(o.tokenizer)] as Source & { kind: 'text' }).file, padding: o.padding, truncating: o.truncating } : undefined;
+    if (!input) return showResult(`${s.name} over ${x.name}`, { error: { code: 'BAD_ARGUMENT', message: `${x.name}: text needs a tokenizer to become ids`, hint: 'open the Keras tokenizer.json or a vocabulary too' } });
+    go.disabled = true;
+    bar.hidden = false;
+    setStatus(`Running ${s.name} over ${x.name}…`, true);
+    void ask({ kind: 'forward', model: s.file, input }, (p) => ((bar.max = p.total), (bar.value = p.done))).then((r) => showResult(`${s.name} over ${x.name}`, r));
+  });
+  return h(
+    'section',
+    { class: 'controls forward-form' },
+    select('model input', o.input, inputs, (v) => (o.input = v)),
+    texts.length ? select('tokenizer', o.tokenizer, texts, (v) => (o.tokenizer = v)) : null,
+    select('padding', o.padding, side, (v) => (o.padding = v)),
+    select('truncating', o.truncating, side, (v) => (o.truncating = v)),
+    go,
+    bar,
+  );
 }
 
 /** Recompute an attention layer of the model over an opened .npy X (the layer's saved input), in the worker. */

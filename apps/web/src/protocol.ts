@@ -5,7 +5,13 @@ import type { KerasSummary } from '@attnlens/forward';
 export type WorkerRequest =
   | { id: number; kind: 'summary'; file: File }
   /** Recompute one attention layer of `model` over X, the saved input of that layer (an .npy). */
-  | { id: number; kind: 'compute'; model: File; x: File; layer: string };
+  | { id: number; kind: 'compute'; model: File; x: File; layer: string }
+  /** Run `model` from its file over its inputs up to its attention layers (a HAN: both levels). */
+  | { id: number; kind: 'forward'; model: File; input: ForwardInput };
+
+/** The model's inputs: token ids (.npy), or text with the Keras tokenizer JSON or plain vocabulary that makes them ids. */
+export type TextInput = { text: File; tokenizer: File; padding: 'pre' | 'post'; truncating: 'pre' | 'post' };
+export type ForwardInput = { ids: File } | TextInput;
 
 export interface PageError {
   code: string;
