@@ -1,6 +1,6 @@
 import * as chromatic from 'd3-scale-chromatic';
 import { rgb as parseColor } from 'd3-color';
-import { fail } from '@attnlens/core';
+import { fail } from '@attnlens/core/tensor';
 
 /** An sRGB colour with 0..255 integer channels. */
 export type Rgb = [number, number, number];

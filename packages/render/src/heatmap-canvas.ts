@@ -1,4 +1,4 @@
-import type { AttentionMap } from '@attnlens/core';
+import type { AttentionMap } from '@attnlens/core/tensor';
 import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js';
 import { rgbHex, textColorFor } from './colormap.js';

@@ -1,4 +1,4 @@
-import { fail, mapCols, mapRows, validateMap, type AttentionMap } from '@attnlens/core';
+import { fail, mapCols, mapRows, validateMap, type AttentionMap } from '@attnlens/core/tensor';
 import type { MeasureText } from './canvas-api.js';
 import { createColorizer, type Colorizer } from './colorizer.js';
 import { checkColormap } from './colormap.js';

@@ -1,5 +1,5 @@
-import { fail } from '@attnlens/core';
-import type { AttentionMap } from '@attnlens/core';
+import { fail } from '@attnlens/core/tensor';
+import type { AttentionMap } from '@attnlens/core/tensor';
 import { NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js';
 import { rgbHex, textColorFor } from './colormap.js';
 import { cellAt, cellOrigin, layoutHeatmap, type HeatmapLayout, type HeatmapOptions, type LabelItem } from './heatmap-layout.js';

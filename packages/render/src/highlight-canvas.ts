@@ -1,4 +1,4 @@
-import { fail, type AttentionDocument } from '@attnlens/core';
+import { fail, type AttentionDocument } from '@attnlens/core/tensor';
 import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { PAD_COLOR, type Colorizer } from './colorizer.js';
 import { rgbHex } from './colormap.js';

@@ -1,4 +1,4 @@
-import type { AttentionDocument } from '@attnlens/core';
+import type { AttentionDocument } from '@attnlens/core/tensor';
 import { NAN_COLOR, NAN_HATCH, PAD_COLOR, type Colorizer } from './colorizer.js';
 import { rgbHex } from './colormap.js';
 import { heatmapSvg } from './heatmap-svg.js';

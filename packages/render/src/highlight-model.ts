@@ -1,4 +1,4 @@
-import { fail, mapCols, validateDocument, type AttentionDocument, type AttentionMap } from '@attnlens/core';
+import { fail, mapCols, validateDocument, type AttentionDocument, type AttentionMap } from '@attnlens/core/tensor';
 import { createColorizer, NAN_COLOR, PAD_COLOR, type Colorizer } from './colorizer.js';
 import { checkColormap } from './colormap.js';
 import type { HeatmapOptions } from './heatmap-layout.js';

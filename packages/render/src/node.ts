@@ -4,7 +4,7 @@ import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@nap
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fail, type AttentionDocument, type AttentionMap } from '@attnlens/core';
+import { fail, type AttentionDocument, type AttentionMap } from '@attnlens/core/tensor';
 import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { drawHeatmap } from './heatmap-canvas.js';
 import { layoutHeatmap } from './heatmap-layout.js';

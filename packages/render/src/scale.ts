@@ -1,4 +1,4 @@
-import { fail, trimmed, type AttentionMap } from '@attnlens/core';
+import { fail, trimmed, type AttentionMap } from '@attnlens/core/tensor';
 
 /** A fixed weight range: weights map to t = (w - min) / (max - min), clamped to [0, 1]. */
 export interface Scale {

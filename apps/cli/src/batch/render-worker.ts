@@ -3,8 +3,9 @@
 // what exists. Errors come back as results: one bad sample never stops the batch.
 import { lstatSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { isAttnlensError } from '@attnlens/core';
-import { atomicWriteFile } from '@attnlens/core/node';
+// The light core entries: a worker's start-up then loads no protobufjs (issue 15).
+import { isAttnlensError } from '@attnlens/core/tensor';
+import { atomicWriteFile } from '@attnlens/core/fs';
 import type { RenderJob, RenderResult } from './jobs.js';
 import { drawJob } from './draw.js';
 
