@@ -113,7 +113,7 @@ export async function* eventDocuments(events: Source<TFEvent>, index: EventIndex
           ? [{ png: v.image.encoded, note: TF1_IMAGE_NOTE, h: v.image.height, w: v.image.width, id }]
           : imagesOfTensor(v.tensor ? tensorValueOf(v.tensor, file) : undefined, id, file);
         for (const im of images) {
-          const gray = opts.decodePng(im.png, `image ${im.id}`);
+          const gray = await opts.decodePng(im.png, `image ${im.id}`);
           if ((im.h && gray.height !== im.h) || (im.w && gray.width !== im.w)) {
             opts.warn?.(`${file ? `${file}: ` : ''}image ${im.id} says ${im.h}x${im.w} but its PNG is ${gray.height}x${gray.width}; using the PNG`);
           }

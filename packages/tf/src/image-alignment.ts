@@ -15,7 +15,8 @@ export interface GrayImage {
 }
 
 /** Decodes a PNG to gray levels; throws AttnlensError for a colour or broken image. Injected so the main entry stays browser-safe. */
-export type PngDecoder = (png: Uint8Array, where: string) => GrayImage;
+/** Sync with pngjs in Node; a Promise in the browser, where images decode asynchronously. */
+export type PngDecoder = (png: Uint8Array, where: string) => GrayImage | Promise<GrayImage>;
 
 export const TF1_IMAGE_NOTE = 'values are relative: TensorFlow 1 image summaries rescale each image so that its largest value is 255 (254 after truncation in some); attnlens divides by 255, so the strongest weight of each map is about 1, not its probability';
 export const TF2_IMAGE_NOTE = 'values were clipped to [0, 1] and quantised to 8 bits (steps of 1/255) by tf.summary.image';

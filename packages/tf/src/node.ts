@@ -13,14 +13,14 @@ import {
 import { fileSize, fsError, readRange, sha256File, sniffFile } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
 import { tfDtypeName } from './dtypes.js';
-import { EventIndex, attentionTags, decodeEvent, summaryKind, type EventTagInfo, type TFEvent } from './events.js';
+import { EventIndex, attentionTags, summaryKind, type EventTagInfo, type TFEvent } from './events.js';
 import { decodeExample, looksLikeTensorProto, type ExampleFeature } from './example.js';
 import { grayFromRgba, tf2ImagePngs, type GrayImage } from './image-alignment.js';
 import { parseLengths, parseTokenLines, type ExampleLabels } from './labels.js';
 import { decodeTensorProto, parseTensorProtoMessage, tensorProtoHead, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
 import { TFRecordDecoder, detectCompression, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
-import { eventDocuments, recordDocuments, recordTensor, type DumpOptions } from './documents.js';
-import { iterateAlignmentDocuments } from './alignment.js';
+import { recordTensor, type DumpOptions } from './documents.js';
+import { dumpDocuments, dumpEvents, type DumpSource, type TFFileKind } from './dump.js';
 
 /** Bytes read from disk at a time. */
 export const CHUNK_BYTES = 1 << 20;
@@ -101,10 +101,8 @@ export function decodePngGray(png: Uint8Array, where: string): GrayImage {
 }
 
 /** The events of an event file, in order, with the record each came from. */
-export async function* readEventFile(path: string, opts: { skipCorrupt?: boolean; warn?: (m: string) => void } = {}): AsyncGenerator<TFEvent & { record: number }, void, undefined> {
-  for await (const r of readTFRecordFile(path, opts)) {
-    yield { ...decodeEvent(r.payload, path, `record ${r.index} (at byte ${r.offset})`), record: r.index };
-  }
+export function readEventFile(path: string, opts: { skipCorrupt?: boolean; warn?: (m: string) => void } = {}): AsyncGenerator<TFEvent & { record: number }, void, undefined> {
+  return dumpEvents(readTFRecordFile(path, opts), path);
 }
 
 /** A first pass over an event file: tags, kinds, steps (no image is decoded). */
@@ -114,7 +112,7 @@ export async function indexEventFile(path: string, opts: { skipCorrupt?: boolean
   return index;
 }
 
-export type TFFileKind = 'tensorproto' | 'tfrecord' | 'tfevents';
+export type { TFFileKind } from './dump.js';
 
 /**
  * What kind of TensorFlow file this is, by content: a TensorProto, a TFRecord, or an
@@ -415,23 +413,6 @@ export interface TFDocumentOptions extends Omit<DumpOptions, 'file' | 'provenanc
  */
 export async function* tfDocuments(path: string, opts: TFDocumentOptions = {}, sniffed?: SniffedFormat): AsyncGenerator<AttentionDocument, void, undefined> {
   const { kind } = await detectTFFile(path, sniffed);
-  const ignored = [
-    ...(kind !== 'tfevents' && opts.tag !== undefined ? ['--tag'] : []),
-    ...(kind !== 'tfevents' && opts.step !== undefined ? ['--step'] : []),
-    ...(kind === 'tensorproto' && opts.array !== undefined ? ['--array'] : []),
-  ];
-  if (ignored.length) opts.warn?.(`${path}: ${ignored.join(' and ')} ${ignored.length === 1 ? 'applies' : 'apply'} to ${kind === 'tensorproto' ? 'other files' : 'event files'} only; ignored`);
-  const provenance = await provenanceOf(path, kind);
-  const dump: DumpOptions = { ...opts, file: path, provenance };
-  const rec = { skipCorrupt: opts.skipCorrupt, warn: opts.warn };
-  if (kind === 'tensorproto') {
-    yield* iterateAlignmentDocuments(await readTensorProtoFile(path), dump);
-    return;
-  }
-  if (kind === 'tfrecord') {
-    yield* recordDocuments(readTFRecordFile(path, rec), dump);
-    return;
-  }
-  const index = await indexEventFile(path, { skipCorrupt: opts.skipCorrupt, warn: () => {} });
-  yield* eventDocuments(readEventFile(path, rec), index, { ...dump, decodePng: decodePngGray });
+  const source: DumpSource = { kind, file: path, tensorProto: () => readTensorProtoFile(path), records: (o) => readTFRecordFile(path, o) };
+  yield* dumpDocuments(source, { ...opts, provenance: await provenanceOf(path, kind), decodePng: decodePngGray });
 }
