@@ -101,3 +101,11 @@ export function tf2ImagePngs(values: Uint8Array[], where: string): { width: numb
   }
   return { width, height, pngs: values.slice(2) };
 }
+
+/** Width and height from a PNG's IHDR (the first chunk, bytes 16..24), or undefined for what is not a PNG. */
+export function pngSize(png: Uint8Array): { width: number; height: number } | undefined {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.length < 24 || sig.some((b, i) => png[i] !== b) || String.fromCharCode(...png.subarray(12, 16)) !== 'IHDR') return undefined;
+  const dv = new DataView(png.buffer, png.byteOffset, 24);
+  return { width: dv.getUint32(16), height: dv.getUint32(20) };
+}

@@ -12,7 +12,7 @@ export { decodeExample, encodeExample, exampleTensor, exampleTensorKeys, looksLi
 export type { ExampleFeature } from './example.js';
 export { alignmentDocuments, iterateAlignmentDocuments, layoutAxes, distributionAxes, LAYOUT_HELP, DEFAULT_LAYOUT_2D, DEFAULT_LAYOUT_3D } from './alignment.js';
 export type { AlignmentOptions, Axes } from './alignment.js';
-export { imageAlignmentMap, grayFromRgba, tf2ImagePngs, TF1_IMAGE_NOTE, TF2_IMAGE_NOTE } from './image-alignment.js';
+export { imageAlignmentMap, grayFromRgba, pngSize, tf2ImagePngs, TF1_IMAGE_NOTE, TF2_IMAGE_NOTE } from './image-alignment.js';
 export type { GrayImage, PngDecoder, ImageMapOptions } from './image-alignment.js';
 export { parseTokenLines, parseLengths, LabelCursor } from './labels.js';
 export type { ExampleLabels } from './labels.js';

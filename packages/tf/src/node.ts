@@ -15,7 +15,7 @@ import { loadArray } from '@attnlens/npy/node';
 import { tfDtypeName } from './dtypes.js';
 import { EventIndex, attentionTags, summaryKind, type EventTagInfo, type TFEvent } from './events.js';
 import { decodeExample, looksLikeTensorProto, type ExampleFeature } from './example.js';
-import { grayFromRgba, tf2ImagePngs, type GrayImage } from './image-alignment.js';
+import { grayFromRgba, pngSize, tf2ImagePngs, type GrayImage } from './image-alignment.js';
 import { parseLengths, parseTokenLines, type ExampleLabels } from './labels.js';
 import { decodeTensorProto, parseTensorProtoMessage, tensorProtoHead, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
 import { TFRecordDecoder, detectCompression, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
@@ -73,14 +73,6 @@ export async function readTensorProtoFile(path: string): Promise<Tensor> {
     throw fsError(e, path);
   });
   return decodeTensorProto(bytes, path);
-}
-
-/** Width and height from a PNG's IHDR (the first chunk, bytes 16..24), or undefined for what is not a PNG. */
-function pngSize(png: Uint8Array): { width: number; height: number } | undefined {
-  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (png.length < 24 || sig.some((b, i) => png[i] !== b) || String.fromCharCode(...png.subarray(12, 16)) !== 'IHDR') return undefined;
-  const dv = new DataView(png.buffer, png.byteOffset, 24);
-  return { width: dv.getUint32(16), height: dv.getUint32(20) };
 }
 
 /**
