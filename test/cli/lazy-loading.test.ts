@@ -1,6 +1,8 @@
 // Cold start: a command loads only its own modules and those of the format it meets
 // (apps/cli/src/commands/index.ts, formats/index.ts). The CLI runs with a module hook that
 // logs every URL it resolves, so the test sees what was really loaded.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAZY_FORMATS } from 'attnlens/dist/formats/index.js';
@@ -42,8 +44,27 @@ describe('attnlens CLI: lazy loading', () => {
   it('compute loads h5wasm only to open an HDF5 file (@attnlens/keras/node imports it on first use)', () => {
     const r = loaded(['compute', '--help']);
     expect(r.code).toBe(0);
-    expect(any(r.urls, '/packages/keras/')).toBe(true);
+    expect(any(r.urls, '/apps/cli/dist/commands/compute.js')).toBe(true);
     expect(any(r.urls, 'h5wasm')).toBe(false);
+  });
+
+  it('compute loads the model reader only for --model, and the forward path only without X (issue 15: start-up)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attnlens-lazy-'));
+    try {
+      const S = join(SAMPLES, 'han');
+      const r = loaded(['compute', '--model', join(S, 'model.h5'), '--layer', 'att_layer_2', '--inputs', join(S, 'sentence_inputs.npy'), '--out', join(dir, 'model.npy')]);
+      expect(r.code).toBe(0);
+      for (const part of ['/commands/model-source.js', '/packages/keras/', 'h5wasm']) expect(any(r.urls, part), part).toBe(true);
+      expect(any(r.urls, '/commands/forward.js')).toBe(false);
+      const w = join(dir, 'w');
+      const bare = loaded(['compute', '--weights', [0, 1, 2].map((i) => join(w, `${i}.npy`)).join(','), '--inputs', join(S, 'sentence_inputs.npy'), '--out', join(dir, 'bare.npy')]);
+      expect(bare.code).not.toBe(0); // the weight files do not exist: the command stops before any model code
+      for (const part of ['/commands/model-source.js', '/commands/forward.js', '/commands/torch-forward.js', '/packages/keras/', '/packages/keras-graph/', '/packages/forward/', '/packages/torch/', 'h5wasm']) {
+        expect(any(bare.urls, part), part).toBe(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('each registered stub says what its handler is: name, claims and the optional methods it has', async () => {

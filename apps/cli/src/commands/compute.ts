@@ -9,15 +9,16 @@ import type { Command } from 'commander';
 import { AttnlensError, fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
 import { fsError, sha256File, writeDocuments } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
-import { openModelSource, type ModelAttention, type ModelSource } from './model-source.js';
+// model-source.js (h5wasm, keras, torch), forward.js and torch-forward.js are imported when used: compute of
+// X with --weights then starts without the forward path or keras-graph (issue 15: ~0.3 s of start-up).
+import type { ModelAttention, ModelSource } from './model-source.js';
 import {
   VARIANTS, attentionDocuments, hierarchicalDocuments, isVariant, maskFromArray, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel, sliceMask,
   type Kernel, type Mask, type Normalisation, type Variant,
 } from '@attnlens/attention';
 import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
 import { interruptSignal } from '../batch/interrupt.js';
-import { computeForward, wantsForward, type ForwardComputeOpts } from './forward.js';
-import { computeTorchForward, isTorchModel } from './torch-forward.js';
+import type { ForwardComputeOpts } from './forward.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
 
 interface ComputeOpts extends ForwardComputeOpts {
@@ -110,12 +111,15 @@ export function registerCompute(program: Command): void {
 
 async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const kind = outKind(o.out);
-  if (wantsForward(o)) {
+  // Without X the command may run the model: only then is the forward path loaded.
+  const forward = o.inputs === undefined ? await import('./forward.js') : undefined;
+  if (forward?.wantsForward(o)) {
     await checkOutputFolder(o.out);
     const v = { variant: checkVariant(o.variant, '--variant'), normalise: checkNormalise(o.normalise), ...(o.padId !== undefined ? { padId: parsePadId(o.padId) } : {}) };
-    if (o.model && (await isTorchModel(o.model))) return computeTorchForward(o, v);
+    const torch = await import('./torch-forward.js');
+    if (o.model && (await torch.isTorchModel(o.model))) return torch.computeTorchForward(o, v);
     if (o.packed !== undefined) usage('--packed and --no-packed say how a PyTorch model ran its RNNs; a Keras model\'s masks say it');
-    await computeForward(o, v);
+    await forward.computeForward(o, v);
     return;
   }
   if (o.inputs === undefined) usage('give X with --inputs, or the model\'s inputs with --ids, --text or --model-inputs', 'without X, attnlens runs the model (--model) up to the attention layer');
@@ -146,6 +150,7 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
     // layers are picked: their F tells the word level from the sentence level.
     const hx = hier ? { word: await loadArray(inputs), sentence: await loadArray(o.sentenceInputs!) } : undefined;
     if (o.model) {
+      const { openModelSource } = await import('./model-source.js');
       kf = await openModelSource(o.model, o.allowExternal !== undefined ? { allowExternal: o.allowExternal } : {});
       const infos = pickLayers(kf, o.layer, o.sentenceLayer, hx && { word: lastDim(hx.word), sentence: lastDim(hx.sentence) });
       word = { kernel: await kf.kernel(infos.word, { variant, normalise }), layer: infos.word.layer, provenance: await modelProvenance(kf, o.model, infos.word, inputs) };
