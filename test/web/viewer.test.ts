@@ -221,6 +221,34 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     });
   });
 
+  describeReal('a real TensorFlow event file (tensorflow/nmt attention images)', () => {
+    it('shows its 114 alignment maps, equal to `attnlens convert` of the same file (PNGs decoded by the browser)', async () => {
+      const events = real('negahead-chichat-nmt', 'events.out.tfevents.1536594755.ubuntu');
+      const cliOut = join(dir, 'nmt.attn.json');
+      const r = cli(['convert', events, '--to', cliOut]);
+      expect(r.code, r.stderr).toBe(0);
+      const fromCli = decodeJson(readFileSync(cliOut, 'utf8')).documents;
+      const page = await browser.newPage({ acceptDownloads: true });
+      await page.goto(PAGE);
+      await page.setInputFiles('#files', events);
+      await idle(page);
+      await page.waitForSelector('.doc-id', { timeout: 30_000 });
+      expect(await page.locator('button.sample').count()).toBeGreaterThan(0);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-json').click()]);
+      const docs = decodeJson(readFileSync((await download.path())!, 'utf8')).documents;
+      await page.close();
+      expect(docs).toHaveLength(114);
+      expect(docs.map((d) => d.id)).toEqual(fromCli.map((d) => d.id));
+      let worst = 0;
+      docs.forEach((d, n) => {
+        expect(d.maps[0]!.shape).toEqual(fromCli[n]!.maps[0]!.shape);
+        d.maps[0]!.weights.forEach((w, i) => (worst = Math.max(worst, Math.abs(w - fromCli[n]!.maps[0]!.weights[i]!))));
+      });
+      console.log(`page vs convert, negahead event file: ${docs.length} maps, max |difference| ${worst}`);
+      expect(worst).toBe(0);
+    });
+  });
+
   it('names what is wrong with a bad file, as text, and keeps working', async () => {
     const h5 = readFileSync(join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'));
     writeFileSync(join(dir, 'cut.h5'), h5.subarray(0, 4096)); // an HDF5 superblock and little else

@@ -3,7 +3,8 @@
 // through FileReaderSync on File.slice(), so only the blocks HDF5 asks for are read and a
 // 500 MB file is never copied into memory (WORKERFS exists only in workers, hence this file).
 import { ready } from 'h5wasm';
-import { fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Tensor } from '@attnlens/core';
+import { checkSize, fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type AttentionDocument, type SniffedFormat, type Tensor } from '@attnlens/core';
+import { bytesDump, dumpDocuments, grayFromRgba, pngSize, type GrayImage } from '@attnlens/tf';
 import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
 import { kerasZipRanges } from '@attnlens/keras/zip-ranges';
 import { attentionFromInputs, kernelFromKeras, kerasSummary, planAttention, type AttentionPlan } from '@attnlens/forward';
@@ -118,13 +119,48 @@ async function forward(id: number, modelFile: File, input: ForwardInput): Promis
   });
 }
 
+/**
+ * A summary image's PNG to gray levels with the browser's decoder (no colour conversion, so
+ * the bytes are the ones TensorFlow wrote), its size checked from the IHDR first as ./node's
+ * decodePngGray does.
+ */
+async function decodePngGray(png: Uint8Array, where: string): Promise<GrayImage> {
+  const dims = pngSize(png);
+  if (!dims) fail('CORRUPT', `${where} is not a PNG`, { hint: 'the image bytes in the summary are damaged' });
+  checkSize(dims.width * dims.height * 4, `${where}, a ${dims.width}x${dims.height} PNG decoded to weights,`, 'maxOutputBytes');
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  } catch (e) {
+    return fail('CORRUPT', `${where} is not a readable PNG (${(e as Error).message})`, { hint: 'the image bytes in the summary are damaged', cause: e });
+  }
+  const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const rgba = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  bitmap.close();
+  return grayFromRgba(dims.width, dims.height, new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), where);
+}
+
+/** A TensorProto, TFRecord or event file as alignment documents (@attnlens/tf's dumpDocuments, as convert reads them). */
+async function dump(id: number, file: File, format: SniffedFormat): Promise<WorkerReply> {
+  const source = bytesDump(new Uint8Array(await file.arrayBuffer()), format, file.name);
+  const documents: AttentionDocument[] = [];
+  const provenance = { sourceFormat: source.kind, fileName: file.name, framework: 'tensorflow' };
+  for await (const d of dumpDocuments(source, { decodePng: decodePngGray, provenance })) {
+    documents.push(d);
+    if (documents.length % 64 === 0) (self as unknown as Worker).postMessage({ id, progress: { done: documents.length, total: 0 } });
+  }
+  return { documents };
+}
+
 self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
   const req = e.data;
   const { id } = req;
-  const name = req.kind === 'summary' ? req.file.name : req.model.name;
+  const name = req.kind === 'summary' || req.kind === 'dump' ? req.file.name : req.model.name;
   let reply: WorkerReply;
   try {
     if (req.kind === 'summary') reply = { summary: await withKeras(req.file, kerasSummary) };
+    else if (req.kind === 'dump') reply = await dump(id, req.file, req.format);
     else if (req.kind === 'forward') reply = await forward(id, req.model, req.input);
     else reply = await compute(id, req.model, req.x, req.layer);
   } catch (err) {

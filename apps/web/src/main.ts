@@ -6,7 +6,7 @@ import '@fontsource/noto-sans/600.css';
 import '@fontsource/noto-sans-arabic/400.css';
 import '@fontsource/noto-sans-hebrew/400.css';
 import './style.css';
-import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument } from '@attnlens/core';
+import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument, type SniffedFormat } from '@attnlens/core';
 import { torchSummaryOf, torchView } from './torch-view.js';
 import { COLORMAPS, resolveScale } from '@attnlens/render';
 import type { KerasSummary } from '@attnlens/forward';
@@ -29,7 +29,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 let worker: Worker | undefined;
 let nextId = 0;
 const waiting = new Map<number, { done: (r: WorkerReply) => void; progress?: (p: WorkerProgress['progress']) => void }>();
-type Ask = { kind: 'summary'; file: File } | { kind: 'compute'; model: File; x: File; layer: string } | { kind: 'forward'; model: File; input: ForwardInput };
+type Ask = { kind: 'summary'; file: File } | { kind: 'compute'; model: File; x: File; layer: string } | { kind: 'forward'; model: File; input: ForwardInput } | { kind: 'dump'; file: File; format: SniffedFormat };
 function ask(req: Ask, progress?: (p: WorkerProgress['progress']) => void): Promise<WorkerReply> {
   if (!worker) {
     worker = new KerasWorker();
@@ -68,6 +68,11 @@ async function readSource(file: File): Promise<Source> {
   if (format === 'hdf5' || format === 'keras-zip' || format === 'zip') {
     const r = await ask({ kind: 'summary', file });
     return r.summary ? { name: file.name, kind: 'keras', summary: r.summary, file } : { name: file.name, kind: 'error', error: r.error ?? { code: 'INTERNAL', message: `${file.name}: no summary` } };
+  }
+  if (format === 'tensorproto' || format === 'tfrecord' || format === 'tfevents' || format === 'gzip') {
+    // Read whole, as a documents file is: the maps it holds are what the page shows.
+    const r = await ask({ kind: 'dump', file, format });
+    return r.documents ? { name: file.name, kind: 'docs', docs: r.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 } : { name: file.name, kind: 'error', error: r.error ?? { code: 'INTERNAL', message: `${file.name}: no documents` } };
   }
   if (format === 'npy') {
     const info = inspectNpyHeader(head, file.name);

@@ -1,5 +1,5 @@
 // Messages between the page and the Keras worker.
-import type { AttentionDocument } from '@attnlens/core';
+import type { AttentionDocument, SniffedFormat } from '@attnlens/core';
 import type { KerasSummary } from '@attnlens/forward';
 
 export type WorkerRequest =
@@ -7,7 +7,9 @@ export type WorkerRequest =
   /** Recompute one attention layer of `model` over X, the saved input of that layer (an .npy). */
   | { id: number; kind: 'compute'; model: File; x: File; layer: string }
   /** Run `model` from its file over its inputs up to its attention layers (a HAN: both levels). */
-  | { id: number; kind: 'forward'; model: File; input: ForwardInput };
+  | { id: number; kind: 'forward'; model: File; input: ForwardInput }
+  /** A TensorFlow dump (TensorProto, TFRecord, event file; GZIP or not) as alignment documents. */
+  | { id: number; kind: 'dump'; file: File; format: SniffedFormat };
 
 /** The model's inputs: token ids (.npy), or text with the Keras tokenizer JSON or plain vocabulary that makes them ids. */
 export type TextInput = { text: File; tokenizer: File; padding: 'pre' | 'post'; truncating: 'pre' | 'post' };
