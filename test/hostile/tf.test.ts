@@ -149,7 +149,7 @@ describe('an image summary holding a real 20000 x 20000 PNG', () => {
 describe('a gzip TFRecord holding one 900 MB record', () => {
   it('inspect streams past it: bounded memory, dtype and shape from its first bytes', async () => {
     // The record: a float32 (225000000,) TensorProto of zeros; built in pieces, a ~1 MB file.
-    const { crc32cFast } = await import(join(REPO, 'packages', 'tf', 'dist', 'crc32c.js')) as { crc32cFast: (d: Uint8Array, c?: number) => number };
+    const { crc32c: crc32cFast } = await import('@attnlens/core');
     const n = 225_000_000;
     const head = Buffer.from(proto(1, n, [0x22, ...varint(4 * n)]));
     const L = head.length + 4 * n;
