@@ -249,6 +249,56 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     });
   });
 
+  describe('.npy and .npz alignment dumps', () => {
+    async function pageAlignments(files: string[], choose: Record<string, string>): Promise<AttentionDocument[]> {
+      const page = await browser.newPage({ acceptDownloads: true });
+      try {
+        await page.goto(PAGE);
+        await page.setInputFiles('#files', files);
+        await idle(page);
+        await page.locator('button.source').first().click();
+        for (const [label, value] of Object.entries(choose)) await page.selectOption(`select[aria-label="${label}"]`, { label: value });
+        await page.locator('button.alignment').click();
+        await page.waitForSelector('.doc-id', { timeout: 30_000 });
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-json').click()]);
+        return decodeJson(readFileSync((await download.path())!, 'utf8')).documents;
+      } finally {
+        await page.close();
+      }
+    }
+    function sameAsCli(docs: AttentionDocument[], cliArgs: string[], name: string): void {
+      const out = join(dir, `${name}.attn.json`);
+      const r = cli(['convert', ...cliArgs, '--to', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const fromCli = decodeJson(readFileSync(out, 'utf8')).documents;
+      expect(docs.map((d) => d.id)).toEqual(fromCli.map((d) => d.id));
+      let worst = 0;
+      docs.forEach((d, n) => {
+        const c = fromCli[n]!.maps[0]!;
+        expect([d.maps[0]!.shape, d.maps[0]!.rowLabels, d.maps[0]!.colLabels]).toEqual([c.shape, c.rowLabels, c.colLabels]);
+        d.maps[0]!.weights.forEach((w, i) => (worst = Math.max(worst, Math.abs(w - c.weights[i]!))));
+      });
+      console.log(`page vs convert, ${name}: ${docs.length} documents, max |difference| ${worst}`);
+      expect(worst).toBe(0);
+    }
+
+    it("the sample NMT's alignment_history.npy (tbe) with its token files, equal to `attnlens convert`", async () => {
+      const nmt = join(REPO, 'apps', 'cli', 'samples', 'nmt');
+      const files = ['alignment_history.npy', 'src.txt', 'tgt.txt'].map((f) => join(nmt, f));
+      const docs = await pageAlignments(files, { layout: 'tbe', 'source tokens': 'src.txt', 'target tokens': 'tgt.txt' });
+      expect(docs).toHaveLength(4);
+      expect(docs[0]!.maps[0]!.colLabels?.length).toBeGreaterThan(0);
+      sameAsCli(docs, [files[0]!, '--layout', 'tbe', '--src-tokens', files[1]!, '--tgt-tokens', files[2]!], 'nmt-npy');
+    });
+
+    it('a deflated .npz array, equal to `attnlens convert`', async () => {
+      const npz = join(REPO, 'packages', 'npy', 'tests', 'fixtures', 'compressed-single.npz');
+      const docs = await pageAlignments([npz], {});
+      expect(docs).toHaveLength(1);
+      sameAsCli(docs, [npz], 'npz');
+    });
+  });
+
   it('names what is wrong with a bad file, as text, and keeps working', async () => {
     const h5 = readFileSync(join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'));
     writeFileSync(join(dir, 'cut.h5'), h5.subarray(0, 4096)); // an HDF5 superblock and little else

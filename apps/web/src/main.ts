@@ -15,11 +15,12 @@ import { download, h } from './dom.js';
 import { documentView, filterDocs, labelsOf, type DocFilter } from './docs-view.js';
 import { figureFor, figureSvg, drawFigure, type Style } from './draw.js';
 import { kerasView } from './keras-view.js';
+import { alignmentFromNumpy, npzNames } from './alignment.js';
 import type { ForwardInput, PageError, WorkerProgress, WorkerReply } from './protocol.js';
 import { inspectNpyHeader } from '@attnlens/npy';
 import { formatShape } from '@attnlens/core';
 
-type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'torch'; summary: Awaited<ReturnType<typeof torchSummaryOf>> } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'text'; file: File } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
+type Source = { name: string } & ({ kind: 'keras'; summary: KerasSummary; file: File } | { kind: 'torch'; summary: Awaited<ReturnType<typeof torchSummaryOf>> } | { kind: 'npy'; file: File; shape: number[]; dtype: string } | { kind: 'text'; file: File } | { kind: 'npz'; file: File; arrays: string[] } | { kind: 'docs'; docs: AttentionDocument[]; filter: DocFilter; current: number } | { kind: 'error'; error: PageError });
 
 const sources: Source[] = [];
 let selected = -1;
@@ -74,6 +75,7 @@ async function readSource(file: File): Promise<Source> {
     const r = await ask({ kind: 'dump', file, format });
     return r.documents ? { name: file.name, kind: 'docs', docs: r.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 } : { name: file.name, kind: 'error', error: r.error ?? { code: 'INTERNAL', message: `${file.name}: no documents` } };
   }
+  if (format === 'npz') return { name: file.name, kind: 'npz', file, arrays: await npzNames(file) };
   if (format === 'npy') {
     const info = inspectNpyHeader(head, file.name);
     if (info.unsupported) throw info.unsupported;
@@ -228,8 +230,34 @@ function render(): void {
   if (s.kind === 'docs') return renderDocs(s);
   if (s.kind === 'torch') return void $('view').replaceChildren(torchView(s.summary));
   if (s.kind === 'text') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `Text, ${s.file.size} bytes: the text a model runs over, or the tokenizer that makes it ids. Open the model too and run it from its page.`)));
-  if (s.kind === 'npy') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `NumPy array ${formatShape(s.shape)}, ${s.dtype}. The saved input X of an attention layer: open the model too and compute from its page.`)));
+  if (s.kind === 'npy') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `NumPy array ${formatShape(s.shape)}, ${s.dtype}. The saved input X of an attention layer (open the model too and compute from its page), token ids (run the model from its page), or an alignment dump:`), alignmentForm(s)));
+  if (s.kind === 'npz') return void $('view').replaceChildren(h('article', {}, h('h2', {}, s.name), h('p', {}, `NumPy .npz holding ${s.arrays.length} array${s.arrays.length === 1 ? '' : 's'}: ${s.arrays.join(', ')}.`), alignmentForm(s)));
   $('view').replaceChildren(s.kind === 'keras' ? h('div', {}, forwardForm(s), computeForm(s), kerasView(s.summary)) : errorView(s.error));
+}
+
+const LAYOUTS: [string, string][] = [['', 'default (tbe for 3-D, te for 2-D)'], ['tbe', 'tbe'], ['bte', 'bte'], ['bet', 'bet'], ['te', 'te'], ['et', 'et']];
+
+/** An .npy/.npz alignment_history as alignment documents (src/alignment.ts), token files optional. */
+function alignmentForm(s: Source & { kind: 'npy' | 'npz' }): HTMLElement {
+  const texts: [string, string][] = [['', 'none'], ...sources.flatMap((x, i) => (x.kind === 'text' ? [[String(i), x.name] as [string, string]] : []))];
+  const o = { layout: '', array: s.kind === 'npz' ? s.arrays[0]! : '', src: '', tgt: '' };
+  const fileOf = (i: string) => (i ? (sources[Number(i)] as Source & { kind: 'text' }).file : undefined);
+  const go = button('Show as alignment maps', 'alignment', () => {
+    const src = fileOf(o.src);
+    const tgt = fileOf(o.tgt);
+    const name = `alignments of ${s.name}${o.array ? `:${o.array}` : ''}`;
+    void alignmentFromNumpy({ file: s.file, npz: s.kind === 'npz', layout: o.layout, ...(o.array ? { array: o.array } : {}), ...(src ? { srcTokens: src } : {}), ...(tgt ? { tgtTokens: tgt } : {}) })
+      .then((documents) => showResult(name, { documents }), (e) => showResult(name, { error: asError(e, s.name) }));
+  });
+  return h(
+    'section',
+    { class: 'controls alignment-form' },
+    s.kind === 'npz' ? select('array', o.array, s.arrays.map((a) => [a, a] as [string, string]), (v) => (o.array = v)) : null,
+    select('layout', o.layout, LAYOUTS, (v) => (o.layout = v)),
+    texts.length > 1 ? select('source tokens', o.src, texts, (v) => (o.src = v)) : null,
+    texts.length > 1 ? select('target tokens', o.tgt, texts, (v) => (o.tgt = v)) : null,
+    go,
+  );
 }
 
 /** Push the worker's documents (or its error) as a new source and show it. */
