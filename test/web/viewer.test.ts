@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { decodeJson, encodeJson, encodeStream, type AttentionDocument } from '@attnlens/core';
+import { decodeJson, encodeJson, encodeStream, tensor, type AttentionDocument } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
+import { encodeEvent, encodeTensorProto, encodeTFRecords } from '@attnlens/tf';
 import { BIN, cli } from '../helpers/cli.js';
 import { haveChromium, launch } from '../helpers/browser.js';
 import { REPO, describeReal, real } from '../helpers/shared.js';
@@ -297,6 +298,42 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       expect(docs).toHaveLength(1);
       sameAsCli(docs, [npz], 'npz');
     });
+  });
+
+  it('refuses bad TensorFlow dumps in one line each: a damaged image, an image claiming 20000×20000, a cut TFRecord', async () => {
+    const png = (w: number, h: number) => {
+      const b = Buffer.alloc(33);
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).copy(b);
+      b.write('IHDR', 12, 'latin1');
+      b.writeUInt32BE(w, 16);
+      b.writeUInt32BE(h, 20);
+      return new Uint8Array(b);
+    };
+    const events = (encoded: Uint8Array) => encodeTFRecords([
+      encodeEvent({ fileVersion: 'brain.Event:2' }),
+      encodeEvent({ step: 1, summary: [{ tag: 'attention_images/image/0', image: { height: 4, width: 5, colorspace: 1, encoded } }] }),
+    ]);
+    writeFileSync(join(dir, 'damaged.tfevents'), events(png(5, 4)));
+    writeFileSync(join(dir, 'huge.tfevents'), events(png(20000, 20000)));
+    const rec = encodeTFRecords([encodeTensorProto(tensor('float32', [2, 2], new Float32Array([0.5, 0.5, 1, 0])))]);
+    writeFileSync(join(dir, 'cut.tfrecord'), rec.subarray(0, rec.length - 3));
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', ['damaged.tfevents', 'huge.tfevents', 'cut.tfrecord'].map((f) => join(dir, f)));
+    await idle(page);
+    const shown: string[] = [];
+    for (const name of ['damaged.tfevents', 'huge.tfevents', 'cut.tfrecord']) {
+      await page.locator('button.source', { hasText: name }).click();
+      shown.push((await page.locator('.error[role=alert]').textContent()) ?? '');
+    }
+    await page.close();
+    console.log(shown.join('\n'));
+    expect(shown[0]).toMatch(/^damaged\.tfevents: image attention_images\/image\/0@1 is not a readable PNG/);
+    expect(shown[1]).toMatch(/^huge\.tfevents: .*20000x20000 PNG/);
+    expect(shown[2]).toMatch(/^cut\.tfrecord: .*cut short/);
+    expect(errors).toEqual([]);
   });
 
   it('names what is wrong with a bad file, as text, and keeps working', async () => {

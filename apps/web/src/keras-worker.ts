@@ -124,21 +124,21 @@ async function forward(id: number, modelFile: File, input: ForwardInput): Promis
  * the bytes are the ones TensorFlow wrote), its size checked from the IHDR first as ./node's
  * decodePngGray does.
  */
-async function decodePngGray(png: Uint8Array, where: string): Promise<GrayImage> {
+async function decodePngGray(png: Uint8Array, where: string, file: string): Promise<GrayImage> {
   const dims = pngSize(png);
-  if (!dims) fail('CORRUPT', `${where} is not a PNG`, { hint: 'the image bytes in the summary are damaged' });
-  checkSize(dims.width * dims.height * 4, `${where}, a ${dims.width}x${dims.height} PNG decoded to weights,`, 'maxOutputBytes');
+  if (!dims) fail('CORRUPT', `${where} is not a PNG`, { file, hint: 'the image bytes in the summary are damaged' });
+  checkSize(dims.width * dims.height * 4, `${where}, a ${dims.width}x${dims.height} PNG decoded to weights,`, 'maxOutputBytes', { file });
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch (e) {
-    return fail('CORRUPT', `${where} is not a readable PNG (${(e as Error).message})`, { hint: 'the image bytes in the summary are damaged', cause: e });
+    return fail('CORRUPT', `${where} is not a readable PNG (${(e as Error).message})`, { file, hint: 'the image bytes in the summary are damaged', cause: e });
   }
   const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
   ctx.drawImage(bitmap, 0, 0);
   const rgba = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
   bitmap.close();
-  return grayFromRgba(dims.width, dims.height, new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), where);
+  return grayFromRgba(dims.width, dims.height, new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), `${file}: ${where}`);
 }
 
 /** A TensorProto, TFRecord or event file as alignment documents (@attnlens/tf's dumpDocuments, as convert reads them). */
@@ -146,7 +146,7 @@ async function dump(id: number, file: File, format: SniffedFormat): Promise<Work
   const source = bytesDump(new Uint8Array(await file.arrayBuffer()), format, file.name);
   const documents: AttentionDocument[] = [];
   const provenance = { sourceFormat: source.kind, fileName: file.name, framework: 'tensorflow' };
-  for await (const d of dumpDocuments(source, { decodePng: decodePngGray, provenance })) {
+  for await (const d of dumpDocuments(source, { decodePng: (png, where) => decodePngGray(png, where, file.name), provenance })) {
     documents.push(d);
     if (documents.length % 64 === 0) (self as unknown as Worker).postMessage({ id, progress: { done: documents.length, total: 0 } });
   }
