@@ -214,6 +214,33 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       expect(vsNumpy).toBeLessThanOrEqual(1e-5);
     });
 
+    it('refuses, in one line: text with no tokenizer, ids of the wrong shape, text the tokenizer knows none of', async () => {
+      writeFileSync(join(dir, 'vocab.txt'), 'zzz\nyyy\n');
+      const runs: [string[], string][] = [
+        [['model.h5', 'reviews.txt'], 'reviews.txt: text needs a tokenizer'],
+        [['model.h5', 'sentence_counts.npy'], 'model.h5: the model input input_2 is (N, 3, 10) but the array given is (20,)'],
+        [['model.h5', 'reviews.txt', join(dir, 'vocab.txt')], 'reviews.txt'],
+      ];
+      const shown: string[] = [];
+      for (const [files, start] of runs) {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(PAGE);
+        await page.setInputFiles('#files', files.map((f) => (f.startsWith('/') ? f : join(han, f))));
+        await idle(page);
+        await page.locator('button.source', { hasText: 'model.h5' }).click();
+        await page.locator('button.forward').click();
+        await page.waitForSelector('.error[role=alert]', { timeout: 30_000 });
+        const text = (await page.locator('.error[role=alert]').textContent()) ?? '';
+        shown.push(text);
+        expect(text.startsWith(start), text).toBe(true);
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+      console.log(shown.join('\n'));
+    });
+
     it('ids.npy: equal to the NumPy expected files', async () => {
       const docs = await pageDocs(['model.h5', 'ids.npy']);
       const vsNumpy = worstOf(docs, sent, word, 3, 10);

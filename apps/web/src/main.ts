@@ -281,7 +281,7 @@ function forwardForm(s: Source & { kind: 'keras' }): HTMLElement | null {
   const bar = h('progress', { max: '1', value: '0', 'aria-label': 'forward progress', hidden: '' });
   const go = button('Run the model', 'forward', () => {
     const x = sources[Number(o.input)]!;
-    const input: ForwardInput | undefined = x.kind === 'npy' ? { ids: x.file } : x.kind === 'text' && o.tokenizer ? { text: x.file, tokenizer: (sources[Number(o.tokenizer)] as Source & { kind: 'text' }).file, padding: o.padding, truncating: o.truncating } : undefined;
+    const input: ForwardInput | undefined = x.kind === 'npy' ? { ids: x.file } : x.kind === 'text' && o.tokenizer && o.tokenizer !== o.input ? { text: x.file, tokenizer: (sources[Number(o.tokenizer)] as Source & { kind: 'text' }).file, padding: o.padding, truncating: o.truncating } : undefined;
     if (!input) return showResult(`${s.name} over ${x.name}`, { error: { code: 'BAD_ARGUMENT', message: `${x.name}: text needs a tokenizer to become ids`, hint: 'open the Keras tokenizer.json or a vocabulary too' } });
     go.disabled = true;
     bar.hidden = false;
