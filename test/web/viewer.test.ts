@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { decodeJson, encodeJson, encodeStream, tensor, type AttentionDocument } from '@attnlens/core';
+import { decodeJson, encodeJson, encodeStream, tensor, type AttentionDocument, type Tensor } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
 import { encodeEvent, encodeTensorProto, encodeTFRecords } from '@attnlens/tf';
 import { BIN, cli } from '../helpers/cli.js';
@@ -158,7 +158,8 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     const han = join(REPO, 'apps', 'cli', 'samples', 'han');
     const npy = (f: string) => decodeNpy(new Uint8Array(readFileSync(join(han, f))));
     /** The largest |difference| of the documents' sentence and word weights from (N, S) and (N, S, T) arrays. */
-    function worstOf(docs: AttentionDocument[], sent: { data: ArrayLike<number> }, word: { data: ArrayLike<number> }, S: number, T: number): number {
+    function worstOf(docs: AttentionDocument[], sentT: Tensor, wordT: Tensor, S: number, T: number): number {
+      const [sent, word] = [{ data: sentT.data as Float32Array }, { data: wordT.data as Float32Array }];
       let worst = 0;
       docs.forEach((d, n) => {
         const top = d.maps[0]!;
