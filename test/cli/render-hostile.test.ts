@@ -145,10 +145,10 @@ describe('a 1 MB token', () => {
     // Four 3000 x 3000 maps, ~2 CPU s each: SIGINT goes out when the first PNG exists (an
     // event, not a clock), so the job is interrupted with work left whatever the machine's speed.
     const n = 3000;
-    const docs = Array.from({ length: 4 }, (_, d) => {
+    const docs: AttentionDocument[] = Array.from({ length: 4 }, (_, d) => {
       const w = new Float32Array(n * n);
       for (let i = 0; i < w.length; i++) w[i] = ((i + d) % 997) / 997;
-      return { id: `slow${d}`, maps: [{ shape: [n, n], weights: w }] };
+      return { id: `slow${d}`, maps: [{ shape: [n, n] as [number, number], weights: w }] };
     });
     const p = write('slow.attn.pb', docs);
     const out = join(dir, 'slow-render');
