@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { toFloat64, type AttnlensError, type Tensor } from '@attnlens/core';
+import { tensor, toFloat64, type AttnlensError, type Tensor } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadModel, type KerasModel, type Tap } from '@attnlens/keras-graph';
 import { forwardFile } from '@attnlens/keras-graph/node';
@@ -20,7 +20,8 @@ interface Case {
   file: string;
   config?: string;
   inputs: string[];
-  feeds: { layer: string; value: string }[];
+  /** A feed names the first `rows` rows of a real (N, T) .npy, given as float32 (rows, T, 1). */
+  feeds: { layer: string; real: string; rows: number }[];
   taps: { layer: string; what: Tap['what']; index?: number; expected: string }[];
 }
 
@@ -53,13 +54,20 @@ function rowSumError(t: Tensor, width: number): number {
   return m;
 }
 
+/** The first `rows` rows of a real (N, T) array as float32 (rows, T, 1), as real-forward.py feeds them. */
+async function realRows(file: string, rows: number): Promise<Tensor> {
+  const a = await readNpyFile(real(file));
+  const T = a.shape[1]!;
+  return tensor('float32', [rows, T, 1], Float32Array.from(toFloat64(a).subarray(0, rows * T)));
+}
+
 /** Run a case of real-forward.py and compare every tap to NumPy's; returns the values. */
 async function runCase(name: string, file = undefined as string | undefined) {
   const dir = join(CASES, name);
   const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Case;
   const m = await model(file ?? c.file, c.config);
   const inputs = await Promise.all(c.inputs.map((f) => readNpyFile(join(dir, f))));
-  const feeds = await Promise.all(c.feeds.map(async (f) => ({ layer: f.layer, value: await readNpyFile(join(dir, f.value)) })));
+  const feeds = await Promise.all(c.feeds.map(async (f) => ({ layer: f.layer, value: await realRows(f.real, f.rows) })));
   const got = m.run(inputs, c.taps.map(({ layer, what, index }) => ({ layer, what, ...(index ? { index } : {}) })), { feeds });
   const errors: Record<string, number> = {};
   for (const [i, t] of c.taps.entries()) {

@@ -55,10 +55,11 @@ class Case:
         np.save(os.path.join(self.dir, fn), a)
         self.meta["inputs"].append(fn)
 
-    def feed(self, layer, a):
-        fn = "feed%d.npy" % len(self.meta["feeds"])
-        np.save(os.path.join(self.dir, fn), a)
-        self.meta["feeds"].append({"layer": layer, "value": fn})
+    def feed_real(self, layer, rel, rows):
+        """Feed the first `rows` rows of a real .npy (N, T) as float32 (rows, T, 1). The case names
+        the real file instead of saving the rows: nothing of ../shared/fixtures/real is copied."""
+        self.meta["feeds"].append({"layer": layer, "real": rel, "rows": rows})
+        return np.load(os.path.join(REAL, rel))[:rows].astype(np.float32)[..., None]
 
     def tap(self, layer, what, v):
         fn = "expected%d.npy" % len(self.meta["taps"])
@@ -233,8 +234,7 @@ def praveena():
     AttentionLayer with a Dense(1) scorer (softmax over time) → Dense. Fed at lstm_4's input."""
     c = Case("praveena", "praveena-lstm-attention/final_model.h5")
     w = Weights(c.meta["file"])
-    x = np.load(os.path.join(REAL, "praveena-lstm-attention", "X_data.npy"))[:4].astype(np.float32)[..., None]
-    c.feed("lstm_4", x)
+    x = c.feed_real("lstm_4", "praveena-lstm-attention/X_data.npy", 4)
     y, _ = lstm(A(x), w("lstm_4", "lstm_4/lstm_cell/kernel", "lstm_4/lstm_cell/recurrent_kernel", "lstm_4/lstm_cell/bias"), 64, return_sequences=True)
     c.tap("attention_layer_4", "input", y)
     wk, wb = w("attention_layer_4", "attention_layer_4/dense_11/kernel", "attention_layer_4/dense_11/bias")
