@@ -1,14 +1,6 @@
-export { AttnlensError, fail, isAttnlensError } from './errors.js';
-export type { ErrorCode, AttnlensErrorOptions } from './errors.js';
-export { DEFAULT_LIMITS, LIMIT_FLAGS, setLimits, resetLimits, limits, checkSize, formatBytes } from './limits.js';
-export type { Limits, LimitName, CheckSizeOptions } from './limits.js';
-export {
-  DTYPES, itemSize, isFloat, shapeSize, formatShape, allocate, view, tensor,
-  float16ToFloat32, float32ToFloat16, toFloat32, toFloat64, valueAt, firstNonFinite, unravel, cStrides, gatherStrided,
-} from './tensor.js';
-export type { DType, DataFor, Tensor, TypedArray } from './tensor.js';
-export { mapRows, mapCols, validateMap, validateDocument, trimmed, weightRange, MAX_MAP_DEPTH } from './attention.js';
-export type { AttentionMap, AttentionDocument, Provenance } from './attention.js';
+// The main entry: the vocabulary of ./lite.ts (what workers load) plus the .attn.pb/.attn.json
+// format, sniffing, CRC-32C and ZIP end records. One list of the shared exports, in lite.ts.
+export * from './lite.js';
 export { FORMAT_VERSION, MAGIC, schema } from './format/schema.js';
 export { PROTO_SOURCE } from './format/proto-source.js';
 export { encodeHeader, encodeDocumentDelimited, encodeDocumentChunks, encodeStream, decodeStream, DocumentStreamDecoder, looksLikeAttnPb, concat } from './format/pb.js';
