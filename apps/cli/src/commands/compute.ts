@@ -3,12 +3,13 @@
 // model's forward pass over token ids or text (forward.ts). Only wiring: the maths is
 // @attnlens/attention, files are @attnlens/npy and @attnlens/keras.
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AttnlensError, fail, formatShape, GENERATOR, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
-import { fsError, sha256File, writeDocuments } from '@attnlens/core/node';
+import { sha256File, writeDocuments } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
+import { readTextFile } from '@attnlens/text/node';
 // model-source.js (h5wasm, keras, torch), forward.js and torch-forward.js are imported when used: compute of
 // X with --weights then starts without the forward path or keras-graph (issue 15: ~0.3 s of start-up).
 import type { ModelAttention, ModelSource } from './model-source.js';
@@ -177,7 +178,7 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
       process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)} (${describe(word.kernel, word.layer)})\n`);
       return;
     }
-    const tokens = o.tokens ? parseTokens(await readText(o.tokens), o.tokens) : undefined;
+    const tokens = o.tokens ? parseTokens(await readTextFile(o.tokens), o.tokens) : undefined;
     const s = await computeFile({ kernel: word.kernel, inputs: inputs, mask, maskFile, signal });
     if (tokens && tokens.length !== s.sequences) {
       await s.close();
@@ -235,7 +236,7 @@ async function runHierarchical(
 ): Promise<void> {
   const { word: xw, sentence: xs } = x;
   const sentenceMask = o.sentenceLengths ? maskFromLengths(await loadArray(o.sentenceLengths), o.sentenceLengths) : undefined;
-  const tokens = o.tokens ? parseSentenceTokens(await readText(o.tokens), o.tokens) : undefined;
+  const tokens = o.tokens ? parseSentenceTokens(await readTextFile(o.tokens), o.tokens) : undefined;
   const docs = hierarchicalDocuments(
     { kernel: word.kernel, x: xw, mask, layer: word.layer, file: o.inputs, maskFile },
     { kernel: sentence.kernel, x: xs, mask: sentenceMask, layer: sentence.layer, file: o.sentenceInputs, maskFile: o.sentenceLengths },
@@ -282,14 +283,6 @@ function checkNormalise(n: string | undefined): Normalisation | undefined {
   if (n === undefined) return undefined;
   if (n !== 'eps' && n !== 'softmax') usage(`--normalise ${JSON.stringify(n)} is neither eps nor softmax`, 'eps is the layers\' own exp/(Σ+1e-7); softmax subtracts the max first');
   return n as Normalisation;
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw fsError(e, path);
-  }
 }
 
 function layerList(infos: ModelAttention[]): string {
