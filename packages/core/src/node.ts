@@ -12,6 +12,8 @@ import { GENERATOR } from './version.js';
 
 export { fsError, fileSize, readRange, sha256File, checkWritePath, prepareOutputFolder, openTemp, atomicWriteChunks, removeTempFiles, atomicWriteFile } from './fs.js';
 export type { WriteOptions } from './fs.js';
+export { WorkerPool, runPool, defaultWorkers } from './worker-pool.js';
+export type { WorkerPoolOptions, RunPoolOptions } from './worker-pool.js';
 
 export interface SniffResult {
   format: SniffedFormat;
