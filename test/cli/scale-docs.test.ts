@@ -36,7 +36,7 @@ describe('docs/scale.md', () => {
       const r = spawnSync('bash', ['-n'], { input: s, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     }
-    expect(scripts[1]).toMatch(/^parallel .*--shard '\{\}\/4' ::: 1 2 3 4 && attnlens merge/);
+    expect(scripts[1]).toMatch(/^parallel .*--shard '\{\}\/4' ::: 0 1 2 3 && attnlens merge/);
   });
 
   it('runs the SLURM script as its 8 array tasks and merges them byte-equal to one convert', () => {

@@ -15,7 +15,7 @@ writeFileSync(input, encodeStream(docs));
 const whole = join(dir, 'whole.attn.pb');
 
 // A fixed shuffle (no randomness: the test must not depend on luck).
-const shuffled = (n: number) => Array.from({ length: n }, (_, i) => i + 1).sort((a, b) => ((a * 7919) % 13) - ((b * 7919) % 13));
+const shuffled = (n: number) => Array.from({ length: n }, (_, i) => i).sort((a, b) => ((a * 7919) % 13) - ((b * 7919) % 13));
 const shardPath = (n: number, k: number) => join(dir, `s${n}-${k}.attn.pb`);
 
 beforeAll(() => {
@@ -41,37 +41,38 @@ describe('convert --shard K/N, then merge', () => {
     });
   }
 
+  // A simulated kill (the files a killed shard could leave); shard-compute.test.ts kills a real process.
   it('a shard run twice, or killed before it finished and rerun, leaves the merge unchanged', () => {
     const n = 3;
-    for (let k = 1; k <= n; k++) expect(cli(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`]).code).toBe(0);
+    for (let k = 0; k < n; k++) expect(cli(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`]).code).toBe(0);
     // Killed halfway: the stream was never renamed into place and no index was written.
-    rmSync(`${shardPath(n, 2)}.shard.json`);
-    writeFileSync(shardPath(n, 2), readFileSync(shardPath(n, 2)).subarray(0, 40));
+    rmSync(`${shardPath(n, 1)}.shard.json`);
+    writeFileSync(shardPath(n, 1), readFileSync(shardPath(n, 1)).subarray(0, 40));
     const out = join(dir, 'rerun.attn.pb');
-    const broken = cli(['merge', shardPath(n, 1), shardPath(n, 2), shardPath(n, 3), '--out', out]);
+    const broken = cli(['merge', shardPath(n, 0), shardPath(n, 1), shardPath(n, 2), '--out', out]);
     expect(isCleanError(broken), broken.stderr).toBe(true);
     expect(broken.stderr).toContain('has no shard index');
     expect(existsSync(out)).toBe(false);
-    expect(cli(['convert', input, '--to', shardPath(n, 2), '--shard', `2/${n}`]).code).toBe(0);
-    expect(cli(['convert', input, '--to', shardPath(n, 2), '--shard', `2/${n}`]).code).toBe(0);
-    const m = cli(['merge', shardPath(n, 3), shardPath(n, 2), shardPath(n, 1), '--out', out]);
+    expect(cli(['convert', input, '--to', shardPath(n, 1), '--shard', `1/${n}`]).code).toBe(0);
+    expect(cli(['convert', input, '--to', shardPath(n, 1), '--shard', `1/${n}`]).code).toBe(0);
+    const m = cli(['merge', shardPath(n, 2), shardPath(n, 0), shardPath(n, 1), '--out', out]);
     expect(m.code, m.stderr).toBe(0);
     expect(readFileSync(out).equals(readFileSync(whole))).toBe(true);
   });
 
   it('names a missing shard and refuses, unless --allow-missing; refuses a shard given twice', () => {
     const n = 3;
-    for (const k of [1, 3]) expect(cli(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`]).code).toBe(0);
+    for (const k of [0, 2]) expect(cli(['convert', input, '--to', shardPath(n, k), '--shard', `${k}/${n}`]).code).toBe(0);
     const out = join(dir, 'partial.attn.pb');
-    const r = cli(['merge', shardPath(n, 1), shardPath(n, 3), '--out', out]);
+    const r = cli(['merge', shardPath(n, 0), shardPath(n, 2), '--out', out]);
     expect(isCleanError(r), r.stderr).toBe(true);
-    expect(r.stderr).toContain('shard 2/3 missing');
-    const ok = cli(['merge', shardPath(n, 1), shardPath(n, 3), '--out', out, '--allow-missing']);
+    expect(r.stderr).toContain('shard 1/3 missing');
+    const ok = cli(['merge', shardPath(n, 0), shardPath(n, 2), '--out', out, '--allow-missing']);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stderr).toContain('shards 2/3 missing');
-    const twice = cli(['merge', shardPath(n, 1), shardPath(n, 1), '--out', out]);
+    expect(ok.stderr).toContain('shards 1/3 missing');
+    const twice = cli(['merge', shardPath(n, 0), shardPath(n, 0), '--out', out]);
     expect(isCleanError(twice), twice.stderr).toBe(true);
-    expect(twice.stderr).toContain('is shard 1/3, as is');
+    expect(twice.stderr).toContain('is shard 0/3, as is');
   });
 });
 
@@ -80,33 +81,33 @@ describe('the shard from a batch engine', () => {
     const out = join(dir, 'k8s.attn.pb');
     const r = cli(['convert', input, '--to', out, '--shards', '3'], { env: { JOB_COMPLETION_INDEX: '1' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('JOB_COMPLETION_INDEX=1 (a Kubernetes Indexed Job), shard 2/3');
-    expect(readFileSync(out).equals(readFileSync(shardPath(3, 2)))).toBe(true);
+    expect(r.stderr).toContain('JOB_COMPLETION_INDEX=1 (a Kubernetes Indexed Job), shard 1/3');
+    expect(readFileSync(out).equals(readFileSync(shardPath(3, 1)))).toBe(true);
   });
   it('takes SLURM array variables with no flag at all', () => {
     const out = join(dir, 'slurm.attn.pb');
     const r = cli(['convert', input, '--to', out], { env: { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('SLURM_ARRAY_TASK_ID=2');
-    expect(readFileSync(out).equals(readFileSync(shardPath(3, 2)))).toBe(true);
+    expect(r.stderr).toContain('SLURM_ARRAY_TASK_ID=2 (a SLURM job array), shard 1/3');
+    expect(readFileSync(out).equals(readFileSync(shardPath(3, 1)))).toBe(true);
   });
   it('refuses --shards without an index variable, and a bad K/N, clearly', () => {
     const a = cli(['convert', input, '--to', join(dir, 'x.attn.pb'), '--shards', '3'], { env: { JOB_COMPLETION_INDEX: undefined as unknown as string } });
     expect(isCleanError(a), a.stderr).toBe(true);
-    const b = cli(['convert', input, '--to', join(dir, 'x.attn.pb'), '--shard', '4/3']);
+    const b = cli(['convert', input, '--to', join(dir, 'x.attn.pb'), '--shard', '3/3']);
     expect(isCleanError(b), b.stderr).toBe(true);
-    expect(b.stderr).toContain('K runs from 1 to N');
+    expect(b.stderr).toContain('K runs from 0 to N-1');
   });
 });
 
 describe('render and report --shard', () => {
   it('report --shard K/N shows only that shard\'s samples', () => {
-    const counts = [1, 2].map((k) => (JSON.parse(readFileSync(`${shardPath(2, k)}.shard.json`, 'utf8')) as { positions: number[] }).positions.length);
-    for (const k of [1, 2]) {
+    const counts = [0, 1].map((k) => (JSON.parse(readFileSync(`${shardPath(2, k)}.shard.json`, 'utf8')) as { positions: number[] }).positions.length);
+    for (const k of [0, 1]) {
       const out = join(dir, `report-${k}`);
       const r = cli(['report', input, '--out', out, '--heatmaps', 'none', '--shard', `${k}/2`, '--quiet']);
       expect(r.code, r.stderr).toBe(0);
-      expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`${counts[k - 1]} samples from`);
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`${counts[k]} samples from`);
     }
   });
 });
@@ -131,14 +132,14 @@ describe('report --shard, then report --merge', () => {
     });
   }
   it('names a missing shard report and refuses, unless --allow-missing, which lists it on the page', () => {
-    const parts = [1, 3].map((k) => join(dir, `rs-3-${k}`));
+    const parts = [0, 2].map((k) => join(dir, `rs-3-${k}`));
     const out = join(dir, 'rm-partial');
     const r = cli(['report', '--merge', ...parts, '--out', out]);
     expect(isCleanError(r), r.stderr).toBe(true);
-    expect(r.stderr).toContain('shard 2/3 missing');
+    expect(r.stderr).toContain('shard 1/3 missing');
     const ok = cli(['report', '--merge', ...parts, '--out', out, '--allow-missing']);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('shards 2/3 missing');
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('shards 1/3 missing');
     const none = cli(['report', '--out', out]);
     expect(isCleanError(none), none.stderr).toBe(true);
     const notShard = cli(['report', '--merge', join(dir, 'rw-1'), '--out', out]);

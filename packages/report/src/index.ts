@@ -10,5 +10,6 @@ export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './pa
 export type { Compact, Row, Meta, PageOptions } from './page.js';
 export { reportClient } from './client.js';
 export { reportPalette, reportRange } from './palette.js';
-export { idHash, shardOf, parseShard, shardFromEnvironment, shardDocuments } from './shard.js';
-export type { Shard } from './shard.js';
+// The shard policy lives in @attnlens/core (compute and convert use it too); re-exported for the report's callers.
+export { idHash, shardOf, parseShard, shardFromEnvironment, shardDocuments } from '@attnlens/core';
+export type { Shard } from '@attnlens/core';

@@ -4,11 +4,10 @@
 // (never redraws), orders the rows by position and writes one page spanning all shards.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail } from '@attnlens/core';
+import { fail, type Shard } from '@attnlens/core';
 import { atomicWriteFile, fsError, prepareOutputFolder } from '@attnlens/core/node';
 import { fontFaceCss } from '@attnlens/render/node';
 import { assembleReport, entryTexts, type PageSettings, type ReportEntry, type ReportFiles } from './pages.js';
-import type { Shard } from './shard.js';
 import { writePage } from './write-page.js';
 
 export interface ReportShardRecord {
@@ -39,7 +38,7 @@ async function readRecord(dir: string): Promise<ReportShardRecord> {
   } catch {
     return fail('CORRUPT', 'is not JSON', { file: path, hint: 'rebuild that shard' });
   }
-  if (r?.format !== 'attnlens-report-shard' || !Number.isSafeInteger(r.shard) || !Number.isSafeInteger(r.count) || r.shard < 1 || r.shard > r.count || !Array.isArray(r.entries) || !Array.isArray(r.columns)) {
+  if (r?.format !== 'attnlens-report-shard' || !Number.isSafeInteger(r.shard) || !Number.isSafeInteger(r.count) || r.shard < 0 || r.shard >= r.count || !Array.isArray(r.entries) || !Array.isArray(r.columns)) {
     fail('CORRUPT', 'is not a report shard record', { file: path, hint: 'rebuild that shard' });
   }
   return r;
@@ -60,7 +59,7 @@ export async function mergeReports(out: string, dirs: string[], opts: { allowMis
     byShard.set(r.shard, dir);
   }
   const count = first.r.count;
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byShard.has(k));
+  const missing = Array.from({ length: count }, (_, i) => i).filter((k) => !byShard.has(k));
   if (missing.length && !opts.allowMissing) fail('NOT_FOUND', `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing from the merge`, { hint: 'build the missing shards first, or allow a partial merge' });
   await prepareOutputFolder(out, ['heatmaps', 'data']);
   for (const { dir, r } of records) {

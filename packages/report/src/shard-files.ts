@@ -5,12 +5,12 @@
 // both. The merge interleaves shards by those positions, so it gives the unsharded run's
 // documents in the unsharded order: the merged file is byte-equal to an unsharded convert.
 import { readFile } from 'node:fs/promises';
-import { fail, type AttentionDocument } from '@attnlens/core';
+import { fail, inShard, type AttentionDocument, type Shard } from '@attnlens/core';
 import { atomicWriteFile, fsError, readDocuments, writeDocuments } from '@attnlens/core/node';
-import { shardOf, type Shard } from './shard.js';
 
 export interface ShardIndex {
   format: 'attnlens-shard';
+  /** 0-based: 0..count-1. */
   shard: number;
   count: number;
   /** Position of each document of the shard in the whole input, increasing. */
@@ -25,7 +25,7 @@ export async function writeShard(out: string, docs: AsyncIterable<AttentionDocum
   async function* mine(): AsyncGenerator<AttentionDocument> {
     let i = 0;
     for await (const d of docs) {
-      if (shard.count === 1 || shardOf(d.id, shard.count) === shard.index) {
+      if (inShard(d.id, shard)) {
         positions.push(i);
         yield d;
       }
@@ -50,8 +50,8 @@ async function readIndex(file: string): Promise<ShardIndex> {
   } catch {
     return fail('CORRUPT', 'is not JSON', { file: path, hint: 'rerun the shard that wrote it' });
   }
-  const ok = o && o.format === 'attnlens-shard' && Number.isSafeInteger(o.shard) && Number.isSafeInteger(o.count) && o.shard >= 1 && o.shard <= o.count && Array.isArray(o.positions) && o.positions.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (i === 0 || p > o.positions[i - 1]!));
-  if (!ok) fail('CORRUPT', 'is not a valid shard index (format, shard K of N, increasing positions)', { file: path, hint: 'rerun the shard that wrote it' });
+  const ok = o && o.format === 'attnlens-shard' && Number.isSafeInteger(o.shard) && Number.isSafeInteger(o.count) && o.shard >= 0 && o.shard < o.count && Array.isArray(o.positions) && o.positions.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (i === 0 || p > o.positions[i - 1]!));
+  if (!ok) fail('CORRUPT', 'is not a valid shard index (format, shard K of N with K from 0, increasing positions)', { file: path, hint: 'rerun the shard that wrote it' });
   return o;
 }
 
@@ -77,7 +77,7 @@ export async function mergeShards(out: string, files: string[], opts: { allowMis
     if (twin) fail('BAD_ARGUMENT', `is shard ${p.index.shard}/${count}, as is ${twin.file}`, { file: p.file, hint: 'give each shard once' });
     byShard.set(p.index.shard, p);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byShard.has(k));
+  const missing = Array.from({ length: count }, (_, i) => i).filter((k) => !byShard.has(k));
   if (missing.length && !opts.allowMissing) fail('NOT_FOUND', `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing from the merge`, { hint: 'run the missing shards first, or allow a partial merge' });
   const streams = [...byShard.values()].map((p) => ({ ...p, it: readDocuments(p.file)[Symbol.asyncIterator](), next: 0, seen: 0 }));
   async function* interleaved(): AsyncGenerator<AttentionDocument> {

@@ -19,8 +19,8 @@ describe('shard index checks', () => {
   it('refuses an index that is not JSON, lists positions out of order, or disagrees with its stream', async () => {
     const a = join(dir, 'a.attn.pb');
     const b = join(dir, 'b.attn.pb');
-    expect(await writeShard(a, of(docs), { index: 1, count: 2, source: '' })).toBeGreaterThan(0);
-    await writeShard(b, of(docs), { index: 2, count: 2, source: '' });
+    expect(await writeShard(a, of(docs), { index: 0, count: 2, source: '' })).toBeGreaterThan(0);
+    await writeShard(b, of(docs), { index: 1, count: 2, source: '' });
     const good = readFileSync(`${b}.shard.json`, 'utf8');
     writeFileSync(`${b}.shard.json`, '{not json');
     await refused(mergeShards(join(dir, 'm.attn.pb'), [a, b]), 'is not JSON');
@@ -32,14 +32,14 @@ describe('shard index checks', () => {
     writeFileSync(`${b}.shard.json`, JSON.stringify({ ...idx, positions: idx.positions.slice(1) }));
     await refused(mergeShards(join(dir, 'm.attn.pb'), [a, b]), 'more documents than its index lists');
     writeFileSync(`${b}.shard.json`, JSON.stringify({ ...idx, count: 3 }));
-    await refused(mergeShards(join(dir, 'm.attn.pb'), [a, b]), 'is shard 2 of 3');
+    await refused(mergeShards(join(dir, 'm.attn.pb'), [a, b]), 'is shard 1 of 3');
   });
   it('refuses a report shard record that points a heatmap outside its folder', async () => {
     const d = join(dir, 'evil');
     mkdirSync(join(d, 'data'), { recursive: true });
     const cell = { s: [1], w: [1], lo: 0, hi: 1, h: 'heatmaps/../../../etc/passwd' };
     const settings = { title: 't', cmap: 'Reds', scale: 'per-map', inputs: [], generator: 'g', heatmaps: 1 };
-    writeFileSync(join(d, 'data', 'shard.json'), JSON.stringify({ format: 'attnlens-report-shard', shard: 1, count: 1, columns: ['a'], settings, entries: [{ position: 0, row: ['x', null, null, [cell], null], max: 1, failed: null }] }));
+    writeFileSync(join(d, 'data', 'shard.json'), JSON.stringify({ format: 'attnlens-report-shard', shard: 0, count: 1, columns: ['a'], settings, entries: [{ position: 0, row: ['x', null, null, [cell], null], max: 1, failed: null }] }));
     await refused(mergeReports(join(dir, 'evil-out'), [d]), 'outside its heatmaps folder');
   });
 });

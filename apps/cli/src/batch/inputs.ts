@@ -1,5 +1,4 @@
-import { fail, type AttentionDocument } from '@attnlens/core';
-import { shardDocuments, type Shard } from '@attnlens/report';
+import { fail, shardDocuments, type AttentionDocument, type Shard } from '@attnlens/core';
 import { openInput } from '../input.js';
 import type { ConvertOptions } from '../formats/index.js';
 

@@ -2,9 +2,9 @@
 // on all cores → index.html + data chunks (written by @attnlens/report/node). Writes are
 // atomic; a rerun redraws only what is missing.
 import { join, relative } from 'node:path';
-import { GENERATOR, type AttentionDocument } from '@attnlens/core';
+import { GENERATOR, inShard, type AttentionDocument, type Shard } from '@attnlens/core';
 import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
-import { planHeatmaps, ReportCollector, shardOf, type Shard } from '@attnlens/report';
+import { planHeatmaps, ReportCollector } from '@attnlens/report';
 import { SafeNames, writeReport } from '@attnlens/report/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
@@ -53,7 +53,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
     for await (const raw of documentsFrom(input, o.convert)) {
       if (o.signal?.aborted) break;
       const here = position++;
-      if (o.shard && o.shard.count > 1 && shardOf(raw.id, o.shard.count) !== o.shard.index) continue;
+      if (!inShard(raw.id, o.shard)) continue;
       collector.add(k, o.transform ? o.transform(raw) : raw, here);
     }
   }

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { fail } from '@attnlens/core';
-import { parseShard, shardFromEnvironment, type Shard } from '@attnlens/report';
+import { fail, parseShard, shardFromEnvironment, type Shard } from '@attnlens/core';
 
 /** --shard K/N and --shards N (the count for a batch engine's 0-based index variable). */
 export function addShardOptions(cmd: Command): Command {
   return cmd
-    .option('--shard <K/N>', 'only shard K of N (samples split by a hash of their id; see docs/scale.md)')
+    .option('--shard <K/N>', 'only shard K of N, K from 0 to N-1 (samples split by a hash of their id, .npy rows in contiguous ranges; see docs/scale.md)')
     .option('--shards <n>', 'the number of shards when a batch engine gives the index (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID)');
 }
 
