@@ -144,30 +144,96 @@ export async function openTemp(path: string): Promise<{ tmp: string; fh: FileHan
 }
 
 /**
- * Write chunks to `path` atomically: to a temporary name beside it, then rename (which
- * replaces a link at `path` rather than writing through it). Chunks are batched into
- * ~1 MB writes. The one writer of files in attnlens.
+ * Node's FileHandle read/write take at most 2 GiB - 1 bytes a call (ERR_OUT_OF_RANGE beyond): every
+ * big read or write in attnlens goes in pieces of this size instead (here and in @attnlens/npy).
+ */
+export const IO_PIECE_BYTES = 64 << 20;
+
+/** A file being written atomically: see openAtomic. */
+export interface AtomicFile {
+  /** Write all of `bytes` at `position`, in pieces (any size, partial writes retried). */
+  write(bytes: Uint8Array, position: number): Promise<void>;
+  /** Close the temporary file and rename it onto the path. */
+  commit(): Promise<void>;
+  /** Close and remove the temporary file; never throws. */
+  abort(): Promise<void>;
+}
+
+/**
+ * The one atomic-write path of attnlens: a temporary file beside `path` (openTemp), written at
+ * any position, renamed into place on commit (which replaces a link at `path` rather than writing
+ * through it). A failed write or commit removes the temporary file and throws fsError's 'write'
+ * error, so every writer reports the same failure the same way.
+ */
+export async function openAtomic(path: string, opts: WriteOptions = {}): Promise<AtomicFile> {
+  if (opts.root !== undefined) checkWritePath(opts.root, path);
+  const { tmp, fh } = await openTemp(path).catch((e: unknown) => {
+    throw fsError(e, path, 'write');
+  });
+  let live = true;
+  const abort = async () => {
+    if (!live) return;
+    live = false;
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+  };
+  const failed = async (e: unknown): Promise<never> => {
+    await abort();
+    throw fsError(e, path, 'write');
+  };
+  return {
+    async write(bytes, position) {
+      if (!live) fail('BAD_ARGUMENT', 'write after the file was committed or aborted', { file: path });
+      try {
+        for (let p = 0; p < bytes.length;) {
+          const { bytesWritten } = await fh.write(bytes, p, Math.min(IO_PIECE_BYTES, bytes.length - p), position + p);
+          p += bytesWritten;
+        }
+      } catch (e) {
+        await failed(e);
+      }
+    },
+    async commit() {
+      if (!live) fail('BAD_ARGUMENT', 'commit after the file was committed or aborted', { file: path });
+      try {
+        await fh.close();
+        live = false;
+        await rename(tmp, path);
+      } catch (e) {
+        live = true; // so that abort closes (again, harmlessly) and removes the temporary file
+        await failed(e);
+      }
+    },
+    abort,
+  };
+}
+
+/**
+ * Write chunks to `path` atomically (openAtomic). Chunks are batched into ~1 MB writes;
+ * bigger ones are written as they are, without a copy.
  */
 export async function atomicWriteChunks(path: string, chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>, opts: WriteOptions = {}): Promise<void> {
-  if (opts.root !== undefined) checkWritePath(opts.root, path);
-  let tmp: string | undefined;
-  let fh: FileHandle | undefined;
+  const file = await openAtomic(path, opts);
   let pending: Uint8Array[] = [];
   let size = 0;
+  let position = 0;
+  const put = async (buf: Uint8Array) => {
+    await file.write(buf, position);
+    position += buf.length;
+  };
   const flush = async () => {
     if (!pending.length) return;
     const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     pending = [];
     size = 0;
-    await fh!.write(buf);
+    await put(buf);
   };
   try {
-    ({ tmp, fh } = await openTemp(path));
     for await (const c of chunks) {
       const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
       if (b.length >= 1 << 20) {
         await flush();
-        await fh.write(b);
+        await put(b);
         continue;
       }
       pending.push(b);
@@ -175,12 +241,9 @@ export async function atomicWriteChunks(path: string, chunks: Iterable<Uint8Arra
       if (size >= 1 << 20) await flush();
     }
     await flush();
-    await fh.close();
-    fh = undefined;
-    await rename(tmp, path);
+    await file.commit();
   } catch (e) {
-    await fh?.close().catch(() => undefined);
-    if (tmp) await rm(tmp, { force: true });
+    await file.abort();
     throw e instanceof AttnlensError ? e : fsError(e, path, 'write');
   }
 }

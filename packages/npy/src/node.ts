@@ -1,9 +1,9 @@
 // @attnlens/npy/node: .npy/.npz files on disk. Reads are positioned (FileHandle.read),
 // so a file is never read whole unless the whole array is asked for, and openNpy
 // streams rows of a file of any size in constant memory.
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { AttnlensError, allocate, checkSize, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Limits, type Tensor, type TypedArray } from '@attnlens/core';
-import { fileSize, fsError, openTemp } from '@attnlens/core/node';
+import { open, type FileHandle } from 'node:fs/promises';
+import { allocate, checkSize, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Limits, type Tensor, type TypedArray } from '@attnlens/core';
+import { atomicWriteChunks, fileSize, fsError, IO_PIECE_BYTES, openAtomic } from '@attnlens/core/node';
 import { arrayError, decodeNpy } from './decode.js';
 import { npyDataBytes } from './encode.js';
 import {
@@ -69,8 +69,8 @@ const stderrWarn = (m: string) => {
   process.stderr.write(`attnlens: warning: ${m}\n`);
 };
 
-// Reads and writes go in pieces: a FileHandle call takes at most 2 GiB.
-const IO_CHUNK = 64 << 20;
+// Reads go in pieces: a FileHandle call takes at most 2 GiB (core's IO_PIECE_BYTES; core's openAtomic writes the same way).
+const IO_CHUNK = IO_PIECE_BYTES;
 
 async function openRead(path: string): Promise<{ fh: FileHandle; size: number }> {
   const size = await fileSize(path);
@@ -415,13 +415,6 @@ async function readFortranRows(fh: FileHandle, h: NpyHeader, isz: number, start:
   }
 }
 
-async function writeAll(fh: FileHandle, b: Uint8Array, position: number): Promise<void> {
-  for (let p = 0; p < b.length;) {
-    const { bytesWritten } = await fh.write(b, p, Math.min(IO_CHUNK, b.length - p), position + p);
-    p += bytesWritten;
-  }
-}
-
 /**
  * Write an .npy row block by row block, in constant memory: rows go to a temporary
  * file beside `path`; close() fixes shape[0] in the header (which NumPy's growth
@@ -435,17 +428,9 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
   shapeSize(rowShape);
   const rowShapeC = [...rowShape];
   const head0 = encodeNpyHeader(dtype, [0, ...rowShapeC]);
-  // core's temporary file (O_EXCL | O_NOFOLLOW, named as removeTempFiles expects): the one temp-file maker
-  const { tmp, fh } = await openTemp(path).catch((e: unknown) => {
-    throw fsError(e, path);
-  });
-  try {
-    await writeAll(fh, head0, 0);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw fsError(e, path);
-  }
+  // core's one atomic-write path: temp file (O_EXCL | O_NOFOLLOW, named as removeTempFiles expects), then rename
+  const file = await openAtomic(path);
+  await file.write(head0, 0);
   let pos = head0.length;
   let rows = 0;
   let state: 'open' | 'closed' | 'failed' = 'open';
@@ -453,8 +438,7 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
   const abort = async () => {
     if (state === 'closed') return;
     state = 'failed';
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
+    await file.abort();
   };
   // Writes run one after another in call order, even when not awaited.
   const serial = (fn: () => Promise<void>): Promise<void> => {
@@ -474,10 +458,10 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
         }
         const data = npyDataBytes(t);
         try {
-          await writeAll(fh, data, pos);
+          await file.write(data, pos);
         } catch (e) {
-          await abort();
-          throw fsError(e, path);
+          state = 'failed'; // openAtomic removed the temporary file
+          throw e;
         }
         pos += data.length;
         rows += t.shape[0]!;
@@ -490,13 +474,12 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
         const head = encodeNpyHeader(dtype, [rows, ...rowShapeC]);
         try {
           if (head.length !== head0.length) fail('UNSUPPORTED', `${rows} rows do not fit the header written at the start`, { file: path });
-          await writeAll(fh, head, 0);
-          await fh.close();
-          await rename(tmp, path);
+          await file.write(head, 0);
+          await file.commit();
           state = 'closed';
         } catch (e) {
           await abort();
-          throw e instanceof AttnlensError ? e : fsError(e, path);
+          throw e;
         }
       });
     },
@@ -506,23 +489,12 @@ export async function createNpyWriter(path: string, dtype: DType, rowShape: numb
   };
 }
 
-/** Write a tensor as an .npy, atomically, without copying its data into a second buffer. */
+/** Write a tensor as an .npy, atomically, without copying its data into a second buffer (core's atomicWriteChunks writes big chunks as they are). */
 export async function writeNpyFile(path: string, t: Tensor): Promise<void> {
-  const data = npyDataBytes(t);
-  const head = encodeNpyHeader(t.dtype, t.shape);
-  let tmp: string | undefined;
-  let fh: FileHandle | undefined;
-  try {
-    ({ tmp, fh } = await openTemp(path));
-    await writeAll(fh, head, 0);
-    await writeAll(fh, data, head.length);
-    await fh.close();
-    fh = undefined;
-    await rename(tmp, path);
-  } catch (e) {
-    await fh?.close().catch(() => undefined);
-    if (tmp) await rm(tmp, { force: true });
-    throw fsError(e, path);
-  }
+  await atomicWriteChunks(path, [encodeNpyHeader(t.dtype, t.shape), npyDataBytes(t)]);
 }
 
+
+// .npy shards (contiguous row ranges, an index beside each) and their byte-equal merge.
+export { inputFingerprint, mergeNpyShards, npyShardIndexPath, removeNpyShardIndex, writeNpyShardIndex } from './shards.js';
+export type { NpyMergeResult, NpyShardIndex } from './shards.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type DType, type Tensor } from '@attnlens/core';
+import { atomicWriteFile } from '@attnlens/core/node';
 import { decodeNpy, encodeNpy } from '../src/index.js';
 import { encodeNpyHeader } from '../src/header.js';
 import { createNpyWriter, loadArray, openNpy, readNpyFile, writeNpyFile } from '../src/node.js';
@@ -203,8 +204,13 @@ describe('createNpyWriter', () => {
   it('refuses bad arguments and unwritable places clearly', async () => {
     expect((await asyncErrorOf(() => createNpyWriter(join(dir, 'x.npy'), 'complex64' as DType, [1]))).code).toBe('BAD_ARGUMENT');
     expect((await asyncErrorOf(() => createNpyWriter(join(dir, 'x.npy'), 'float32', [-1]))).code).toBe('BAD_ARGUMENT');
-    expect((await asyncErrorOf(() => createNpyWriter(join(dir, 'no', 'such', 'x.npy'), 'float32', [1]))).code).toBe('FILE_NOT_FOUND');
-    expect((await asyncErrorOf(() => writeNpyFile(join(dir, 'no', 'x.npy'), ramp([2])))).code).toBe('FILE_NOT_FOUND');
+    // one failure, one error: both writers go through core's openAtomic, as every attnlens writer does
+    const missing = [
+      await asyncErrorOf(() => createNpyWriter(join(dir, 'no', 'such', 'x.npy'), 'float32', [1])),
+      await asyncErrorOf(() => writeNpyFile(join(dir, 'no', 'x.npy'), ramp([2]))),
+      await asyncErrorOf(() => atomicWriteFile(join(dir, 'no', 'x.bin'), 'x')),
+    ];
+    for (const e of missing) expect([e.code, e.reason]).toEqual(['IO', 'cannot write: its folder does not exist']);
   });
 });
 
