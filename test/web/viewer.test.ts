@@ -406,6 +406,107 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     await page.close();
   });
 
+  describe('CJK and emoji tokens drawn with the bundled fonts (unicode-range subsets fetched on demand)', () => {
+    const TOKENS = ['注意力', '机制', '😀', 'テスト'];
+    const fontsDoc = (): string => {
+      const file = join(dir, 'cjk-emoji.attn.pb');
+      writeFileSync(file, encodeStream([{ id: 'cjk', maps: [{ name: 'tokens', shape: [4], weights: new Float32Array([0.4, 0.3, 0.2, 0.1]), colLabels: TOKENS }] }]));
+      return file;
+    };
+    /** The pixels of the page's highlighted-tokens canvas once every font it asked for is in. */
+    const canvasPixels = (page: Page) => page.evaluate(async () => {
+      await document.fonts.ready;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const c = document.querySelector('canvas.figure') as HTMLCanvasElement;
+      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+    });
+
+    it('from file://: the Noto Sans SC and Noto Emoji faces covering the tokens load, only a few of their ~110 subsets, and their glyphs are not the missing-glyph box', async () => {
+      const page = await browser.newPage();
+      await page.goto(PAGE);
+      await page.setInputFiles('#files', fontsDoc());
+      await idle(page);
+      expect(await page.locator('.tokens .tok').allTextContents()).toEqual(TOKENS);
+      const faces = await page.evaluate(async () => {
+        await document.fonts.ready;
+        const out: { family: string; status: string; range: string }[] = [];
+        document.fonts.forEach((f) => {
+          if (f.family === 'Noto Sans SC' || f.family === 'Noto Emoji') out.push({ family: f.family, status: f.status, range: f.unicodeRange });
+        });
+        return out;
+      });
+      const covers = (range: string, ch: string) => range.split(',').some((part) => {
+        const [a, b] = part.trim().replace(/^U\+/i, '').split('-');
+        const cp = ch.codePointAt(0)!;
+        return parseInt(a!, 16) <= cp && cp <= parseInt(b ?? a!, 16);
+      });
+      const loaded = faces.filter((f) => f.status === 'loaded');
+      for (const [family, ch] of [['Noto Sans SC', '注'], ['Noto Sans SC', '机'], ['Noto Sans SC', 'テ'], ['Noto Emoji', '😀']] as const) {
+        expect(loaded.some((f) => f.family === family && covers(f.range, ch)), `${family} face for ${ch} loaded`).toBe(true);
+      }
+      expect(faces.filter((f) => f.family === 'Noto Sans SC').length).toBeGreaterThan(90);
+      expect(loaded.length).toBeLessThanOrEqual(6);
+      // Glyphs drawn naming the bundled family alone. A family that did not load falls back
+      // exactly as an unknown family does, so "differs from the unknown family" means the bundled
+      // face drew it (a Debian machine with fonts-droid-fallback has its own CJK glyphs), and
+      // "differs from U+10FFFD" (a code point no font has) means it is no missing-glyph box.
+      const glyphs = await page.evaluate(() => {
+        const draw = (ch: string, family: string) => {
+          const c = document.createElement('canvas');
+          c.width = 64;
+          c.height = 64;
+          const ctx = c.getContext('2d')!;
+          ctx.fillStyle = '#fff';
+          ctx.fillRect(0, 0, 64, 64);
+          ctx.fillStyle = '#000';
+          ctx.font = `48px ${family}`;
+          ctx.fillText(ch, 4, 52);
+          const d = ctx.getImageData(0, 0, 64, 64).data;
+          let ink = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) ink++;
+          return { key: c.toDataURL(), ink };
+        };
+        return [['注', '"Noto Sans SC"'], ['テ', '"Noto Sans SC"'], ['😀', '"Noto Emoji"']].map(([ch, family]) => ({
+          ch, bundled: draw(ch!, family!), unknownFamily: draw(ch!, '"attnlens-no-such-font"'), missing: draw('\u{10FFFD}', family!),
+        }));
+      });
+      for (const g of glyphs) {
+        expect(g.bundled.ink, `${g.ch} has ink`).toBeGreaterThan(40);
+        expect(g.bundled.key, `${g.ch} drawn by the bundled face, not a fallback`).not.toBe(g.unknownFamily.key);
+        expect(g.bundled.key, `${g.ch} is not the missing-glyph box`).not.toBe(g.missing.key);
+      }
+      await page.close();
+    });
+
+    it("served by attnlens view: the page's canvas is redrawn with them once they load (blocking the font files changes its pixels)", async () => {
+      const { url, proc } = await view([fontsDoc()]);
+      try {
+        const shot = async (block: boolean) => {
+          const page = await browser.newPage();
+          const fetched: string[] = [];
+          await page.route('**/*.woff2', (route) => (fetched.push(route.request().url()), block ? route.abort() : route.continue()));
+          await page.goto(url);
+          await idle(page);
+          const px = await canvasPixels(page);
+          await page.close();
+          return { px, fetched: fetched.map((u) => u.replace(/^.*\/assets\//, '')) };
+        };
+        const withFonts = await shot(false);
+        const blocked = await shot(true);
+        // Only subsets of the lazy families were asked for (the Latin/Arabic/Hebrew faces are inlined).
+        expect(withFonts.fetched.length).toBeGreaterThanOrEqual(2);
+        expect(withFonts.fetched.every((f) => /^noto-(sans-sc|emoji)-/.test(f)), withFonts.fetched.join(' ')).toBe(true);
+        expect(withFonts.fetched.length).toBeLessThanOrEqual(6);
+        expect(withFonts.px.length).toBeGreaterThan(0);
+        let differ = 0;
+        for (let i = 0; i < Math.min(withFonts.px.length, blocked.px.length); i += 4) if (withFonts.px[i] !== blocked.px[i]) differ++;
+        expect(differ).toBeGreaterThan(100);
+      } finally {
+        proc.kill();
+      }
+    });
+  });
+
   it("exports a PNG with the CLI's pixels for the same heatmap", async () => {
     const rows = ['I', 'like', 'tennis'];
     const cols = ['ich', 'mag', 'Tennis', '.'];

@@ -5,6 +5,9 @@ import '@fontsource/noto-sans/400.css';
 import '@fontsource/noto-sans/600.css';
 import '@fontsource/noto-sans-arabic/400.css';
 import '@fontsource/noto-sans-hebrew/400.css';
+// CJK and emoji: unicode-range subsets kept as separate files, fetched only when used (src/fonts.ts).
+import '@fontsource/noto-sans-sc/400.css';
+import '@fontsource/noto-emoji/400.css';
 import './style.css';
 import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument, type SniffedFormat } from '@attnlens/core';
 import { torchSummaryOf, torchView } from './torch-view.js';
@@ -15,6 +18,7 @@ import { download, h } from './dom.js';
 import { documentView, filterDocs, labelsOf, type DocFilter } from './docs-view.js';
 import { figureFor, figureSvg, drawFigure, type Style } from './draw.js';
 import { kerasView } from './keras-view.js';
+import { documentStrings, redrawWhenFontsLoad } from './fonts.js';
 import { alignmentFromNumpy, npzNames } from './alignment.js';
 import type { ForwardInput, PageError, WorkerProgress, WorkerReply } from './protocol.js';
 import { inspectNpyHeader } from '@attnlens/npy';
@@ -197,6 +201,13 @@ function renderDocs(s: Source & { kind: 'docs' }, keepFocus = false): void {
   let body: HTMLElement;
   try {
     body = doc ? sideBySide(s, doc, style) : h('p', {}, 'No sample matches.');
+    if (doc) {
+      // The canvases were drawn before a CJK/emoji subset they need had loaded: draw again once it has.
+      const shown = s.current;
+      redrawWhenFontsLoad(documentStrings([doc, ...sameIdDocs(s, doc).map(([, d]) => d)]), () => {
+        if (sources[selected] === s && s.current === shown) renderDocs(s, true);
+      });
+    }
   } catch (e) {
     body = errorView(asError(e, s.name));
   }
@@ -212,8 +223,12 @@ function renderDocs(s: Source & { kind: 'docs' }, keepFocus = false): void {
 }
 
 /** The sample, and beside it the samples with the same id in the other open document files (two models on one test set). */
+function sameIdDocs(s: Source & { kind: 'docs' }, doc: AttentionDocument): (readonly [string, AttentionDocument])[] {
+  return sources.flatMap((o) => (o !== s && o.kind === 'docs' ? o.docs.filter((d) => d.id === doc.id).map((d) => [o.name, d] as const) : []));
+}
+
 function sideBySide(s: Source & { kind: 'docs' }, doc: AttentionDocument, style: Style): HTMLElement {
-  const others = sources.flatMap((o) => (o !== s && o.kind === 'docs' ? o.docs.filter((d) => d.id === doc.id).map((d) => [o.name, d] as const) : []));
+  const others = sameIdDocs(s, doc);
   if (!others.length) return documentView(doc, style);
   const column = (name: string, d: AttentionDocument) => h('div', { class: 'column' }, h('p', { class: 'column-source' }, name), documentView(d, style));
   return h('div', { class: 'columns' }, column(s.name, doc), ...others.map(([name, d]) => column(name, d)));
