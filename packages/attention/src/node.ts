@@ -2,9 +2,10 @@
 // blocks of whole sequences from @attnlens/npy's openNpy, scored on worker threads, and
 // handed back in order, so memory stays constant whatever N is.
 import { availableParallelism } from 'node:os';
-import { fail, itemSize, shapeSize, tensor, type DType, type Tensor } from '@attnlens/core';
+import { createHash } from 'node:crypto';
+import { fail, itemSize, shapeSize, shardRows, tensor, type DType, type Shard, type Tensor } from '@attnlens/core';
 import { sniffFile } from '@attnlens/core/node';
-import { createNpyWriter, loadArray, openNpy, type NpyReader } from '@attnlens/npy/node';
+import { createNpyWriter, inputFingerprint, loadArray, openNpy, removeNpyShardIndex, writeNpyShardIndex, type NpyReader } from '@attnlens/npy/node';
 import { computeBlock, floatData, sequenceLayout, type Backend, type PrecisionOption } from './compute.js';
 import { checkMask, sliceMask, type Mask } from './mask.js';
 import type { Kernel } from './variants.js';
@@ -29,6 +30,10 @@ export interface ComputeFileOptions {
   warn?: (message: string) => void;
   /** Stop between blocks: chunks() then throws INTERRUPTED (writers remove their temporary files). */
   signal?: AbortSignal;
+  /** Only X's rows [start, end) (its first axis; a (T, F) X is one row): only those are read. */
+  rows?: [number, number];
+  /** Only shard K of N's rows of X: [floor(K·R/N), floor((K+1)·R/N)) of its R rows (core's shardRows). */
+  shard?: Shard;
 }
 
 /** The weights of sequences [start, start + count), which are X's rows [row, row + rows). */
@@ -44,12 +49,15 @@ export interface AttentionChunk {
 export interface AttentionStream {
   inputShape: number[];
   inputDtype: DType;
-  /** The weights' shape: X's without F, and (1, T) for a (T, F) input as han_ref.py gives; X's own shape ((1, T, F) for (T, F)) for a per-feature kernel. */
+  /** The weights' shape: X's without F, and (1, T) for a (T, F) input as han_ref.py gives; X's own shape ((1, T, F) for (T, F)) for a per-feature kernel. With `rows`, the first axis is the range's. */
   outputShape: number[];
   sequences: number;
   steps: number;
   /** Worker threads used (0: the calling thread). */
   workers: number;
+  /** X's rows [start, end) this stream computes, of `totalRows` (a (T, F) X is one row). */
+  rows: [number, number];
+  totalRows: number;
   /** The weights block by block, in order. Iterate once. */
   chunks(): AsyncGenerator<AttentionChunk, void, undefined>;
   /** Release the file and the workers (also done when chunks() ends or throws). */
@@ -105,14 +113,19 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
     const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK;
     if (!(chunkBytes > 0)) fail('BAD_ARGUMENT', `chunkBytes must be positive, not ${chunkBytes}`);
     const outerRows = twoD ? 1 : src.rows;
+    const [firstRow, endRow] = opts.rows ?? (opts.shard ? shardRows(opts.shard.index, opts.shard.count, outerRows) : [0, outerRows]);
+    if (!Number.isSafeInteger(firstRow) || !Number.isSafeInteger(endRow) || firstRow < 0 || firstRow > endRow || endRow > outerRows) {
+      fail('BAD_ARGUMENT', `rows ${firstRow}..${endRow} are outside X's ${outerRows} rows`, { file, hint: `ask for rows within 0..${outerRows}` });
+    }
+    const rangeRows = endRow - firstRow;
     const rowsPerChunk = twoD ? 1 : Math.max(1, Math.floor(chunkBytes / Math.max(1, rowBytes)));
-    const total = N * T * F * itemSize(src.dtype);
+    const total = (rangeRows / Math.max(1, outerRows)) * N * T * F * itemSize(src.dtype);
     const workers = opts.workers ?? (total < SMALL_INPUT ? 0 : Math.max(1, availableParallelism()));
     if (!Number.isInteger(workers) || workers < 0) fail('BAD_ARGUMENT', `workers must be a whole number ≥ 0, not ${workers}`, { hint: '0 computes on the calling thread' });
     // Threads start when the first block is asked for, so an unread stream holds none.
-    const poolSize = workers > 0 ? Math.min(workers, Math.max(1, Math.ceil(outerRows / rowsPerChunk))) : 0;
+    const poolSize = workers > 0 ? Math.min(workers, Math.max(1, Math.ceil(rangeRows / rowsPerChunk))) : 0;
     const P = k.perStep;
-    const outputShape = [...(twoD ? [1, T] : src.shape.slice(0, -1)), ...(P > 1 ? [P] : [])];
+    const outputShape = [...(twoD ? [rangeRows, T] : [rangeRows, ...src.shape.slice(1, -1)]), ...(P > 1 ? [P] : [])];
     let closed = false;
     const close = async () => {
       if (closed) return;
@@ -126,12 +139,12 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
       if (poolSize && !pool) pool = new WorkerPool(poolSize, k, { backend: opts.backend ?? 'auto', precision: opts.precision ?? 'auto' }, file);
       const inFlight: { head: AttentionChunkHead; weights: Promise<Float32Array> }[] = [];
       const limit = pool ? 2 * pool.size : 1;
-      let row = 0;
+      let row = firstRow;
       try {
         for (;;) {
-          if (opts.signal?.aborted) fail('INTERRUPTED', `interrupted after ${row} of ${outerRows} rows of X`, { file, hint: 'nothing half-written is left; run the same command again' });
-          while (row < outerRows && inFlight.length < limit) {
-            const rows = Math.min(rowsPerChunk, outerRows - row);
+          if (opts.signal?.aborted) fail('INTERRUPTED', `interrupted after ${row - firstRow} of ${rangeRows} rows of X`, { file, hint: 'nothing half-written is left; run the same command again' });
+          while (row < endRow && inFlight.length < limit) {
+            const rows = Math.min(rowsPerChunk, endRow - row);
             const x = twoD ? await src.read(0, src.rows) : await src.read(row, rows);
             const start = row * seqPerRow;
             const count = twoD ? 1 : rows * seqPerRow;
@@ -163,7 +176,7 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
       }
     }
 
-    return { inputShape: [...src.shape], inputDtype: src.dtype, outputShape, sequences: N, steps: T, workers: poolSize, chunks, close };
+    return { inputShape: [...src.shape], inputDtype: src.dtype, outputShape, sequences: N, steps: T, workers: poolSize, rows: [firstRow, endRow], totalRows: outerRows, chunks, close };
   } catch (e) {
     await Promise.all([src.close(), pool?.close()]);
     throw e;
@@ -172,8 +185,16 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
 
 type AttentionChunkHead = Omit<AttentionChunk, 'weights'>;
 
-/** Compute X's weights into an .npy of float32, shape `outputShape`, streamed. */
-export async function computeFileToNpy(opts: ComputeFileOptions & { out: string }): Promise<{ shape: number[]; workers: number }> {
+/**
+ * Compute X's weights into an .npy of float32, shape `outputShape`, streamed. With `shard`
+ * (K of N), only X's rows [floor(K·R/N), floor((K+1)·R/N)) are read and computed, and
+ * OUT.npy.shard.json is written once OUT.npy is in place (@attnlens/npy's shards: the merge
+ * of all N is byte-equal to the unsharded OUT.npy).
+ */
+export async function computeFileToNpy(opts: ComputeFileOptions & { out: string }): Promise<{ shape: number[]; workers: number; rows: [number, number] }> {
+  const { shard } = opts;
+  // A rerun killed halfway must leave the shard missing, not an old index beside a new file.
+  if (shard) await removeNpyShardIndex(opts.out);
   const s = await computeFile(opts);
   const rowShape = s.outputShape.slice(1);
   const writer = await createNpyWriter(opts.out, 'float32', rowShape).catch(async (e) => {
@@ -187,7 +208,15 @@ export async function computeFileToNpy(opts: ComputeFileOptions & { out: string 
     await writer.abort();
     throw e;
   }
-  return { shape: s.outputShape, workers: s.workers };
+  if (shard) await writeNpyShardIndex(opts.out, shard, { total: s.totalRows, inputShape: s.inputShape, input: await inputFingerprint(opts.inputs), run: kernelFingerprint(opts.kernel) });
+  return { shape: s.outputShape, workers: s.workers, rows: s.rows };
+}
+
+/** SHA-256 of what the layer computes with (variant, normalisation, weights): shards of different layers never merge. */
+function kernelFingerprint(k: Kernel): string {
+  const h = createHash('sha256').update(JSON.stringify([k.variant, k.normalise, k.inputDim, k.attentionDim, k.tanh, k.perStep]));
+  for (const a of [k.w, k.b, k.u, k.stepBias]) if (a) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.digest('hex');
 }
 
 /** All of X's weights in memory (for documents), computed as computeFile does. */
