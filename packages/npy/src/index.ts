@@ -6,6 +6,9 @@ export { decodeNpy, decodeNpyAll } from './decode.js';
 export { encodeNpy } from './encode.js';
 export { decodeNpz, listNpz, inspectNpz, extractZipEntry } from './npz.js';
 export type { NpzEntry, NpzEntryInfo } from './npz.js';
+// Rows by byte ranges through any positioned reader (a browser File's slices; ./node's file handle).
+export { openNpyRows, npyHeaderAt, readExactlyAt } from './rows.js';
+export type { NpyRows, NpyRowsOptions, ReadAt } from './rows.js';
 // The zip reader (by ranges, ZIP64, CRC-checked), shared with the torch and Keras adapters.
 export {
   locateCentralDirectory, zip64Record, parseCentralDirectory, localDataOffset, checkEntry, entryData, crc32, ZIP_TAIL_BYTES, LOCAL_HEADER_BYTES,

@@ -1,16 +1,18 @@
 // @attnlens/npy/node: .npy/.npz files on disk. Reads are positioned (FileHandle.read),
 // so a file is never read whole unless the whole array is asked for, and openNpy
-// streams rows of a file of any size in constant memory.
+// streams rows of a file of any size in constant memory (through ./rows.ts, the row
+// reader the browser uses over a File too).
 import { open, type FileHandle } from 'node:fs/promises';
 import { allocate, checkSize, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Limits, type Tensor, type TypedArray } from '@attnlens/core';
 import { atomicWriteChunks, fileSize, fsError, IO_PIECE_BYTES, openAtomic } from '@attnlens/core/node';
 import { arrayError, decodeNpy } from './decode.js';
 import { npyDataBytes } from './encode.js';
 import {
-  checkDataFits, encodeNpyHeader, hasNpyMagic, inspectNpyHeader, npyHeaderSize, NPY_MAGIC, NPY_PREAMBLE_BYTES, type NpyHeader, type NpyHeaderInfo,
+  checkDataFits, encodeNpyHeader, hasNpyMagic, npyHeaderSize, NPY_MAGIC, NPY_PREAMBLE_BYTES, type NpyHeader, type NpyHeaderInfo,
 } from './header.js';
 import { entryHeaderInfo, entryLabel, npyEntries, type NpzEntryInfo } from './npz.js';
-import { nativeInPlace, needsSwap, normaliseBool, swapBytes } from './order.js';
+import { nativeInPlace } from './order.js';
+import { npyHeaderAt, openNpyRows, type NpyRows, type ReadAt } from './rows.js';
 import {
   entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, prefixPiece, PrefixInflater, zip64Record, ZIP_TAIL_BYTES, checkEntry, type ZipEntry,
 } from './zip.js';
@@ -18,14 +20,7 @@ import {
 export type { NpyHeader, NpyHeaderInfo } from './header.js';
 export type { NpzEntryInfo } from './npz.js';
 
-export interface NpyReader {
-  header: NpyHeader;
-  /** shape[0] */
-  rows: number;
-  rowShape: number[];
-  /** Rows [start, start + count) as a tensor of shape [count, ...rowShape]. */
-  readRows(start: number, count: number): Promise<Tensor>;
-  chunks(rowsPerChunk: number): AsyncGenerator<{ start: number; tensor: Tensor }>;
+export interface NpyReader extends NpyRows {
   close(): Promise<void>;
 }
 
@@ -108,12 +103,12 @@ async function bytesAt(fh: FileHandle, position: number, length: number, path: s
   return got === length ? buf : buf.subarray(0, got);
 }
 
+/** The file's positioned reads as the ReadAt that ./rows.ts reads through. */
+const readerOf = (fh: FileHandle, path: string): ReadAt => (offset, length) => bytesAt(fh, offset, length, path);
+
 /** The header of the array starting at `offset`, read with at most two small reads. */
-async function headerAt(fh: FileHandle, offset: number, size: number, path: string): Promise<NpyHeaderInfo> {
-  let head = await bytesAt(fh, offset, Math.min(4096, size - offset), path);
-  const { headerBytes } = npyHeaderSize(head, path);
-  if (headerBytes > head.length && size - offset > head.length) head = await bytesAt(fh, offset, Math.min(headerBytes, size - offset), path);
-  return inspectNpyHeader(head, path);
+function headerAt(fh: FileHandle, offset: number, size: number, path: string): Promise<NpyHeaderInfo> {
+  return npyHeaderAt(readerOf(fh, path), offset, size, path);
 }
 
 /** What follows an array's data: AMBIGUOUS when another array, CORRUPT otherwise. */
@@ -296,70 +291,20 @@ function choose(names: string[], name: string | undefined, path: string, what: s
  * asked for (Fortran-order and big-endian files come back C-order and native too).
  */
 export async function openNpy(path: string, opts: LoadOptions = {}): Promise<NpyReader> {
-  const warn = opts.warn ?? stderrWarn;
   const { fh, size } = await openRead(path);
-  let h: NpyHeader;
+  let rows: NpyRows;
   try {
-    const info = await headerAt(fh, 0, size, path);
-    if (info.unsupported) throw info.unsupported.withFile(path);
-    h = info.header!;
-    checkDataFits(h, size - h.headerBytes, path);
-    if (h.shape.length === 0) fail('UNSUPPORTED', 'holds a 0-d array (a single value), which has no rows to stream', { file: path, hint: 'read it whole with readNpyFile' });
-    const end = h.headerBytes + h.dataBytes;
-    if (end < size) {
-      const next = await bytesAt(fh, end, NPY_MAGIC.length, path);
-      warn(hasNpyMagic(next)
-        ? `${path}: holds more arrays after the first; streaming only the first (read the others with loadArray(path, "1") ...)`
-        : `${path}: ${size - end} bytes after the array (from byte ${end}) are not another .npy array; ignored them`);
-    }
+    rows = await openNpyRows(readerOf(fh, path), size, path, { warn: opts.warn ?? stderrWarn });
   } catch (e) {
     await fh.close();
     throw e;
   }
-  const header = h;
-  const isz = itemSize(h.dtype);
-  const rows = h.shape[0]!;
-  const rowShape = h.shape.slice(1);
-  const rowSize = shapeSize(rowShape);
-  const swap = needsSwap(h, isz);
   let closed = false;
-
-  const readRows = async (start: number, count: number): Promise<Tensor> => {
-    if (closed) fail('BAD_ARGUMENT', 'readRows after close', { file: path });
-    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0 || start + count > rows) {
-      fail('BAD_ARGUMENT', `rows ${start}..${start + count} are outside the array's ${rows} rows`, { file: path, hint: `ask for rows within 0..${rows}` });
-    }
-    const out = allocate(h.dtype, count * rowSize);
-    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    if (!h.fortranOrder || rowShape.length === 0 || count === 0 || rowSize === 0) {
-      await readExactly(fh, bytes, header.headerBytes + start * rowSize * isz, path);
-      if (swap) swapBytes(bytes, isz);
-      if (h.dtype === 'bool') normaliseBool(bytes);
-      return tensor(h.dtype, [count, ...rowShape], out);
-    }
-    await readFortranRows(fh, header, isz, start, count, out, path, swap);
-    return tensor(h.dtype, [count, ...rowShape], out);
-  };
-
   return {
-    header,
-    rows,
-    rowShape,
-    readRows,
-    async *chunks(rowsPerChunk: number) {
-      if (!Number.isSafeInteger(rowsPerChunk) || rowsPerChunk < 1) fail('BAD_ARGUMENT', `rowsPerChunk must be a positive integer, not ${rowsPerChunk}`, { file: path });
-      // Read one chunk ahead, so the disk works while the caller computes (two chunks in memory at most).
-      const read = (start: number) => {
-        const p = readRows(start, Math.min(rowsPerChunk, rows - start));
-        p.catch(() => undefined); // awaited below; a caller that stops early must not see an unhandled rejection
-        return p;
-      };
-      let next = rows > 0 ? read(0) : undefined;
-      for (let start = 0; start < rows; start += rowsPerChunk) {
-        const tensor = await next!;
-        next = start + rowsPerChunk < rows ? read(start + rowsPerChunk) : undefined;
-        yield { start, tensor };
-      }
+    ...rows,
+    readRows(start: number, count: number) {
+      if (closed) fail('BAD_ARGUMENT', 'readRows after close', { file: path });
+      return rows.readRows(start, count);
     },
     async close() {
       if (closed) return;
@@ -367,52 +312,6 @@ export async function openNpy(path: string, opts: LoadOptions = {}): Promise<Npy
       await fh.close();
     },
   };
-}
-
-// Bytes per positioned read when gathering Fortran-order rows.
-const FORTRAN_SPAN = 4 << 20;
-
-/**
- * Rows [start, start+count) of a Fortran-order array: for each combination of the
- * other indices the rows are one contiguous run, shape[0] items apart. Neighbouring
- * runs are read together in spans of at most FORTRAN_SPAN bytes (or one run).
- */
-async function readFortranRows(fh: FileHandle, h: NpyHeader, isz: number, start: number, count: number, out: TypedArray, path: string, swap: boolean): Promise<void> {
-  const s0 = h.shape[0]!;
-  const rest = h.shape.slice(1);
-  const rowSize = shapeSize(rest);
-  // C strides of the other axes within a row; j walks them in Fortran order (first axis fastest).
-  const cstride: number[] = new Array(rest.length);
-  for (let k = rest.length - 1, s = 1; k >= 0; k--) {
-    cstride[k] = s;
-    s *= rest[k]!;
-  }
-  const idx = new Array<number>(rest.length).fill(0);
-  let c = 0;
-  const per = Math.max(1, Math.floor((FORTRAN_SPAN / isz - count) / s0) + 1);
-  const o = out as unknown as { [i: number]: number | bigint };
-  for (let j0 = 0; j0 < rowSize; j0 += per) {
-    const m = Math.min(per, rowSize - j0);
-    const first = start + s0 * j0;
-    const spanItems = s0 * (m - 1) + count;
-    const span = allocate(h.dtype, spanItems);
-    const sb = new Uint8Array(span.buffer, span.byteOffset, span.byteLength);
-    await readExactly(fh, sb, h.headerBytes + first * isz, path);
-    if (swap) swapBytes(sb, isz);
-    if (h.dtype === 'bool') normaliseBool(sb);
-    const sp = span as unknown as { [i: number]: number | bigint };
-    for (let j = 0; j < m; j++) {
-      const base = j * s0;
-      for (let r = 0; r < count; r++) o[r * rowSize + c] = sp[base + r]!;
-      for (let k = 0; k < rest.length; k++) {
-        idx[k]!++;
-        c += cstride[k]!;
-        if (idx[k]! < rest[k]!) break;
-        c -= cstride[k]! * rest[k]!;
-        idx[k] = 0;
-      }
-    }
-  }
 }
 
 /**
