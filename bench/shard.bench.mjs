@@ -50,12 +50,12 @@ const wallOf = async (runs) => {
 };
 
 for (const [what, one, shard, merge] of [
-  ['convert', (o) => ['convert', input, '--to', o + '.attn.pb'], (o, k) => ['convert', input, '--to', `${o}-${k}.attn.pb`, '--shard', `${k}/2`], (o) => ['merge', `${o}-1.attn.pb`, `${o}-2.attn.pb`, '--out', o + '-merged.attn.pb']],
-  ['report', (o) => ['report', input, '--out', o, '--heatmaps', 'none', '--quiet'], (o, k) => ['report', input, '--out', `${o}-${k}`, '--heatmaps', 'none', '--quiet', '--shard', `${k}/2`], (o) => ['report', '--merge', `${o}-1`, `${o}-2`, '--out', o + '-merged']],
+  ['convert', (o) => ['convert', input, '--to', o + '.attn.pb'], (o, k) => ['convert', input, '--to', `${o}-${k}.attn.pb`, '--shard', `${k}/2`], (o) => ['merge', `${o}-0.attn.pb`, `${o}-1.attn.pb`, '--out', o + '-merged.attn.pb']],
+  ['report', (o) => ['report', input, '--out', o, '--heatmaps', 'none', '--quiet'], (o, k) => ['report', input, '--out', `${o}-${k}`, '--heatmaps', 'none', '--quiet', '--shard', `${k}/2`], (o) => ['report', '--merge', `${o}-0`, `${o}-1`, '--out', o + '-merged']],
 ]) {
   const base = join(dir, what);
   const single = await run(one(base));
-  const sharded = await wallOf([1, 2].map((k) => run(shard(base, k))));
+  const sharded = await wallOf([0, 1].map((k) => run(shard(base, k)))); // shards 0/2 and 1/2
   const merged = await run(merge(base));
   console.log(`${what}: 1 process ${fmt(single.seconds, 2)} s, ${fmt(single.rssMB, 0)} MB peak | 2 shards at once ${fmt(sharded.seconds, 2)} s wall (${fmt(single.seconds / sharded.seconds, 2)}x), peak ${sharded.runs.map((r) => fmt(r.rssMB, 0)).join(' / ')} MB | merge ${fmt(merged.seconds, 2)} s, ${fmt(merged.rssMB, 0)} MB; shards + merge ${fmt(sharded.seconds + merged.seconds, 2)} s`);
 }
