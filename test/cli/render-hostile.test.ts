@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { encodeHeader, encodeStream, MAX_MAP_DEPTH, type AttentionDocument } from '@attnlens/core';
-import { MAX_HIGHLIGHT_TOKENS, MAX_LABEL_CHARS } from '@attnlens/render';
+import { DEFAULT_LIMITS, encodeHeader, encodeStream, MAX_MAP_DEPTH, type AttentionDocument } from '@attnlens/core';
+import { MAX_LABEL_CHARS } from '@attnlens/render';
 import { BIN, cli, isCleanError } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-render-hostile-'));
@@ -191,12 +191,12 @@ describe('big maps', () => {
     const out = join(dir, 'vec-render');
     const r = cli(['render', input, '--out', out, '--format', 'svg,png', '--quiet'], { env });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`sample "vec": png: document "vec" has ${n} tokens, more than a token highlight shows \\(${MAX_HIGHLIGHT_TOKENS}\\)`));
+    expect(r.stderr).toMatch(new RegExp(`sample "vec": png: document "vec" has ${n} tokens, over the highlight token limit of ${DEFAULT_LIMITS.maxHighlightTokens} tokens`));
     expect(files(out)).toEqual(['vec.svg']);
     expect(readFileSync(join(out, 'vec.svg'), 'utf8')).toMatch(/downsampled to draw: the 10000000 map is shown as \d+ cells, each the mean of \d+ weights/);
     const rep = cli(['report', input, '--out', join(dir, 'vec-report'), '--quiet'], { env });
     expect(rep.code).toBe(3);
-    expect(rep.stderr).toMatch(/sample "vec": document "vec" has 10000000 tokens, more than a token highlight shows/);
+    expect(rep.stderr).toMatch(/sample "vec": document "vec" has 10000000 tokens, over the highlight token limit/);
     expect(statSync(join(dir, 'vec-report', 'index.html')).size).toBeLessThan(200_000);
   }, 240_000);
 

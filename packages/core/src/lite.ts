@@ -3,7 +3,7 @@
 // Same functions as the main entry, re-exported from the same modules: one implementation.
 export { AttnlensError, fail, isAttnlensError } from './errors.js';
 export type { ErrorCode, AttnlensErrorOptions } from './errors.js';
-export { DEFAULT_LIMITS, LIMIT_FLAGS, setLimits, resetLimits, limits, checkSize, formatBytes } from './limits.js';
+export { DEFAULT_LIMITS, LIMIT_UNITS, setLimits, resetLimits, limits, checkSize, formatBytes } from './limits.js';
 export type { Limits, LimitName, CheckSizeOptions } from './limits.js';
 export {
   DTYPES, itemSize, isFloat, shapeSize, formatShape, allocate, view, tensor,

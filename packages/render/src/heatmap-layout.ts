@@ -1,4 +1,4 @@
-import { fail, mapCols, mapRows, validateMap, type AttentionMap } from '@attnlens/core/tensor';
+import { fail, limits, mapCols, mapRows, validateMap, type AttentionMap, type Limits } from '@attnlens/core/tensor';
 import type { MeasureText } from './canvas-api.js';
 import { createColorizer, type Colorizer } from './colorizer.js';
 import { checkColormap } from './colormap.js';
@@ -41,6 +41,8 @@ export interface HeatmapOptions {
   fontFamily?: string;
   /** Figure background; default '#ffffff'. */
   background?: string;
+  /** Size limits over the process-wide ones (core's setLimits): maxHeatmapCells, and for PNGs maxImagePixels. */
+  limits?: Partial<Limits>;
 }
 
 export interface LabelItem {
@@ -138,27 +140,20 @@ function axisLabels(n: number, tokens: readonly string[] | undefined, cell: numb
 }
 
 /**
- * Most cells a heatmap draws (1000 x 1000). A bigger map is block-averaged down to
- * fit (and the legend says so): a 3000 x 3000 map once took 8 GB as SVG and minutes as
- * PNG, and no screen shows more cells than it has pixels.
- */
-export const MAX_HEATMAP_CELLS = 1_000_000;
-
-/**
- * The valid block of `m` averaged over fr x fc blocks so that it fits MAX_HEATMAP_CELLS
- * and `maxSide` cells a side, or undefined when it already fits. A cell is the mean of its
+ * The valid block of `m` averaged over fr x fc blocks so that it fits `maxCells` (core's
+ * maxHeatmapCells limit: 1000 x 1000 unless raised) and `maxSide` cells a side, or undefined when it already fits. A cell is the mean of its
  * block's finite weights (NaN when it has none); a label is its block's first token.
  */
-function reduceForDrawing(m: AttentionMap, maxSide: number): { map: AttentionMap; note: string } | undefined {
+function reduceForDrawing(m: AttentionMap, maxSide: number, maxCells: number): { map: AttentionMap; note: string } | undefined {
   const is2d = m.shape.length === 2;
   const rows = m.validRows ?? mapRows(m);
   const cols = m.validCols ?? mapCols(m);
-  if (rows * cols <= MAX_HEATMAP_CELLS && Math.max(rows, cols) <= maxSide) return undefined;
+  if (rows * cols <= maxCells && Math.max(rows, cols) <= maxSide) return undefined;
   // rows first, to at most sqrt(MAX) a side; then columns take what the cell budget leaves
-  const side = Math.max(1, Math.min(maxSide, Math.floor(Math.sqrt(MAX_HEATMAP_CELLS))));
+  const side = Math.max(1, Math.min(maxSide, Math.floor(Math.sqrt(maxCells))));
   const fr = rows > side ? Math.ceil(rows / side) : 1;
   const r2 = Math.ceil(rows / fr);
-  const fc = Math.ceil(cols / Math.max(1, Math.min(maxSide, Math.floor(MAX_HEATMAP_CELLS / r2))));
+  const fc = Math.ceil(cols / Math.max(1, Math.min(maxSide, Math.floor(maxCells / r2))));
   const c2 = Math.ceil(cols / fc);
   const stride = mapCols(m);
   const sums = new Float64Array(r2 * c2);
@@ -201,7 +196,7 @@ export function layoutHeatmap(source: AttentionMap, opts: HeatmapOptions, measur
   // room the labels and colour bar take around the plot, at most
   const reserve = Math.min(maxLabelWidth + 160, maxSize / 3);
   const maxPlot = maxSize - reserve;
-  const reduced = reduceForDrawing(source, Math.floor(maxPlot / (given ?? 1)));
+  const reduced = reduceForDrawing(source, Math.floor(maxPlot / (given ?? 1)), Math.max(1, limits(opts.limits).maxHeatmapCells));
   const map = reduced?.map ?? source;
   const fontFamily = opts.fontFamily ?? FONT_FAMILY;
   const fullRows = mapRows(map);

@@ -1,4 +1,4 @@
-import { fail, mapCols, validateDocument, type AttentionDocument, type AttentionMap } from '@attnlens/core/tensor';
+import { checkSize, fail, mapCols, validateDocument, type AttentionDocument, type AttentionMap, type Limits } from '@attnlens/core/tensor';
 import { createColorizer, NAN_COLOR, PAD_COLOR, type Colorizer } from './colorizer.js';
 import { checkColormap } from './colormap.js';
 import type { HeatmapOptions } from './heatmap-layout.js';
@@ -33,6 +33,8 @@ export interface HighlightOptions {
   fontFamily?: string;
   /** Options for 2-D maps of the document, drawn as heatmaps. */
   heatmap?: HeatmapOptions;
+  /** Size limits over the process-wide ones (core's setLimits): maxHighlightTokens, and for PNGs maxImagePixels. */
+  limits?: Partial<Limits>;
 }
 
 export type CellKind = 'weight' | 'nan' | 'pad';
@@ -138,13 +140,6 @@ function cell(token: string, w: number, pad: boolean, mapName: string, c: Colori
  * What a highlighted document shows, independent of the medium: the HTML and the
  * canvas renderers both draw this, so they agree on every colour and label.
  */
-/**
- * Most tokens one highlighted document shows (1-D maps and their children; 2-D maps
- * are heatmaps and are downsampled instead). Every token is a box with its own label:
- * a 10^7-weight map once took 86 s and 5 GB before failing, and no reader scans past this.
- */
-export const MAX_HIGHLIGHT_TOKENS = 100_000;
-
 /** How many token boxes a highlight of `maps` needs (1-D maps and their children). */
 export function highlightTokens(maps: readonly AttentionMap[]): number {
   let n = 0;
@@ -152,20 +147,21 @@ export function highlightTokens(maps: readonly AttentionMap[]): number {
   return n;
 }
 
-/** Fail with SIZE_LIMIT when a document has more tokens than a highlight shows. */
-export function checkHighlightSize(doc: AttentionDocument): void {
-  const n = highlightTokens(doc.maps);
-  if (n <= MAX_HIGHLIGHT_TOKENS) return;
-  fail('SIZE_LIMIT', `document ${JSON.stringify(clipText(doc.id, 80))} has ${n} tokens, more than a token highlight shows (${MAX_HIGHLIGHT_TOKENS})`, {
-    hint: 'crop the map to the tokens of interest, or draw it as a heatmap (SVG), which averages it down to fit',
-    details: { tokens: n, limit: MAX_HIGHLIGHT_TOKENS },
+/**
+ * Fail with SIZE_LIMIT when a document has more tokens than a highlight shows (core's maxHighlightTokens;
+ * 2-D maps are heatmaps and are averaged down instead). Every token is a box with its own label.
+ */
+export function checkHighlightSize(doc: AttentionDocument, lim?: Partial<Limits>): void {
+  checkSize(highlightTokens(doc.maps), `document ${JSON.stringify(clipText(doc.id, 80))}`, 'maxHighlightTokens', {
+    limits: lim,
+    instead: 'crop the map to the tokens of interest, or draw it as a heatmap (SVG), which averages it down to fit',
   });
 }
 
 export function buildHighlight(doc: AttentionDocument, opts: HighlightOptions = {}): HighlightModel {
   validateDocument(doc);
   checkOptions(opts);
-  checkHighlightSize(doc); // before a cell is built
+  checkHighlightSize(doc, opts.limits); // before a cell is built
   const grey = opts.padding === 'grey';
   const digits = opts.digits ?? 4;
   const colormap = opts.colormap ?? 'Reds';

@@ -9,12 +9,12 @@ export { resolveScale, scaleFromRange, scalePosition, finiteRange, niceTicks, fo
 export type { Scale, ScaleSpec } from './scale.js';
 export { FONT_FAMILY, fontSpec, textDirection, hasRtl, resolveDirections, directionRuns, visualOrder, displayToken, clipText, MAX_LABEL_CHARS, MAX_TITLE_CHARS, graphemes, ellipsize, estimateTextWidth, escapeHtml, isolateBidi } from './text.js';
 export type { Direction } from './text.js';
-export { layoutHeatmap, cellAt, cellOrigin, MAX_HEATMAP_CELLS } from './heatmap-layout.js';
+export { layoutHeatmap, cellAt, cellOrigin } from './heatmap-layout.js';
 export type { HeatmapOptions, HeatmapLayout, LabelItem } from './heatmap-layout.js';
 export { drawHeatmap, measureHeatmap, canvasMeasure, hatchCell } from './heatmap-canvas.js';
 export { heatmapSvg } from './heatmap-svg.js';
 export type { SvgOptions } from './heatmap-svg.js';
-export { buildHighlight, checkHighlightSize, highlightTokens, MAX_HIGHLIGHT_TOKENS } from './highlight-model.js';
+export { buildHighlight, checkHighlightSize, highlightTokens } from './highlight-model.js';
 export type { HighlightOptions, HighlightModel, Block, AlignedBlock, HierarchicalBlock, MatrixBlock, Sentence, TokenCell, CellKind, LegendEntry } from './highlight-model.js';
 export { highlightHtml, highlightPage, highlightCss } from './highlight-html.js';
 export type { PageOptions } from './highlight-html.js';

@@ -4,7 +4,7 @@ import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@nap
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fail, type AttentionDocument, type AttentionMap } from '@attnlens/core/tensor';
+import { checkSize, fail, type AttentionDocument, type AttentionMap, type Limits } from '@attnlens/core/tensor';
 import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { drawHeatmap } from './heatmap-canvas.js';
 import { layoutHeatmap } from './heatmap-layout.js';
@@ -238,14 +238,23 @@ const cachedMeasure: MeasureText = (text, font) => {
 let pooled: Canvas | undefined;
 const KEEP_PIXELS = 8e6;
 
-/** A canvas of the figure's size in device pixels, its context scaled to CSS px. */
-function canvasFor(width: number, height: number, r: number): { canvas: Canvas; ctx: Canvas2D } {
+/**
+ * Refuse an image of width x height CSS px at pixel ratio r before any pixel is allocated: past core's
+ * maxImagePixels (64 M pixels = 256 MB of RGBA unless raised) with SIZE_LIMIT; a side past 32767 px,
+ * which Skia itself refuses whatever the limit, with UNSUPPORTED.
+ */
+function checkImageSize(width: number, height: number, r: number, lim?: Partial<Limits>): { w: number; h: number } {
   const w = Math.ceil(width * r);
   const h = Math.ceil(height * r);
-  // 64 M pixels = 256 MB of RGBA; Skia also refuses sides past 32767
-  if (w * h > 64e6 || w > 32767 || h > 32767) {
-    fail('UNSUPPORTED', `a ${w} x ${h} px image is too large to render`, { hint: 'lower pixelRatio or maxSize, crop the map, or split the document', details: { width: w, height: h } });
-  }
+  const hint = 'lower pixelRatio or maxSize, crop the map, or split the document';
+  if (w > 32767 || h > 32767) fail('UNSUPPORTED', `a ${w} x ${h} px image is too large to render (Skia draws at most 32767 px a side)`, { hint, details: { width: w, height: h } });
+  checkSize(w * h, `a ${w} x ${h} px image`, 'maxImagePixels', { limits: lim, instead: hint });
+  return { w, h };
+}
+
+/** A canvas of the figure's size in device pixels, its context scaled to CSS px. */
+function canvasFor(width: number, height: number, r: number, lim?: Partial<Limits>): { canvas: Canvas; ctx: Canvas2D } {
+  const { w, h } = checkImageSize(width, height, r, lim);
   let canvas: Canvas;
   if (pooled && w * h <= KEEP_PIXELS) {
     canvas = pooled;
@@ -271,9 +280,10 @@ export function renderHeatmap(map: AttentionMap, opts: HeatmapOptions & PngOptio
   const r = ratio(opts);
   ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
   const layout = layoutHeatmap(map, opts, cachedMeasure);
+  checkImageSize(layout.width, layout.height, r, opts.limits); // before the fast path allocates its pixels too
   const fast = fastPathApplies(layout, r) ? heatmapPngFast(layout, r, skiaSurface) : undefined;
   if (fast) return { png: fast, layout, pixelRatio: r };
-  const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
+  const { canvas, ctx } = canvasFor(layout.width, layout.height, r, opts.limits);
   drawHeatmap(ctx, map, opts, layout);
   return { png: encodePng(canvas), layout, pixelRatio: r };
 }
@@ -283,7 +293,7 @@ export function renderHeatmapSkiaPng(map: AttentionMap, opts: HeatmapOptions & P
   const r = ratio(opts);
   ensureFonts(mapTexts(map, [opts.title ?? '', opts.rowTitle ?? '', opts.colTitle ?? '', opts.colorbarLabel ?? '', '…']));
   const layout = layoutHeatmap(map, opts, cachedMeasure);
-  const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
+  const { canvas, ctx } = canvasFor(layout.width, layout.height, r, opts.limits);
   drawHeatmap(ctx, map, opts, layout);
   return encodePng(canvas);
 }
@@ -321,7 +331,7 @@ export function renderHighlight(doc: AttentionDocument, opts: HighlightCanvasOpt
   const r = ratio(opts);
   ensureFonts([...documentTexts([doc]), opts.title ?? '']);
   const layout = layoutHighlight(doc, opts, cachedMeasure);
-  const { canvas, ctx } = canvasFor(layout.width, layout.height, r);
+  const { canvas, ctx } = canvasFor(layout.width, layout.height, r, opts.limits);
   drawHighlight(ctx, doc, opts, layout);
   return { png: encodePng(canvas), layout, pixelRatio: r };
 }

@@ -1,8 +1,8 @@
-import { isAttnlensError, type ErrorCode } from '@attnlens/core';
+import { isAttnlensError, type AttnlensError, type ErrorCode } from '@attnlens/core';
 import { expect } from 'vitest';
 
 /** Run fn and check it throws an AttnlensError with this code and a message matching re. */
-export function expectFail(fn: () => unknown, code: ErrorCode, re?: RegExp): void {
+export function expectFail(fn: () => unknown, code: ErrorCode, re?: RegExp): AttnlensError {
   let caught: unknown;
   try {
     fn();
@@ -14,4 +14,5 @@ export function expectFail(fn: () => unknown, code: ErrorCode, re?: RegExp): voi
   const e = caught as { code: string; message: string };
   expect(e.code).toBe(code);
   if (re) expect(e.message).toMatch(re);
+  return caught as AttnlensError;
 }

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { AttentionDocument } from '@attnlens/core';
 import {
   checkHighlightSize, clipText, displayToken, ellipsize, heatmapSvg, highlightCss, highlightHtml, isolateBidi, layoutHeatmap, layoutHighlight,
-  MAX_HIGHLIGHT_TOKENS, MAX_LABEL_CHARS, MAX_TITLE_CHARS, drawHighlight, type Canvas2D,
+  MAX_LABEL_CHARS, MAX_TITLE_CHARS, drawHighlight, type Canvas2D,
 } from '../src/index.js';
-import { renderHighlight } from '../src/node.js';
+import { DEFAULT_LIMITS, resetLimits, setLimits } from '@attnlens/core';
+import { renderHeatmap, renderHighlight } from '../src/node.js';
 import { decode } from './png.js';
 import { expectFail } from './errors.js';
 
@@ -96,12 +97,42 @@ describe('a 1 MB token', () => {
 });
 
 describe('documents of more tokens than a highlight shows', () => {
-  it('are refused with a size error naming the count and the limit, before any cell is built', () => {
-    const n = MAX_HIGHLIGHT_TOKENS + 1;
+  const MAX = DEFAULT_LIMITS.maxHighlightTokens;
+  it('are refused with a size error naming the count, the limit and the option, before any cell is built', () => {
+    const n = MAX + 1;
     const big: AttentionDocument = { id: 'big', maps: [{ shape: [n], weights: new Float32Array(n) }] };
-    expectFail(() => checkHighlightSize(big), 'SIZE_LIMIT', new RegExp(`document "big" has ${n} tokens, more than a token highlight shows \\(${MAX_HIGHLIGHT_TOKENS}\\)`));
-    expectFail(() => highlightHtml(big), 'SIZE_LIMIT', /more than a token highlight shows/);
-    const ok: AttentionDocument = { id: 'ok', maps: [{ shape: [MAX_HIGHLIGHT_TOKENS], weights: new Float32Array(MAX_HIGHLIGHT_TOKENS) }] };
+    const e = expectFail(() => checkHighlightSize(big), 'SIZE_LIMIT', new RegExp(`document "big" has ${n} tokens, over the highlight token limit of ${MAX} tokens`));
+    expect(e.details).toMatchObject({ tokens: n, limit: MAX, option: 'maxHighlightTokens' });
+    expect(e.hint).not.toMatch(/--/); // the fix in words; the CLI adds its flag
+    expectFail(() => highlightHtml(big), 'SIZE_LIMIT', /over the highlight token limit/);
+    const ok: AttentionDocument = { id: 'ok', maps: [{ shape: [MAX], weights: new Float32Array(MAX) }] };
     expect(() => checkHighlightSize(ok)).not.toThrow();
+  });
+  it('the limit is core\'s: lowered process-wide or per call it refuses sooner, raised per call it lets the document through', () => {
+    const d = doc(['a', 'b', 'c', 'd']);
+    try {
+      setLimits({ maxHighlightTokens: 3 });
+      expectFail(() => highlightHtml(d), 'SIZE_LIMIT', /document "d" has 4 tokens, over the highlight token limit of 3 tokens/);
+      expect(highlightHtml(d, { limits: { maxHighlightTokens: 4 } })).toContain('>d<');
+    } finally {
+      resetLimits();
+    }
+    expectFail(() => highlightHtml(d, { limits: { maxHighlightTokens: 2 } }), 'SIZE_LIMIT', /over the highlight token limit of 2 tokens/);
+  });
+});
+
+describe('drawing limits from core', () => {
+  const map = { shape: [40, 50] as [number, number], weights: Float32Array.from({ length: 2000 }, (_, i) => (i % 7) / 7) };
+  it('maxHeatmapCells: a map over it is averaged down to fit, and raising it draws every cell', () => {
+    const small = layoutHeatmap(map, { limits: { maxHeatmapCells: 100 } }, (t) => t.length * 6);
+    expect(small.rows * small.cols).toBeLessThanOrEqual(100);
+    expect(small.legend.items.map((i) => i.text).join('\n')).toMatch(/downsampled to draw: the 40 x 50 map/);
+    const full = layoutHeatmap(map, { limits: { maxHeatmapCells: 2000 } }, (t) => t.length * 6);
+    expect([full.rows, full.cols]).toEqual([40, 50]);
+  });
+  it('maxImagePixels: a PNG over it is refused before drawing, naming its size and the option; raised, it is drawn', () => {
+    const e = expectFail(() => renderHeatmap(map, { limits: { maxImagePixels: 10_000 } }), 'SIZE_LIMIT', /a \d+ x \d+ px image has \d+ pixels, over the image pixel limit of 10000 pixels/);
+    expect(e.details).toMatchObject({ option: 'maxImagePixels', limit: 10_000 });
+    expect(renderHeatmap(map, { limits: { maxImagePixels: 64e6 } }).png.length).toBeGreaterThan(100);
   });
 });
