@@ -30,6 +30,12 @@ export interface ComputeFileOptions {
   warn?: (message: string) => void;
   /** Stop between blocks: chunks() then throws INTERRUPTED (writers remove their temporary files). */
   signal?: AbortSignal;
+  /**
+   * Compute blocks on the calling thread until a worker has started (default true): a worker
+   * takes ~60-120 ms to load its modules, which this thread would otherwise spend waiting.
+   * false sends every block to the workers (tests of the threads themselves).
+   */
+  callingThreadFirst?: boolean;
   /** Only X's rows [start, end) (its first axis; a (T, F) X is one row): only those are read. */
   rows?: [number, number];
   /** Only shard K of N's rows of X: [floor(K·R/N), floor((K+1)·R/N)) of its R rows (core's shardRows). */
@@ -151,7 +157,8 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
             const mask = opts.mask && sliceMask(opts.mask, start, count, T);
             const head = { start, count, row, rows };
             let weights: Promise<Float32Array>;
-            if (pool) {
+            // While no worker has started yet, this thread computes the block itself.
+            if (pool && (pool.ready > 0 || opts.callingThreadFirst === false)) {
               weights = pool.run({ dtype: x.dtype, data: x.data as Float32Array, start, count, T, xShape, mask });
             } else {
               const out = new Float32Array(count * T * P);
