@@ -170,7 +170,7 @@ describe('attnlens compute', () => {
   it('lists the candidates and stops when a model has several attention layers and no --layer', () => {
     const r = cli(['compute', '--model', han('han.h5'), '--inputs', han('X_word.npy'), '--out', p('x.npy')]);
     expect(isCleanError(r), r.stderr).toBe(true);
-    expect(r.stderr).toContain('han.h5: has 2 attention layers: time_distributed_1/att_layer_1 (attlayer, W 6×4), att_layer_2 (attlayer, W 5×3) (hint: choose one with --layer NAME)');
+    expect(r.stderr).toContain('han.h5: has 2 attention layers: time_distributed_1/att_layer_1 (attlayer, W 6×4), att_layer_2 (attlayer, W 5×3) (hint: choose one by name (--layer NAME))');
     // The nested layer by its full name, or by its own name when that is unique.
     for (const name of ['time_distributed_1/att_layer_1', 'att_layer_1']) {
       const ok = cli(['compute', '--model', han('han.h5'), '--layer', name, '--inputs', han('X_word.npy'), '--out', p('word.npy')]);
@@ -195,7 +195,7 @@ describe('attnlens compute', () => {
       ['NaN in X', () => ['--weights', weights, '--inputs', p('xnan.npy'), '--out', p('o.npy')], /xnan\.npy: X \(5, 7, 6\) holds NaN at \[3, 2, 1\]/],
       ['a missing X', () => ['--weights', weights, '--inputs', p('nope.npy'), '--out', p('o.npy')], /nope\.npy: no such file/],
       ['a missing layer', () => ['--model', han('han.h5'), '--layer', 'att_layer_9', '--inputs', han('X_word.npy'), '--out', p('o.npy')], /han\.h5: has no layer named att_layer_9/],
-      ['a layer that is not attention', () => ['--model', han('han.h5'), '--layer', 'dense_1', '--inputs', han('X_word.npy'), '--out', p('o.npy')], /layer dense_1 \(--layer\) is not an attention layer attnlens can recompute \(hint: attention layers: time_distributed_1\/att_layer_1/],
+      ['a layer that is not attention', () => ['--model', han('han.h5'), '--layer', 'dense_1', '--inputs', han('X_word.npy'), '--out', p('o.npy')], /layer dense_1 is not an attention layer attnlens can recompute \(hint: attention layers: time_distributed_1\/att_layer_1.* \(--layer NAME\)\)/],
       ['too many tokens for T', () => ['--weights', weights, '--inputs', fx('X.npy'), '--tokens', p('tok-long.txt'), '--out', p('o.attn.json')], /tok-long\.txt: sample 0 has 8 tokens but X has only T = 7 steps/],
       ['tokens for fewer samples than X', () => ['--weights', weights, '--inputs', fx('X.npy'), '--tokens', p('tok-short.txt'), '--out', p('o.attn.json')], /tok-short\.txt: has tokens for 2 samples but X \(5, 7, 6\) has 5/],
       ['tokens that do not match the valid steps', () => ['--weights', weights, '--inputs', fx('X.npy'), '--lengths', fx('L.npy'), '--tokens', p('tok-bad.txt'), '--out', p('o.attn.json')], /tok-bad\.txt: sample 1 has 2 tokens but X has T = 7 steps of which 3 are valid/],

@@ -167,13 +167,15 @@ describe('attnlens compute from the forward pass', () => {
       [['--model', fx('flat-lambda.h5'), '--ids', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /lambda_1 \(Lambda\) cannot be run from the file/],
       [['--model', fx('flat.h5'), '--ids', fx('flat-ids-out-of-range.npy'), '--out', p('z.attn.pb')], /outside the embedding's vocabulary/],
       [['--model', fx('flat.h5'), '--ids', fx('han-ids.npy'), '--out', p('z.attn.pb')], /model input .* \(N, 6\) but the array given is \(4, 3, 6\)/],
+      // ids of the wrong shape: the ids file is named (what to fix), the model in the hint
+      [['--model', join(REPO, 'apps', 'cli', 'samples', 'han', 'model.h5'), '--ids', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /flat-ids\.npy: the model input input_2 is \(N, 3, 10\) but the array given is \(4, 6\) \(hint: .*the model is .*model\.h5\)/],
       [['--model', fx('flat.h5'), '--text', p('unknown.txt'), '--tokenizer', fx('tokenizer.json'), '--out', p('z.attn.pb')], /unknown\.txt: none of the 3 words of the text is in the vocabulary \(every one became the OOV token\)/],
       [['--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--out', p('z.npy')], /written as documents/],
       [['--ids', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /give --model FILE/],
       [['--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--sentence-layer', 'att_layer_1', '--out', p('z.attn.pb')], /sentence-level layer was named/],
       [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--padding', 'middle', '--out', p('z.attn.pb')], /padding "middle" is neither pre nor post/],
       [['--model', fx('flat.h5'), '--inputs', fx('flat-x.npy'), '--text', fx('flat.txt'), '--out', p('z.attn.pb')], /--text run.* the model, which --inputs \(X given\) skips/],
-      [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--maxlen', '100000000000', '--out', p('z.attn.pb')], /--maxlen 100000000000 does not fit the model, which takes 6/],
+      [['--model', fx('flat.h5'), '--text', fx('flat.txt'), '--tokenizer', fx('tokenizer.json'), '--maxlen', '100000000000', '--out', p('z.attn.pb')], /a length of 100000000000 does not fit the model, which takes 6 \(hint: leave the length out: it defaults to what the model takes \(--maxlen T\)\)/],
       [['--model', fx('flat.h5'), '--text', fx('flat.h5'), '--tokenizer', fx('flat.h5'), '--out', p('z.attn.pb')], /flat\.h5: is a binary file, not a tokenizer or vocabulary/],
       [['--model', fx('flat.h5'), '--ids', fx('flat-ids.npy'), '--tokens', fx('flat.txt'), '--lengths', fx('flat-ids.npy'), '--out', p('z.attn.pb')], /--tokens, --lengths go with saved X/],
     ];

@@ -54,12 +54,12 @@ describe('attnlens CLI: lazy loading', () => {
       const S = join(SAMPLES, 'han');
       const r = loaded(['compute', '--model', join(S, 'model.h5'), '--layer', 'att_layer_2', '--inputs', join(S, 'sentence_inputs.npy'), '--out', join(dir, 'model.npy')]);
       expect(r.code).toBe(0);
-      for (const part of ['/commands/model-source.js', '/packages/keras/', 'h5wasm']) expect(any(r.urls, part), part).toBe(true);
+      for (const part of ['/packages/forward/', '/packages/keras/', 'h5wasm']) expect(any(r.urls, part), part).toBe(true);
       expect(any(r.urls, '/commands/forward.js')).toBe(false);
       const w = join(dir, 'w');
       const bare = loaded(['compute', '--weights', [0, 1, 2].map((i) => join(w, `${i}.npy`)).join(','), '--inputs', join(S, 'sentence_inputs.npy'), '--out', join(dir, 'bare.npy')]);
       expect(bare.code).not.toBe(0); // the weight files do not exist: the command stops before any model code
-      for (const part of ['/commands/model-source.js', '/commands/forward.js', '/commands/torch-forward.js', '/packages/keras/', '/packages/keras-graph/', '/packages/forward/', '/packages/torch/', 'h5wasm']) {
+      for (const part of ['/commands/forward.js', '/commands/torch-forward.js', '/packages/keras/', '/packages/keras-graph/', '/packages/forward/', '/packages/torch/', 'h5wasm']) {
         expect(any(bare.urls, part), part).toBe(false);
       }
     } finally {

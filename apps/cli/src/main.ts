@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAttnlensError, VERSION } from '@attnlens/core';
 import { registerCommands } from './commands/index.js';
+import { withFlags } from './errors-flags.js';
 import { addLimitOptions } from './limits.js';
 
 /** Exit codes: 0 done, 1 bad input or failed work, 2 bad usage, 3 done but some items failed, 130 interrupted. */
@@ -34,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isAttnlensError(e)) {
-      process.stderr.write(`attnlens: ${e.toLine()}\n`);
+      // Package errors say which choice fixes them (details.option); the flag is added here.
+      process.stderr.write(`attnlens: ${withFlags(e).toLine()}\n`);
       if (debug && e.stack) process.stderr.write(e.stack + '\n');
       return e.code === 'BAD_ARGUMENT' ? EXIT.usage : e.code === 'INTERRUPTED' ? EXIT.interrupted : EXIT.error;
     }

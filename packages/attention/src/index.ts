@@ -2,6 +2,8 @@
 // the streamed, multi-threaded file version is in ./node.
 export { VARIANTS, isVariant, describeVariant, prepareKernel } from './variants.js';
 export type { Variant, Normalisation, AttentionParams, Kernel } from './variants.js';
+export { guessVariant, arraysProvenance } from './bare-arrays.js';
+export type { VariantGuess } from './bare-arrays.js';
 export { maskFromLengths, maskFromArray, masksFromIds, checkMask, sliceMask, validExtent } from './mask.js';
 export type { Mask } from './mask.js';
 export { KERAS_EPSILON, normaliseScores } from './normalise.js';

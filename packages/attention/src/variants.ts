@@ -138,8 +138,8 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
   }
   const Ws = [...p.W.shape];
   const shapes: Kernel['shapes'] = { W: Ws, ...(p.b ? { b: [...p.b.shape] } : {}), ...(p.u ? { u: [...p.u.shape] } : {}) };
-  const mismatch = (msg: string, hint?: string): never =>
-    fail('SHAPE_MISMATCH', msg, { file, hint: hint ?? `the ${variant} variant is ${DESCRIBE[variant]}; pick the variant that fits, or check the weight order (W, b, u)`, details: { variant, ...shapes } });
+  const mismatch = (msg: string, hint?: string, option?: string): never =>
+    fail('SHAPE_MISMATCH', msg, { file, hint: hint ?? `the ${variant} variant is ${DESCRIBE[variant]}; pick the variant that fits, or check the weight order (W, b, u)`, details: { variant, ...shapes, ...(option ? { option } : {}) } });
 
   if (variant === 'linear') {
     const F = asVector(Ws);
@@ -158,7 +158,7 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
   if (Ws.length !== 2) mismatch(`W must be 2-D, but W is ${formatShape(Ws)}`);
   const [r, c] = Ws as [number, number];
   if ((variant === 'awc-tf' || variant === 'awc-th') && r !== c) {
-    mismatch(`${variant} needs a square W (F, F), but W is ${formatShape(Ws)}`, 'AttentionWithContext has a square W; a W of shape (F, A) is an AttLayer: use --variant attlayer');
+    mismatch(`${variant} needs a square W (F, F), but W is ${formatShape(Ws)}`, 'AttentionWithContext has a square W; a W of shape (F, A) is an AttLayer: choose the variant attlayer', 'variant');
   }
   const F = r;
   const A = c;
@@ -187,7 +187,7 @@ export function prepareKernel(p: AttentionParams, file?: string): Kernel {
   return { variant, normalise, inputDim: F, attentionDim: A, tanh: true, perStep: 1, w, b: Float64Array.from(b), u: Float64Array.from(u), shapes, float32Weights };
 }
 
-type Mismatch = (msg: string, hint?: string) => never;
+type Mismatch = (msg: string, hint?: string, option?: string) => never;
 
 /** w (F,1) or (F,), b (T,1) or (T,): e_t = tanh(x_t·w + b_t). The scorer computes x·w; computeBlock adds b_t and takes the tanh. */
 function stepBiasKernel(p: AttentionParams, normalise: Normalisation, shapes: Kernel['shapes'], mismatch: Mismatch, file?: string): Kernel {

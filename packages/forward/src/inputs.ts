@@ -1,7 +1,7 @@
 // Attention documents from a model's inputs, batch by batch, for any row source (arrays in
 // memory in the browser, .npy files read by rows in ./node). Browser-safe: the one
 // implementation of the forward path's maps, which ./node re-exports.
-import { fail, formatShape, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
+import { AttnlensError, fail, formatShape, isAttnlensError, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
 import { attentionDocuments, computeAttention, hierarchicalDocuments, masksFromIds, type Kernel, type Mask } from '@attnlens/attention';
 import { forwardBatches, type Batch, type BatchOptions, type KerasModel, type RowSource } from '@attnlens/keras-graph';
 import { addOriginals, type EncodedTexts } from '@attnlens/text';
@@ -27,7 +27,7 @@ export interface AttentionRun {
 export async function* attentionFromInputs(run: AttentionRun, o: BatchOptions = {}): AsyncGenerator<AttentionDocument> {
   const { plan } = run;
   if (run.texts && run.texts.shape[0] !== run.sources[0]?.rows) fail('SHAPE_MISMATCH', `the texts give ${run.texts.shape[0]} samples but the ids hold ${run.sources[0]?.rows}`);
-  for await (const b of forwardBatches(run.model, run.sources, plan.taps, o)) {
+  for await (const b of namingInputFiles(forwardBatches(run.model, run.sources, plan.taps, o), run.model, run.sources)) {
     if (plan.kind === 'builtin') {
       yield* builtinMaps(b.values[0]!, b.start, { layer: plan.attention.layer, kind: plan.attention.kind, ...(run.provenance ? { provenance: run.provenance } : {}) });
       continue;
@@ -38,6 +38,22 @@ export async function* attentionFromInputs(run: AttentionRun, o: BatchOptions = 
       if (plan.sentence) labelSentences(docs, run.texts, b.start);
     }
     yield* docs;
+  }
+}
+
+/**
+ * The batches, with an input of the wrong shape blamed on the file it came from: the model
+ * checks its inputs and names the model file, but what the user must fix is the ids file.
+ */
+export async function* namingInputFiles<T>(batches: AsyncIterable<T>, model: Pick<KerasModel, 'inputs'>, sources: readonly RowSource[]): AsyncGenerator<T> {
+  try {
+    yield* batches;
+  } catch (e) {
+    const input = isAttnlensError(e) && e.code === 'SHAPE_MISMATCH' ? e.details?.input : undefined;
+    const at = model.inputs.findIndex((i) => i.name === input);
+    const file = at >= 0 ? sources[at]?.file : undefined;
+    if (!file || !isAttnlensError(e) || e.file === file) throw e;
+    throw new AttnlensError({ code: e.code, message: e.reason, file, hint: `${e.hint ? `${e.hint}; ` : ''}the model is ${e.file ?? 'the model file'}`, details: { ...e.details, model: e.file }, cause: e });
   }
 }
 

@@ -4,6 +4,8 @@
 import { fail } from '@attnlens/core';
 import type { AttentionLayerInfo, KerasFile } from '@attnlens/keras';
 import type { BuiltinAttention, KerasModel, Tap } from '@attnlens/keras-graph';
+import { kerasLayerSource } from './layer-source.js';
+import { findAttentionLayer, lookupAttentionLayer, noAttentionLayer, pickAttentionLayers, type LayerOption } from './pick-layers.js';
 
 export type AttentionPlan =
   | { kind: 'recompute'; word: AttentionLayerInfo; sentence?: AttentionLayerInfo; taps: Tap[] }
@@ -41,19 +43,13 @@ export function modelLayerPath(model: KerasModel, name: string, file?: string): 
   });
 }
 
-function findInfo(kf: KerasFile, model: KerasModel, name: string): AttentionLayerInfo | BuiltinAttention {
-  const all = kf.attentionLayers;
-  const hit = all.find((i) => i.layer === name) ?? (all.filter((i) => last(i.layer) === name).length === 1 ? all.find((i) => last(i.layer) === name) : undefined);
+/** A named layer: one attnlens recomputes, else attention made of built-in layers, else the shared lookup's error. */
+function findInfo(kf: KerasFile, model: KerasModel, name: string, option: LayerOption): AttentionLayerInfo | BuiltinAttention {
+  const src = kerasLayerSource(kf);
+  const hit = lookupAttentionLayer(src, name);
   if (hit) return hit;
   const builtin = model.builtinAttention.find((b) => b.layer === name || last(b.layer) === name);
-  if (builtin) return builtin;
-  const un = kf.unrecognisedAttention.find((u) => u.layer === name || last(u.layer) === name);
-  if (un) fail('UNSUPPORTED', `layer ${name} looks like attention but attnlens cannot recompute it: ${un.reason}`, { file: kf.path, hint: 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers and attention made of built-in layers' });
-  modelLayerPath(model, name, kf.path); // NOT_FOUND listing the layers when there is no such layer
-  return fail('NOT_FOUND', `layer ${name} is not an attention layer attnlens can compute`, {
-    file: kf.path,
-    hint: all.length || model.builtinAttention.length ? `attention layers: ${list([...all, ...model.builtinAttention])}` : 'the model has no attention layer attnlens knows',
-  });
+  return builtin ?? findAttentionLayer(src, name, option);
 }
 
 const isBuiltin = (x: AttentionLayerInfo | BuiltinAttention): x is BuiltinAttention => 'kind' in x;
@@ -65,37 +61,28 @@ const isBuiltin = (x: AttentionLayerInfo | BuiltinAttention): x is BuiltinAttent
  */
 export function planAttention(kf: KerasFile, model: KerasModel, o: PlanOptions = {}): AttentionPlan {
   const hier = isHierarchical(kf, model);
-  const named = o.layer ? findInfo(kf, model, o.layer) : undefined;
+  const named = o.layer ? findInfo(kf, model, o.layer, 'layer') : undefined;
   if (named && isBuiltin(named)) return builtinPlan(model, named, kf.path);
-  if (o.sentenceLayer && !hier) fail('BAD_ARGUMENT', `a sentence-level layer was named, but the model takes ${model.inputs.length} input(s) of ${model.inputs.map((i) => `(${i.shape.join(', ')})`).join(', ')} per sample, not one (sentences, words) array`, { file: kf.path, hint: 'a sentence level exists only for a hierarchical model' });
+  if (o.sentenceLayer && !hier) fail('BAD_ARGUMENT', `a sentence-level layer was named, but the model takes ${model.inputs.length} input(s) of ${model.inputs.map((i) => `(${i.shape.join(', ')})`).join(', ')} per sample, not one (sentences, words) array`, { file: kf.path, hint: 'a sentence level exists only for a hierarchical model', details: { option: 'sentenceLayer' } });
   const all = kf.attentionLayers;
   if (!hier) {
     if (named) return recomputePlan(model, named, undefined, kf.path);
-    if (all.length === 1) return recomputePlan(model, all[0]!, undefined, kf.path);
     if (all.length === 0 && model.builtinAttention.length === 1) return builtinPlan(model, model.builtinAttention[0]!, kf.path);
-    return noneOrMany(kf, model);
+    if (model.builtinAttention.length && all.length !== 1) noneOrMany(kf, model);
+    return recomputePlan(model, pickAttentionLayers(kerasLayerSource(kf)).word, undefined, kf.path);
   }
-  const sentNamed = o.sentenceLayer ? findInfo(kf, model, o.sentenceLayer) : undefined;
-  if (sentNamed && isBuiltin(sentNamed)) fail('UNSUPPORTED', `${o.sentenceLayer} is attention made of built-in layers, which is computed alone, not as a HAN's sentence level`, { file: kf.path, hint: 'name it as the layer and no sentence layer' });
-  const word = (named as AttentionLayerInfo | undefined) ?? one(all.filter(nested), 'word-level (nested in TimeDistributed)', kf);
-  const sentence = (sentNamed as AttentionLayerInfo | undefined) ?? one(all.filter((i) => !nested(i) && i !== word), 'sentence-level', kf);
-  if (word === sentence) fail('BAD_ARGUMENT', `the word and sentence levels both name ${word.layer}`, { file: kf.path, hint: 'they are two different attention layers' });
-  return recomputePlan(model, word, sentence, kf.path);
+  const sentNamed = o.sentenceLayer ? findInfo(kf, model, o.sentenceLayer, 'sentenceLayer') : undefined;
+  if (sentNamed && isBuiltin(sentNamed)) fail('UNSUPPORTED', `${o.sentenceLayer} is attention made of built-in layers, which is computed alone, not as a HAN's sentence level`, { file: kf.path, hint: 'name it as the layer, and no sentence-level layer', details: { option: 'layer' } });
+  // A HAN run from its ids: the shared pick, told apart by nesting (the word level sits inside TimeDistributed).
+  const pick = pickAttentionLayers(kerasLayerSource(kf), { ...(o.layer ? { layer: o.layer } : {}), ...(o.sentenceLayer ? { sentenceLayer: o.sentenceLayer } : {}), hierarchical: true });
+  return recomputePlan(model, pick.word, pick.sentence, kf.path);
 }
 
-function one(c: AttentionLayerInfo[], what: string, kf: KerasFile): AttentionLayerInfo {
-  if (c.length === 1) return c[0]!;
-  return fail(c.length ? 'AMBIGUOUS' : 'NOT_FOUND', c.length ? `has ${c.length} ${what} attention layers: ${list(c)}` : `has no ${what} attention layer attnlens can recompute (attention layers: ${list(kf.attentionLayers) || 'none'})`, {
-    file: kf.path,
-    hint: 'name the word level as the layer and the sentence level as the sentence layer',
-  });
-}
-
+/** Attention layers attnlens recomputes beside attention made of built-in layers: several candidates, or none at all. */
 function noneOrMany(kf: KerasFile, model: KerasModel): never {
   const cands = [...kf.attentionLayers, ...model.builtinAttention];
-  if (cands.length) fail('AMBIGUOUS', `has ${cands.length} attention layers: ${list(cands)}`, { file: kf.path, hint: 'choose one by name', details: { candidates: cands.map((c) => c.layer) } });
-  const why = kf.unrecognisedAttention.map((u) => `${u.layer}: ${u.reason}`).join('; ');
-  return fail('NOT_FOUND', `has no attention layer attnlens can compute${why ? ` (${why})` : ''}`, { file: kf.path, hint: `its layers are ${model.layers.map((l) => l.name).slice(0, 16).join(', ')}` });
+  if (cands.length) fail('AMBIGUOUS', `has ${cands.length} attention layers: ${list(cands)}`, { file: kf.path, hint: 'choose one by name', details: { candidates: cands.map((c) => c.layer), option: 'layer' } });
+  return noAttentionLayer(kerasLayerSource(kf));
 }
 
 function recomputePlan(model: KerasModel, word: AttentionLayerInfo, sentence: AttentionLayerInfo | undefined, file: string): AttentionPlan {

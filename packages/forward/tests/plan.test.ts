@@ -1,13 +1,14 @@
 // Which layers a forward pass taps, on stand-in models (the whole path runs on real Keras
 // files in test/cli/forward.test.ts, against NumPy).
 import { describe, expect, it } from 'vitest';
-import { isAttnlensError } from '@attnlens/core';
+import { fail, isAttnlensError } from '@attnlens/core';
 import type { AttentionLayerInfo, KerasFile } from '@attnlens/keras';
 import type { KerasModel } from '@attnlens/keras-graph';
 import { isHierarchical, planAttention } from '../src/index.js';
 
 const info = (layer: string): AttentionLayerInfo => ({ layer, variant: 'attlayer', weights: { W: `${layer}/W:0` }, inputDim: 4, attentionDim: 3, reason: 'W, b, u' });
-const kf = (layers: string[]): KerasFile => ({ path: 'm.h5', attentionLayers: layers.map(info), unrecognisedAttention: [], layers: [] }) as unknown as KerasFile;
+const kf = (layers: string[]): KerasFile =>
+  ({ path: 'm.h5', attentionLayers: layers.map(info), unrecognisedAttention: [], layers: [], layer: (name: string) => fail('NOT_FOUND', `has no layer named ${name}`, { file: 'm.h5' }) }) as unknown as KerasFile;
 const model = (shape: number[], names: string[], builtin: KerasModel['builtinAttention'] = []): KerasModel =>
   ({ inputs: [{ name: 'in', shape, dtype: 'int32' }], outputs: ['dense_1'], layers: names.map((name) => ({ name, className: 'X', runnable: true })), builtinAttention: builtin, run: () => [] }) as KerasModel;
 const code = (f: () => unknown): string => {

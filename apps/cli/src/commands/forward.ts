@@ -1,18 +1,16 @@
 // `attnlens forward`, and the forward path of `attnlens compute` (attention from the
 // model's own inputs: token ids, or text through a tokenizer). Only wiring: the model runs
 // in @attnlens/keras-graph, layers are picked and batches streamed by @attnlens/forward,
-// text becomes ids in @attnlens/text.
+// text becomes ids by @attnlens/forward's encodeForModel.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { fail, formatShape, GENERATOR, tensor, type Provenance } from '@attnlens/core';
 import { sha256File, writeDocuments } from '@attnlens/core/node';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadModel, type KerasModel } from '@attnlens/keras-graph';
-import { attentionFromInputs, forwardToNpy, kernelFromKeras, npyRows, planAttention, tensorRows, type AttentionPlan, type RowSource } from '@attnlens/forward/node';
-import {
-  checkIsText, checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, splitSentences, type EncodedTexts, type Vocabulary,
-} from '@attnlens/text';
-import { loadVocabulary, readTextFile } from '@attnlens/text/node';
+import { attentionFromInputs, encodeForModel, forwardToNpy, kernelFromKeras, npyRows, planAttention, tensorRows, vocabularyFor, type AttentionPlan, type RowSource } from '@attnlens/forward/node';
+import type { EncodedTexts, PlainVocabularyOptions } from '@attnlens/text';
+import { readTextFile } from '@attnlens/text/node';
 import type { Normalisation, Variant } from '@attnlens/attention';
 import { interruptSignal } from '../batch/interrupt.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
@@ -156,55 +154,20 @@ function count(v: string | undefined, flag: string): number | undefined {
   return Number(v);
 }
 
-/** The text as the model's ids: one sample a line, or for a HAN sentences (a blank line between samples, or split). */
+/** The text as the model's ids (@attnlens/forward's encodeForModel, as the web viewer makes them); what was done goes to stderr. */
 export async function textIds(o: ForwardComputeOpts, model: Pick<KerasModel, 'inputs'>, hierarchical: boolean): Promise<EncodedTexts> {
-  const firstId = o.firstId === undefined ? undefined : o.firstId === '0' ? 0 : o.firstId === '1' ? 1 : fail('BAD_ARGUMENT', `--first-id is 0 or 1, not ${JSON.stringify(o.firstId)}`);
-  const vocab = await loadVocabulary(o.tokenizer!, { ...(firstId === undefined ? {} : { firstId }), ...(o.lower ? { lower: true } : {}), ...(o.oovToken !== undefined ? { oovToken: o.oovToken } : {}) });
-  if (vocab.kind === 'keras-tokenizer' && (firstId !== undefined || o.lower || o.oovToken !== undefined)) fail('BAD_ARGUMENT', '--first-id, --lower and --oov-token are for a plain vocabulary; a Keras tokenizer carries its own settings', { file: o.tokenizer });
-  const raw = await readTextFile(o.text!);
-  checkIsText(raw, 'text (one review a line)', o.text);
-  const shape = model.inputs[0]!.shape;
-  checkFixed(o.maxlen, '--maxlen', shape[hierarchical ? 1 : 0]);
-  if (hierarchical) checkFixed(o.maxSentences, '--max-sentences', shape[0]);
-  const pad = { padding: checkSide(o.padding, 'padding'), truncating: checkSide(o.truncating, 'truncating') };
-  let enc: EncodedTexts;
-  if (hierarchical) {
-    const samples = o.splitSentences ? fileLines(raw).map(splitSentences) : lineBlocks(raw);
-    if (o.splitSentences) showSplit(samples);
-    // The model's own (S, T), unless told otherwise (then the model checks that it fits).
-    const maxSentences = count(o.maxSentences, '--max-sentences') ?? shape[0] ?? undefined;
-    const maxlen = count(o.maxlen, '--maxlen') ?? shape[1] ?? undefined;
-    enc = encodeSentences(samples, vocab, { ...pad, ...(maxlen ? { maxlen } : {}), ...(maxSentences ? { maxSentences } : {}) });
-  } else {
-    if (o.maxSentences || o.splitSentences) fail('BAD_ARGUMENT', `--max-sentences and --split-sentences are for a hierarchical model, and this one takes (${shape.map((d) => d ?? '?').join(', ')}) per sample`, { file: o.model });
-    const maxlen = count(o.maxlen, '--maxlen') ?? shape[0] ?? undefined;
-    enc = encodeTexts(fileLines(raw), vocab, { ...pad, ...(maxlen ? { maxlen } : {}) });
-  }
-  checkSomethingKnown(enc, vocab, o.text);
-  reportEncoding(enc, vocab, o.text!);
-  return enc;
-}
-
-/** A model built for a fixed length refuses any other: say so before encoding. */
-function checkFixed(v: string | undefined, flag: string, fixed: number | null | undefined): void {
-  if (v === undefined || fixed === null || fixed === undefined || count(v, flag) === fixed) return;
-  fail('BAD_ARGUMENT', `${flag} ${v} does not fit the model, which takes ${fixed}`, { hint: `leave ${flag} out: it defaults to what the model takes` });
-}
-
-function showSplit(samples: string[][]): void {
-  const shown = samples.slice(0, 3).map((s, i) => `  sample ${i}: ${s.map((x) => `«${x}»`).join(' ')}`);
-  process.stderr.write(`attnlens: split into sentences after . ! ? followed by a space:\n${shown.join('\n')}${samples.length > 3 ? `\n  … ${samples.length - 3} more` : ''}\n  (to change the split, write one sentence a line with a blank line between samples, and leave out --split-sentences)\n`);
-}
-
-function reportEncoding(e: EncodedTexts, vocab: Vocabulary, file: string): void {
-  const s = e.stats;
-  const parts = [`${s.words} words with ids`];
-  if (s.oov) parts.push(`${s.oov} of them unknown (the OOV token)`);
-  if (s.dropped) parts.push(`${s.dropped} unknown words dropped, as Keras drops them`);
-  if (s.truncatedWords) parts.push(`${s.truncatedWords} cut off by the length`);
-  if (s.droppedSentences) parts.push(`${s.droppedSentences} sentences past the sentence count dropped`);
-  if (s.empty) parts.push(`${s.empty} ${e.shape.length === 3 ? 'sentences' : 'samples'} with no known word`);
-  process.stderr.write(`attnlens: ${file}: ${formatShape(e.shape)} ids (${vocab.describe()}): ${parts.join(', ')}\n`);
+  const firstId: 0 | 1 | undefined = o.firstId === undefined ? undefined : o.firstId === '0' ? 0 : o.firstId === '1' ? 1 : fail('BAD_ARGUMENT', `--first-id is 0 or 1, not ${JSON.stringify(o.firstId)}`);
+  const plain: PlainVocabularyOptions = { ...(firstId === undefined ? {} : { firstId }), ...(o.lower ? { lower: true } : {}), ...(o.oovToken !== undefined ? { oovToken: o.oovToken } : {}) };
+  const vocab = vocabularyFor(await readTextFile(o.tokenizer!), o.tokenizer, plain);
+  const maxlen = count(o.maxlen, '--maxlen');
+  const maxSentences = count(o.maxSentences, '--max-sentences');
+  const r = encodeForModel(await readTextFile(o.text!), vocab, model.inputs[0]!.shape, {
+    hierarchical, file: o.text!, modelFile: o.model!,
+    ...(maxlen !== undefined ? { maxlen } : {}), ...(maxSentences !== undefined ? { maxSentences } : {}), ...(o.splitSentences ? { splitSentences: true } : {}),
+    ...(o.padding !== undefined ? { padding: o.padding } : {}), ...(o.truncating !== undefined ? { truncating: o.truncating } : {}),
+  });
+  for (const line of r.report) process.stderr.write(`attnlens: ${line}\n`);
+  return r.encoded;
 }
 
 async function forwardProvenance(kf: KerasFile, model: string, plan: AttentionPlan, from: string): Promise<Provenance> {

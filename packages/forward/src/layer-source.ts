@@ -1,37 +1,38 @@
-// What `compute --model` needs from a model file, whichever adapter reads it: its attention
-// layers (found and explained by the adapter), a kernel for one of them, and provenance.
-// A Keras file (@attnlens/keras) and a PyTorch or safetensors file (@attnlens/torch) both
-// give it, so compute picks layers, masks and writes the same way for both.
-import { sniffFile } from '@attnlens/core/node';
+// One view of a model file's attention layers, whichever adapter read it: a Keras file
+// (@attnlens/keras) or a PyTorch/safetensors file (@attnlens/torch) both give the layers
+// found (and why), a kernel for one of them and what provenance needs, so layer picking,
+// masking and documents are the same for both, in the CLI and in a page. Browser-safe.
 import { prepareKernel, type Kernel, type Normalisation, type Variant } from '@attnlens/attention';
-import { kernelFromKeras } from '@attnlens/forward';
-import { openKeras, type AttentionLayerInfo, type KerasFile } from '@attnlens/keras/node';
-import { openTorchFile, type Level, type TorchAttention, type TorchFile } from '@attnlens/torch/node';
+import type { AttentionLayerInfo, KerasFile } from '@attnlens/keras';
+import type { Level, TorchAttention, TorchFile } from '@attnlens/torch';
+import { kernelFromKeras } from './kernels.js';
 
-export type ModelAttention = AttentionLayerInfo & { level?: Level; normalise?: Normalisation };
+/** An attention layer attnlens can recompute; torch modules also say their level (word/sentence) when their name does. */
+export type SourceAttention = AttentionLayerInfo & { level?: Level; normalise?: Normalisation };
 
-export interface ModelSource {
+export interface AttentionLayerSource {
   path: string;
+  /** keras-h5, keras-weights-h5, keras-zip, pytorch-zip, safetensors… (Provenance.sourceFormat). */
   sourceFormat: string;
   framework: 'keras' | 'pytorch';
   frameworkVersion?: string;
-  attentionLayers: ModelAttention[];
+  attentionLayers: SourceAttention[];
   unrecognisedAttention: { layer: string; reason: string }[];
   layers: { name: string }[];
   /** A layer (or torch module) by name; NOT_FOUND lists the names. */
   layer(name: string): unknown;
   /** The checked kernel of one attention layer; `variant`/`normalise` override what the file says. */
-  kernel(info: ModelAttention, o?: { variant?: Variant; normalise?: Normalisation }): Promise<Kernel>;
+  kernel(info: SourceAttention, o?: { variant?: Variant; normalise?: Normalisation }): Promise<Kernel>;
   close(): Promise<void>;
 }
 
-export async function openModelSource(path: string, kerasOpts: Parameters<typeof openKeras>[1] = {}): Promise<ModelSource> {
-  const { format } = await sniffFile(path);
-  if (format === 'pytorch' || format === 'safetensors') return torchSource(await openTorchFile(path));
-  return kerasSource(await openKeras(path, kerasOpts));
-}
+/** What attnlens can recompute, per framework: the hint when a layer looks like attention but is not one of these. */
+export const RECOMPUTES: Record<AttentionLayerSource['framework'], string> = {
+  keras: 'attnlens recomputes AttentionWithContext, AttLayer, Dense(1) score layers, per-step-bias and per-feature attention',
+  pytorch: 'attnlens recomputes a Linear(H, 1) score head, Linear(H, A) with a context Linear(A, 1), and W/b/u parameters (tanh(x·W + b)·u)',
+};
 
-function kerasSource(kf: KerasFile): ModelSource {
+export function kerasLayerSource(kf: KerasFile): AttentionLayerSource {
   return {
     path: kf.path, sourceFormat: kf.layout, framework: 'keras', ...(kf.kerasVersion ? { frameworkVersion: kf.kerasVersion } : {}),
     attentionLayers: kf.attentionLayers, unrecognisedAttention: kf.unrecognisedAttention, layers: kf.layers,
@@ -42,7 +43,7 @@ function kerasSource(kf: KerasFile): ModelSource {
 }
 
 /** A torch module is a "layer": the tensor names without their last `.` part. */
-function torchSource(tf: TorchFile): ModelSource {
+export function torchLayerSource(tf: TorchFile): AttentionLayerSource {
   const modules = [...new Set(tf.tensors.map((t) => t.name.replace(/\.[^./]*$/, '')))];
   const byLayer = new Map<string, TorchAttention>(tf.attentionLayers.map((a) => [a.layer, a]));
   return {
