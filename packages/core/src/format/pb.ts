@@ -1,5 +1,5 @@
 // The .attn.pb stream: Header, then Documents, each length-delimited.
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { MAX_MAP_DEPTH, tooDeep, type AttentionDocument, type AttentionMap } from '../attention.js';
 import { AttnlensError, fail } from '../errors.js';
 import { documentFromObject, documentToObject, mapToObject } from './convert.js';

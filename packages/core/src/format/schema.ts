@@ -1,4 +1,5 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from '#protobuf';
 import { PROTO_SOURCE } from './proto-source.js';
 
 export const FORMAT_VERSION = 1;
@@ -7,7 +8,7 @@ export const MAGIC = 'attnlens';
 let root: protobuf.Root | undefined;
 /** The parsed schema (lazily, once). */
 export function schema(): { root: protobuf.Root; Header: protobuf.Type; Document: protobuf.Type; AttentionMap: protobuf.Type; AttentionFile: protobuf.Type } {
-  root ??= protobuf.parse(PROTO_SOURCE, { keepCase: false }).root;
+  root ??= protobufjs().parse(PROTO_SOURCE, { keepCase: false }).root;
   return {
     root,
     Header: root.lookupType('attnlens.v1.Header'),
