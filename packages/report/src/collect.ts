@@ -91,12 +91,17 @@ function tooBigForPage(d: AttentionDocument): string | null {
  */
 export class ReportCollector {
   private readonly samples = new Map<string, Pending>();
+  /** The shared colour range, over the maps of every document that can be shown, as they are read. */
+  private readonly range = new SharedRange();
   constructor(private readonly inputs: readonly string[]) {}
 
   private seen = 0;
 
-  /** `position`: the document's place in the whole input when this collector sees a shard of it (default: the order of add). */
-  add(k: number, d: AttentionDocument, position = this.seen): void {
+  /**
+   * `position`: the document's place in the whole input when this collector sees a shard of it
+   * (default: the order of add). Returns whether the document can be shown (no problem found).
+   */
+  add(k: number, d: AttentionDocument, position = this.seen): boolean {
     this.seen = position + 1;
     let s = this.samples.get(d.id);
     if (!s) {
@@ -108,10 +113,24 @@ export class ReportCollector {
     const err = documentProblem(d) ?? tooBigForPage(d);
     if (err) s.error = s.error ? `${s.error}; ${err}` : `${this.inputs.length > 1 ? `input ${k + 1}: ` : ''}${err}`;
     s.inputs.add(k);
-    if (err) return;
+    if (err) return false;
     const sample = s;
-    d.maps.forEach((m, j) => sample.raw.push([k, j, m]));
+    d.maps.forEach((m, j) => {
+      sample.raw.push([k, j, m]);
+      this.range.add(m);
+    });
     s.max = Math.max(s.max, maxWeight(d));
+    return true;
+  }
+
+  /**
+   * A document of another shard: not a row here, but under one shared scale its maps count
+   * toward the colour range as add counts them, so every shard's range is the whole run's
+   * (every shard reads every document) and a merged report equals an unsharded one.
+   */
+  addToRange(d: AttentionDocument): void {
+    if (documentProblem(d) ?? tooBigForPage(d)) return;
+    for (const m of d.maps) this.range.add(m);
   }
 
   get size(): number {
@@ -127,8 +146,7 @@ export class ReportCollector {
       return s;
     });
     if (scale !== 'shared') return { samples, columns: columns.names };
-    const shared = new SharedRange();
-    for (const s of samples) for (const m of s.maps) if (m) shared.add(m);
-    return { samples, columns: columns.names, range: shared.get() };
+    // Over every shown document's maps as read (a map a later document of the same id replaced counts too).
+    return { samples, columns: columns.names, range: this.range.get() };
   }
 }

@@ -2,7 +2,7 @@
 // chunks, and the page. Nothing here draws or writes; the caller does (node.ts writes).
 import type { AttentionMap } from '@attnlens/core';
 import { clipText, FONT_FAMILY, MAX_TITLE_CHARS } from '@attnlens/render';
-import type { ReportModel } from './collect.js';
+import type { ReportModel, ReportSample } from './collect.js';
 import { chunkScript, compactMap, reportHtml, type Compact, type Meta, type Row } from './page.js';
 import { reportPalette } from './palette.js';
 
@@ -12,6 +12,11 @@ export interface PlannedHeatmap {
   map: AttentionMap;
   /** The PNG's path inside the report folder, as the page links it (heatmaps/NAME.png). */
   href: string;
+}
+
+/** The href of a sample's heatmap in `column` of `columns`: heatmaps/NAME.png, or NAME.COLUMN.png when there are several. */
+export function heatmapHref(name: string, column: number, columns: number): string {
+  return `heatmaps/${name}${columns > 1 ? `.${column + 1}` : ''}.png`;
 }
 
 /**
@@ -26,9 +31,7 @@ export function planHeatmaps(model: ReportModel, count: number, fileName: (id: s
     if (s.error) continue;
     budget--;
     s.maps.forEach((m, column) => {
-      if (!m) return;
-      const file = `${fileName(s.id)}${model.columns.length > 1 ? `.${column + 1}` : ''}.png`;
-      out.push({ id: s.id, column, map: m, href: `heatmaps/${file}` });
+      if (m) out.push({ id: s.id, column, map: m, href: heatmapHref(fileName(s.id), column, model.columns.length) });
     });
   }
   return out;
@@ -86,15 +89,21 @@ export interface ReportEntry {
   failed: string | null;
 }
 
+/** One sample's row of the page, with the hrefs of its planned heatmaps ("id\0column" → href); `failed` is its own problem. */
+export function sampleEntry(s: ReportSample, model: Pick<ReportModel, 'columns' | 'range'>, hrefs: ReadonlyMap<string, string>): ReportEntry {
+  const cells: (Compact | null)[] = model.columns.map((_, c) => {
+    const m = s.maps[c];
+    return m ? compactMap(m, model.range, hrefs.get(`${s.id}\u0000${c}`)) : null;
+  });
+  return { position: s.position, row: [s.id, s.trueLabel, s.predictedLabel, cells, s.error], max: Number(s.max.toPrecision(4)), failed: s.error };
+}
+
 /** The page's rows from the model: each sample's cells, with the hrefs of its planned heatmaps. */
 export function reportEntries(model: ReportModel, hrefs: ReadonlyMap<string, string>, heatmapErrors: ReadonlyMap<string, string>): ReportEntry[] {
   return model.samples.map((s) => {
-    const cells: (Compact | null)[] = model.columns.map((_, c) => {
-      const m = s.maps[c];
-      return m ? compactMap(m, model.range, hrefs.get(`${s.id}\u0000${c}`)) : null;
-    });
-    const failed = s.error ?? (heatmapErrors.has(s.id) ? `heatmap failed: ${heatmapErrors.get(s.id)}` : null);
-    return { position: s.position, row: [s.id, s.trueLabel, s.predictedLabel, cells, s.error], max: Number(s.max.toPrecision(4)), failed };
+    const e = sampleEntry(s, model, hrefs);
+    if (!e.failed && heatmapErrors.has(s.id)) e.failed = `heatmap failed: ${heatmapErrors.get(s.id)}`;
+    return e;
   });
 }
 
@@ -115,34 +124,56 @@ export function entryTexts(entries: readonly ReportEntry[], columns: readonly st
   return texts;
 }
 
-/** The page and its chunks from stored rows, in the order given; `missing` lists absent shards on the page. */
-export function assembleReport(entries: readonly ReportEntry[], columns: string[], settings: PageSettings, missing: string[] = []): ReportFiles {
+/** The rows laid out for the page: one meta entry per row (for filters and pagination) and the rows split into chunks. */
+export interface RowLayout {
+  meta: Meta[];
+  chunks: Row[][];
+  /** Small reports are inlined whole in the page; large ones load a chunk per page shown. */
+  inline: boolean;
+}
+
+export function layoutRows(entries: readonly ReportEntry[], settings: Pick<PageSettings, 'chunkRows' | 'pageSize'>): RowLayout {
   const chunkRows = settings.chunkRows ?? 500;
-  const pageSize = settings.pageSize ?? 100;
   const meta: Meta[] = [];
   const chunks: Row[][] = [];
-  const failed: { id: string; error: string }[] = [];
   for (const e of entries) {
-    if (e.failed) failed.push({ id: e.row[0], error: e.failed });
     const k = Math.floor(meta.length / chunkRows);
     meta.push([e.row[0], e.row[1], e.row[2], e.max, k, e.row[4] ? 1 : 0]);
     (chunks[k] ??= []).push(e.row);
   }
-  // Small reports are inlined whole; large ones load a chunk per page shown.
-  const inline = meta.length <= pageSize * 5;
-  const html = reportHtml({
+  return { meta, chunks, inline: meta.length <= (settings.pageSize ?? 100) * 5 };
+}
+
+/** The name of data chunk `k`, as the page loads it. */
+export const chunkName = (k: number): string => `chunk-${String(k).padStart(5, '0')}.js`;
+
+/** The data/chunk-NNNNN.js files of a layout (none when the rows are inlined). */
+export function chunkFiles(layout: RowLayout): { name: string; text: string }[] {
+  return layout.inline ? [] : layout.chunks.map((rows, k) => ({ name: chunkName(k), text: chunkScript(k, rows) }));
+}
+
+/** Samples listed as failed, with why (their own problem or their heatmap's). */
+export function failedEntries(entries: readonly ReportEntry[]): { id: string; error: string }[] {
+  const failed: { id: string; error: string }[] = [];
+  for (const e of entries) if (e.failed) failed.push({ id: e.row[0], error: e.failed });
+  return failed;
+}
+
+/** index.html for laid-out rows; `failed` is how many samples the summary line counts as failed. */
+export function layoutHtml(layout: RowLayout, columns: string[], settings: PageSettings, failed: number, missing: string[] = []): string {
+  return reportHtml({
     title: settings.title,
     fontCss: settings.fontCss,
     fontFamily: FONT_FAMILY,
     columns,
     ...reportPalette(settings.cmap, settings.reverse),
-    pageSize,
-    chunks: chunks.length,
-    inline: inline ? chunks : null,
-    meta,
+    pageSize: settings.pageSize ?? 100,
+    chunks: layout.chunks.length,
+    inline: layout.inline ? layout.chunks : null,
+    meta: layout.meta,
     summary: {
-      samples: entries.length,
-      failed: failed.length,
+      samples: layout.meta.length,
+      failed,
       heatmaps: settings.heatmaps,
       inputs: settings.inputs,
       cmap: settings.cmap + (settings.reverse ? ' (reversed)' : ''),
@@ -151,8 +182,13 @@ export function assembleReport(entries: readonly ReportEntry[], columns: string[
       ...(missing.length ? { missing } : {}),
     },
   });
-  const files = inline ? [] : chunks.map((rows, k) => ({ name: `chunk-${String(k).padStart(5, '0')}.js`, text: chunkScript(k, rows) }));
-  return { html, chunks: files, failed };
+}
+
+/** The page and its chunks from stored rows, in the order given; `missing` lists absent shards on the page. */
+export function assembleReport(entries: readonly ReportEntry[], columns: string[], settings: PageSettings, missing: string[] = []): ReportFiles {
+  const layout = layoutRows(entries, settings);
+  const failed = failedEntries(entries);
+  return { html: layoutHtml(layout, columns, settings, failed.length, missing), chunks: chunkFiles(layout), failed };
 }
 
 /**

@@ -5,10 +5,13 @@ export interface Progress {
   /** `n` more items done, failed; `counted` of them add to the failure count shown (default all). */
   fail(n?: number, counted?: number): void;
   done(): void;
+  /** The total, once known (a report plans its heatmaps while it reads). */
+  setTotal(total: number): void;
 }
 
-export function progress(label: string, total: number, opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+export function progress(label: string, initialTotal: number, opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const out = opts.stream ?? process.stderr;
+  let total = initialTotal;
   const t0 = Date.now();
   let n = 0;
   let failed = 0;
@@ -48,6 +51,9 @@ export function progress(label: string, total: number, opts: { quiet?: boolean; 
       n += k;
       failed += counted;
       draw();
+    },
+    setTotal(t) {
+      total = t;
     },
     done() {
       draw(true);

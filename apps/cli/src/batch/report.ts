@@ -1,16 +1,17 @@
 // attnlens report: inputs → @attnlens/report's rows merged by sample id → heatmaps drawn
-// on all cores → index.html + data chunks (written by @attnlens/report/node). Writes are
-// atomic; a rerun redraws only what is missing.
+// on all cores → index.html + data chunks (written by @attnlens/report/node). The workers
+// start first; heatmaps are drawn while the input is read where the plan allows (one input,
+// per-map scale), and the rows are written while the rest are drawn. Writes are atomic; a
+// rerun redraws only what is missing.
 import { join, relative } from 'node:path';
 import { GENERATOR, inShard, type AttentionDocument, type Shard } from '@attnlens/core';
-import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
-import { planHeatmaps, ReportCollector } from '@attnlens/report';
-import { SafeNames, writeReport } from '@attnlens/report/node';
+import { prepareOutputFolder } from '@attnlens/core/node';
+import { heatmapHref, planHeatmaps, ReportCollector, type ReportModel } from '@attnlens/report';
+import { finishReport, SafeNames, writeReportRows } from '@attnlens/report/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
-import type { RenderJob, RenderResult, RenderStyle } from './jobs.js';
-import { runPool } from './pool.js';
-import { progress } from './progress.js';
+import type { RenderStyle } from './jobs.js';
+import { HeatmapDrawing } from './report-heatmaps.js';
 
 export interface ReportOptions {
   inputs: string[];
@@ -42,51 +43,95 @@ export interface ReportSummary {
   aborted: boolean;
 }
 
+/**
+ * Plans heatmaps while the documents are read, as planHeatmaps will over the finished rows
+ * (the first `count` samples that can be shown, one heatmap per map), and sends them to be
+ * drawn at once. Only for one input under per-map scales: with a shared scale the colours wait
+ * for the range over every document, and with several inputs the columns (so the file names)
+ * wait for knowing whether the inputs share ids. HeatmapDrawing.finish corrects what a later
+ * document changes (a repeated id, more maps than the documents before it).
+ */
+class AheadPlan {
+  private budget: number;
+  private columns = 1;
+  private readonly seen = new Set<string>();
+  constructor(count: number, private readonly names: SafeNames, private readonly drawing: HeatmapDrawing, private readonly style: RenderStyle) {
+    this.budget = count;
+  }
+
+  offer(d: AttentionDocument, shown: boolean): void {
+    if (this.seen.has(d.id)) return; // a repeated id: the final plan decides
+    this.seen.add(d.id);
+    if (!shown || this.budget <= 0) return;
+    this.budget--;
+    this.columns = Math.max(this.columns, d.maps.length);
+    const name = this.names.get(d.id);
+    d.maps.forEach((map, column) => this.drawing.ahead({ id: d.id, column, map, href: heatmapHref(name, column, this.columns) }, this.style));
+  }
+}
+
 export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   // First, so that an output that is a file, read-only or holds links fails before any work.
   await prepareOutputFolder(o.out, ['heatmaps', 'data']);
+  const baseStyle: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}) };
+  const names = new SafeNames();
+  // The workers start now: their start-up, and with `ahead` the drawing, overlap the reading.
+  const drawing = new HeatmapDrawing({ out: o.out, workers: o.workers, force: o.force, quiet: o.quiet, signal: o.signal });
+  if (o.heatmaps > 0) drawing.start();
+  const ahead = o.inputs.length === 1 && o.scale === 'per-map' && o.heatmaps > 0 ? new AheadPlan(o.heatmaps, names, drawing, baseStyle) : undefined;
+  let model: ReportModel;
+  try {
+    model = await readReport(o, (d, shown) => ahead?.offer(d, shown));
+  } catch (e) {
+    await drawing.stop();
+    throw e;
+  }
+  if (o.signal?.aborted) {
+    await drawing.stop();
+    return { index: join(o.out, 'index.html'), samples: model.samples.length, failed: [], heatmaps: { drawn: 0, skipped: 0, failed: 0 }, aborted: true };
+  }
+  const style: RenderStyle = { ...baseStyle, ...(model.range ? { range: model.range } : {}) };
+  const planned = planHeatmaps(model, o.heatmaps, (id) => names.get(id));
+  const hrefs = new Map(planned.map((p) => [`${p.id}\u0000${p.column}`, p.href]));
+  const drawn = drawing.finish(planned, style);
+  // The rows and data chunks are built and written while the heatmaps are drawn; index.html,
+  // which counts the heatmaps, once they are. If writing fails, the drawing is still waited for.
+  const rows = await writeReportRows(o.out, model, pageSettings(o, 0), hrefs).catch(async (e: unknown) => {
+    await drawn.catch(() => {});
+    throw e;
+  });
+  const { counts, errors, aborted } = await drawn;
+  if (aborted) return { index: join(o.out, 'index.html'), samples: model.samples.length, failed: [], heatmaps: counts, aborted: true };
+  const { index, failed } = await finishReport(o.out, rows, pageSettings(o, counts.drawn + counts.skipped), errors, o.shard);
+  return { index, samples: model.samples.length, failed, heatmaps: counts, aborted: false };
+}
+
+/**
+ * Every input's documents into the rows. Every document is counted, this shard's or not, so a
+ * sample's position is its place in the whole input and a merge of shard reports orders rows
+ * as one report would; under a shared scale the other shards' documents count toward the
+ * colour range too, so every shard colours as the unsharded run does.
+ */
+async function readReport(o: ReportOptions, onDocument: (d: AttentionDocument, shown: boolean) => void): Promise<ReportModel> {
   const collector = new ReportCollector(o.inputs);
-  // Every document is counted, this shard's or not, so a sample's position is its place in
-  // the whole input and a merge of shard reports orders rows as one report would.
   let position = 0;
   for (const [k, input] of o.inputs.entries()) {
     for await (const raw of documentsFrom(input, o.convert)) {
       if (o.signal?.aborted) break;
       const here = position++;
-      if (!inShard(raw.id, o.shard)) continue;
-      collector.add(k, o.transform ? o.transform(raw) : raw, here);
+      if (!inShard(raw.id, o.shard)) {
+        if (o.scale === 'shared') collector.addToRange(raw);
+        continue;
+      }
+      const d = o.transform ? o.transform(raw) : raw;
+      onDocument(d, collector.add(k, d, here));
     }
   }
-  const model = collector.finish(o.scale);
-  const style: RenderStyle = { cmap: o.cmap, ...(o.reverse ? { reverse: true } : {}), ...(model.range ? { range: model.range } : {}) };
-  const names = new SafeNames();
-  const planned = planHeatmaps(model, o.heatmaps, (id) => names.get(id));
-  const hrefs = new Map(planned.map((p) => [`${p.id}\u0000${p.column}`, p.href]));
-  const jobs: RenderJob[] = planned.map((p) => ({ kind: 'heatmap', id: p.id, map: p.map, path: join(o.out, p.href), root: o.out, style: { ...style, title: p.id }, force: Boolean(o.force) }));
+  return collector.finish(o.scale);
+}
 
-  const counts = { drawn: 0, skipped: 0, failed: 0 };
-  const failedHeatmaps = new Map<string, string>();
-  const bar = progress('heatmaps', jobs.length, { quiet: o.quiet });
-  const { aborted } = await runPool(new URL('./render-worker.js', import.meta.url), jobs, {
-    size: o.workers,
-    signal: o.signal,
-    onAbandon: (job) => removeTempFiles((job as RenderJob).path),
-    onResult(r) {
-      const res = r as RenderResult;
-      if (!res.ok) {
-        counts.failed++;
-        failedHeatmaps.set(res.id, res.error);
-        bar.fail();
-      } else {
-        counts[res.skipped ? 'skipped' : 'drawn']++;
-        bar.tick();
-      }
-    },
-  });
-  bar.done();
-  if (aborted) return { index: join(o.out, 'index.html'), samples: model.samples.length, failed: [], heatmaps: counts, aborted: true };
-
-  const settings = {
+function pageSettings(o: ReportOptions, heatmaps: number) {
+  return {
     title: o.title ?? 'attnlens report',
     cmap: o.cmap,
     ...(o.reverse ? { reverse: true } : {}),
@@ -95,8 +140,6 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
     ...(o.chunkRows ? { chunkRows: o.chunkRows } : {}),
     inputs: o.inputs.map((i) => relative(o.out, i) || i),
     generator: GENERATOR,
-    heatmaps: counts.drawn + counts.skipped,
+    heatmaps,
   };
-  const { index, failed } = await writeReport(o.out, model, settings, hrefs, failedHeatmaps, o.shard);
-  return { index, samples: model.samples.length, failed, heatmaps: counts, aborted: false };
 }
