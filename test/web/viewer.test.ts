@@ -154,6 +154,56 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 
+  /** An .npy header as NumPy writes it (v1.0, padded to 64 bytes) for any descr, order and shape. */
+  const npyHeader = (descr: string, fortran: boolean, shape: number[]): Buffer => {
+    let dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+    dict += ' '.repeat(63 - ((10 + dict.length) % 64)) + '\n';
+    const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, dict.length & 0xff, dict.length >> 8]);
+    return Buffer.concat([pre, Buffer.from(dict, 'latin1')]);
+  };
+
+  it('reads X by ranges: a Fortran-order big-endian copy of X gives the same attention; a header claiming a billion rows is refused in one line', async () => {
+    const han = join(REPO, 'apps', 'cli', 'samples', 'han');
+    const x = decodeNpy(new Uint8Array(readFileSync(join(han, 'sentence_inputs.npy'))));
+    const [N, T, F] = x.shape as [number, number, number];
+    // Column-major, big-endian: item (n, t, f) at n + N*(t + T*f).
+    const data = Buffer.alloc(N * T * F * 4);
+    for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) data.writeFloatBE((x.data as Float32Array)[(n * T + t) * F + f]!, 4 * (n + N * (t + T * f)));
+    writeFileSync(join(dir, 'x-fortran-be.npy'), Buffer.concat([npyHeader('>f4', true, [N, T, F]), data]));
+    writeFileSync(join(dir, 'x-claims-1e9.npy'), Buffer.concat([npyHeader('<f4', false, [1e9, T, F]), data.subarray(0, 256)]));
+    const cliOut = join(dir, 'sentence-ranges.npy');
+    const r = cli(['compute', '--model', join(han, 'model.h5'), '--layer', 'att_layer_2', '--inputs', join(han, 'sentence_inputs.npy'), '--out', cliOut]);
+    expect(r.code, r.stderr).toBe(0);
+    const expected = decodeNpy(new Uint8Array(readFileSync(cliOut))).data as Float32Array;
+    const page = await browser.newPage({ acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(PAGE);
+    const run = async (xName: string) => {
+      await page.setInputFiles('#files', [join(han, 'model.h5'), join(dir, xName)]);
+      await idle(page);
+      await page.locator('button.source', { hasText: 'model.h5' }).last().click();
+      await page.selectOption('select[aria-label="attention layer"]', 'att_layer_2');
+      await page.selectOption('select[aria-label="X"]', { label: (await page.locator('select[aria-label="X"] option', { hasText: xName }).first().textContent())! });
+      await page.locator('button.compute').click();
+      await page.waitForFunction((n) => document.querySelectorAll('button.source').length === n, (await page.locator('button.source').count()) + 1);
+      await idle(page);
+    };
+    await run('x-fortran-be.npy');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-json').click()]);
+    const docs = decodeJson(readFileSync((await download.path())!, 'utf8')).documents;
+    let worst = 0;
+    docs.forEach((d, n) => d.maps[0]!.weights.forEach((w, t) => (worst = Math.max(worst, Math.abs(w - expected[n * T + t]!)))));
+    console.log(`page over a Fortran-order big-endian X vs CLI over the original: ${docs.length} documents, max |difference| ${worst}`);
+    expect(docs).toHaveLength(N);
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    await run('x-claims-1e9.npy');
+    const alert = page.locator('.error[role=alert]');
+    expect(await alert.locator('p').first().textContent()).toMatch(/^x-claims-1e9\.npy: the header promises \(1000000000, 3, 16\) <f4 = \d+ bytes of data, but only 256 bytes follow it$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   describe('runs the sample HAN from its file over text + tokenizer, or ids, in the worker', () => {
     const han = join(REPO, 'apps', 'cli', 'samples', 'han');
     const npy = (f: string) => decodeNpy(new Uint8Array(readFileSync(join(han, f))));
@@ -219,7 +269,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       writeFileSync(join(dir, 'vocab.txt'), 'zzz\nyyy\n');
       const runs: [string[], string][] = [
         [['model.h5', 'reviews.txt'], 'reviews.txt: text needs a tokenizer'],
-        [['model.h5', 'sentence_counts.npy'], 'model.h5: the model input input_2 is (N, 3, 10) but the array given is (20,)'],
+        [['model.h5', 'sentence_counts.npy'], 'sentence_counts.npy: the model input input_2 is (N, 3, 10) but the array given is (20,)'],
         [['model.h5', 'reviews.txt', join(dir, 'vocab.txt')], 'reviews.txt'],
       ];
       const shown: string[] = [];

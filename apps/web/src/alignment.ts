@@ -1,8 +1,9 @@
 // A stacked alignment_history saved with NumPy (.npy, or one array of an .npz) as alignment
-// documents, as `attnlens convert` makes them: @attnlens/npy decodes, @attnlens/tf's
+// documents, as `attnlens convert` makes them: @attnlens/npy reads it by ranges, @attnlens/tf's
 // iterateAlignmentDocuments lays out and checks the axes (LAYOUT_HELP).
 import { fail, type AttentionDocument, type Tensor } from '@attnlens/core';
-import { decodeNpy, decodeNpz } from '@attnlens/npy';
+import { decodeNpy, npyHeaderAt, npzEntriesAt, readNpzEntry } from '@attnlens/npy';
+import { fileReadAt, npyFileRows } from './file-ranges.js';
 import { alignmentDocuments, parseTokenLines } from '@attnlens/tf';
 
 export interface AlignmentInput {
@@ -16,17 +17,29 @@ export interface AlignmentInput {
   tgtTokens?: File;
 }
 
-/** The array names of an .npz (read whole: its arrays are what the page shows). */
+/** The array names of an .npz, from its central directory (read by ranges, no array read). */
 export async function npzNames(file: File): Promise<string[]> {
-  return [...decodeNpz(new Uint8Array(await file.arrayBuffer()), file.name).keys()];
+  return [...(await npzEntriesAt(fileReadAt(file), file.size, file.name)).keys()];
 }
 
+/**
+ * The array, read by ranges: an .npy's data range (its header first), or the one .npz entry
+ * named (the zip's central directory first). The maps made from it hold all of it anyway.
+ */
 async function arrayOf(file: File, npz: boolean, array: string | undefined): Promise<Tensor> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (!npz) return decodeNpy(bytes, file.name);
-  const arrays = decodeNpz(bytes, file.name);
-  const name = array ?? (arrays.size === 1 ? [...arrays.keys()][0]! : fail('BAD_ARGUMENT', `holds ${arrays.size} arrays (${[...arrays.keys()].join(', ')}); pick one`, { file: file.name }));
-  return arrays.get(name) ?? fail('NOT_FOUND', `has no array ${name}`, { file: file.name, hint: `its arrays: ${[...arrays.keys()].join(', ')}` });
+  const read = fileReadAt(file);
+  if (!npz) {
+    const info = await npyHeaderAt(read, 0, file.size, file.name);
+    // A 0-d array has no rows; decodeNpy reads its one value and alignmentDocuments says what shape it needs.
+    if (info.header?.shape.length === 0) return decodeNpy(await read(0, file.size), file.name);
+    const rows = await npyFileRows(file);
+    return rows.readRows(0, rows.rows);
+  }
+  const entries = await npzEntriesAt(read, file.size, file.name);
+  const names = [...entries.keys()];
+  const name = array ?? (names.length === 1 ? names[0]! : fail('BAD_ARGUMENT', `holds ${names.length} arrays (${names.join(', ')}); pick one`, { file: file.name }));
+  const entry = entries.get(name) ?? fail('NOT_FOUND', `has no array ${name}`, { file: file.name, hint: `its arrays: ${names.join(', ')}` });
+  return readNpzEntry(read, entry, file.size, file.name);
 }
 
 export async function alignmentFromNumpy(a: AlignmentInput): Promise<AttentionDocument[]> {

@@ -11,7 +11,7 @@ import { attentionFromInputs, kernelFromKeras, kerasSummary, planAttention, type
 import { loadModel, tensorRows, type KerasModel } from '@attnlens/keras-graph';
 import { checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, parseVocabulary, type EncodedTexts } from '@attnlens/text';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
-import { decodeNpy } from '@attnlens/npy';
+import { npyFileRows, npyRowSource } from './file-ranges.js';
 import type { ForwardInput, TextInput, WorkerReply, WorkerRequest } from './protocol.js';
 
 interface WorkerFs {
@@ -56,20 +56,26 @@ async function withKeras<T>(file: File, use: (k: KerasFile) => T | Promise<T>): 
 /** Sequences per block between progress messages. */
 const BLOCK = 256;
 
-/** The layer's attention over X, in blocks of sequences so the page can show progress. */
+/**
+ * The layer's attention over X, in blocks of sequences so the page can show progress. X is
+ * read by ranges (npyFileRows), one block of rows at a time: a 2 GB X is never in memory whole.
+ */
 async function compute(id: number, model: File, xFile: File, layer: string): Promise<WorkerReply> {
-  const x = decodeNpy(new Uint8Array(await xFile.arrayBuffer()), xFile.name);
-  return withKeras(model, (k) => {
+  const x = await npyFileRows(xFile);
+  return withKeras(model, async (k) => {
     const info = k.attentionLayers.find((a) => a.layer === layer);
     if (!info) return fail('NOT_FOUND', `has no attention layer ${layer}`, { file: model.name, hint: `its attention layers: ${k.attentionLayers.map((a) => a.layer).join(', ') || 'none'}` });
     const kernel = kernelFromKeras(k, info);
-    const { sequences: N, steps: T } = sequenceLayout(kernel, x.shape, x.dtype, xFile.name);
-    const per = T * kernel.inputDim;
+    const { shape, dtype } = x.header;
+    const { sequences: N, steps: T } = sequenceLayout(kernel, shape, dtype, xFile.name);
+    // A (T, F) X is one sequence of T rows; an (N, ..., T, F) X holds N / shape[0] sequences a row.
+    const perRow = shape.length === 2 ? 1 / T : N / (shape[0] || 1);
+    const rowsPerBlock = shape.length === 2 ? x.rows : Math.max(1, Math.floor(BLOCK / Math.max(1, perRow)));
     const out = new Float32Array(N * T * kernel.perStep);
-    for (let s = 0; s < N; s += BLOCK) {
-      const c = Math.min(BLOCK, N - s);
-      // A view of sequences s..s+c of X (the same layout computeAttention reads whole).
-      const part: Tensor = tensor(x.dtype, [c, T, kernel.inputDim], (x.data as Float32Array).subarray(s * per, (s + c) * per) as never);
+    for (let r = 0; r < x.rows; r += rowsPerBlock) {
+      const rows = await x.readRows(r, Math.min(rowsPerBlock, x.rows - r));
+      const [s, c] = [Math.round(r * perRow), Math.round(rows.shape[0]! * perRow)];
+      const part: Tensor = tensor(dtype, [c, T, kernel.inputDim], rows.data as never);
       out.set(computeAttention(kernel, part, undefined, { file: xFile.name }), s * T * kernel.perStep);
       (self as unknown as Worker).postMessage({ id, progress: { done: s + c, total: N } });
     }
@@ -106,10 +112,11 @@ async function forward(id: number, modelFile: File, input: ForwardInput): Promis
     const plan = planAttention(k, model);
     const kernels = kernelsOf(k, plan);
     const texts = 'text' in input ? await textIds(input, model, plan.kind === 'recompute' && !!plan.sentence) : undefined;
-    const ids = texts ? tensor('int32', texts.shape, texts.ids) : 'ids' in input ? decodeNpy(new Uint8Array(await input.ids.arrayBuffer()), input.ids.name) : fail('BAD_ARGUMENT', 'no model input was given');
     const file = 'text' in input ? input.text.name : input.ids.name;
-    const run = { model, plan, ...(kernels ? { kernels } : {}), sources: [tensorRows(ids, file)], ...(texts ? { texts } : {}), file };
-    const total = ids.shape[0] ?? 0;
+    // Ids from an .npy are read by ranges, one batch of rows at a time (npyRowSource).
+    const source = texts ? tensorRows(tensor('int32', texts.shape, texts.ids), file) : 'ids' in input ? await npyRowSource(input.ids) : fail('BAD_ARGUMENT', 'no model input was given');
+    const run = { model, plan, ...(kernels ? { kernels } : {}), sources: [source], ...(texts ? { texts } : {}), file };
+    const total = source.rows;
     const documents = [];
     for await (const d of attentionFromInputs(run, { batchSize: 64 })) {
       documents.push(d);

@@ -9,7 +9,7 @@ import '@fontsource/noto-sans-hebrew/400.css';
 import '@fontsource/noto-sans-sc/400.css';
 import '@fontsource/noto-emoji/400.css';
 import './style.css';
-import { decodeJson, decodeStream, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument, type SniffedFormat } from '@attnlens/core';
+import { decodeJson, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument, type SniffedFormat } from '@attnlens/core';
 import { torchSummaryOf, torchView } from './torch-view.js';
 import { COLORMAPS, resolveScale } from '@attnlens/render';
 import type { KerasSummary } from '@attnlens/forward';
@@ -20,6 +20,7 @@ import { figureFor, figureSvg, drawFigure, type Style } from './draw.js';
 import { kerasView } from './keras-view.js';
 import { documentStrings, redrawWhenFontsLoad } from './fonts.js';
 import { alignmentFromNumpy, npzNames } from './alignment.js';
+import { streamDocuments } from './file-ranges.js';
 import type { ForwardInput, PageError, WorkerProgress, WorkerReply } from './protocol.js';
 import { inspectNpyHeader } from '@attnlens/npy';
 import { formatShape } from '@attnlens/core';
@@ -86,9 +87,10 @@ async function readSource(file: File): Promise<Source> {
     return { name: file.name, kind: 'npy', file, shape: info.header!.shape, dtype: info.header!.dtype };
   }
   if (format === 'attnlens') {
-    // A documents file is drawn whole, so it is read whole: its size is what the page holds.
-    const decoded = looksLikeAttnJson(new TextDecoder().decode(head)) ? decodeJson(await file.text(), file.name) : decodeStream(new Uint8Array(await file.arrayBuffer()), file.name);
-    return { name: file.name, kind: 'docs', docs: decoded.documents, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 };
+    // The page holds the documents it lists; an .attn.pb is decoded chunk by chunk as it is read
+    // (streamDocuments), so its bytes are never held whole beside them. JSON is parsed whole.
+    const docs = looksLikeAttnJson(new TextDecoder().decode(head)) ? decodeJson(await file.text(), file.name).documents : await streamDocuments(file);
+    return { name: file.name, kind: 'docs', docs, filter: { query: '', label: '', misclassified: false, sort: 'file' }, current: 0 };
   }
   // Text and tokenizers (a Keras tokenizer.json, a vocab.txt) are read when the model runs over them.
   if (format === 'unknown' && /\.(txt|json|vocab|tsv)$/i.test(file.name)) return { name: file.name, kind: 'text', file };

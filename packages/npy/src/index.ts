@@ -9,6 +9,7 @@ export type { NpzEntry, NpzEntryInfo } from './npz.js';
 // Rows by byte ranges through any positioned reader (a browser File's slices; ./node's file handle).
 export { openNpyRows, npyHeaderAt, readExactlyAt } from './rows.js';
 export type { NpyRows, NpyRowsOptions, ReadAt } from './rows.js';
+export { zipEntriesAt, entryStartAt, npzEntriesAt, readNpzEntry } from './npz-ranges.js';
 // The zip reader (by ranges, ZIP64, CRC-checked), shared with the torch and Keras adapters.
 export {
   locateCentralDirectory, zip64Record, parseCentralDirectory, localDataOffset, checkEntry, entryData, crc32, ZIP_TAIL_BYTES, LOCAL_HEADER_BYTES,

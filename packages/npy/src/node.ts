@@ -5,7 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { allocate, checkSize, DTYPES, fail, formatShape, itemSize, shapeSize, tensor, type DType, type Limits, type Tensor, type TypedArray } from '@attnlens/core';
 import { atomicWriteChunks, fileSize, fsError, IO_PIECE_BYTES, openAtomic } from '@attnlens/core/node';
-import { arrayError, decodeNpy } from './decode.js';
+import { arrayError } from './decode.js';
 import { npyDataBytes } from './encode.js';
 import {
   checkDataFits, encodeNpyHeader, hasNpyMagic, npyHeaderSize, NPY_MAGIC, NPY_PREAMBLE_BYTES, type NpyHeader, type NpyHeaderInfo,
@@ -13,8 +13,9 @@ import {
 import { entryHeaderInfo, entryLabel, npyEntries, type NpzEntryInfo } from './npz.js';
 import { nativeInPlace } from './order.js';
 import { npyHeaderAt, openNpyRows, type NpyRows, type ReadAt } from './rows.js';
+import { entryStartAt, readNpzEntry, zipEntriesAt } from './npz-ranges.js';
 import {
-  entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, prefixPiece, PrefixInflater, zip64Record, ZIP_TAIL_BYTES, checkEntry, type ZipEntry,
+  prefixPiece, PrefixInflater, checkEntry, type ZipEntry,
 } from './zip.js';
 
 export type { NpyHeader, NpyHeaderInfo } from './header.js';
@@ -180,16 +181,12 @@ async function scanNpy(fh: FileHandle, size: number, path: string): Promise<Extr
 }
 
 /** The entries of a zip on disk, from its central directory (read by range). */
-async function zipEntriesOf(fh: FileHandle, size: number, path: string): Promise<ZipEntry[]> {
-  const tailLen = Math.min(size, ZIP_TAIL_BYTES);
-  const tail = await bytesAt(fh, size - tailLen, tailLen, path);
-  let cd = locateCentralDirectory(tail, size - tailLen, size, path);
-  if ('need' in cd) cd = zip64Record(await bytesAt(fh, cd.need[0], cd.need[1], path), size, path);
-  return parseCentralDirectory(await bytesAt(fh, cd.offset, cd.size, path), cd.count, path);
+function zipEntriesOf(fh: FileHandle, size: number, path: string): Promise<ZipEntry[]> {
+  return zipEntriesAt(readerOf(fh, path), size, path);
 }
 
-async function entryStart(fh: FileHandle, e: ZipEntry, size: number, path: string): Promise<number> {
-  return localDataOffset(await bytesAt(fh, e.localHeaderOffset, LOCAL_HEADER_BYTES, path), e, size, path);
+function entryStart(fh: FileHandle, e: ZipEntry, size: number, path: string): Promise<number> {
+  return entryStartAt(readerOf(fh, path), e, size, path);
 }
 
 /** The first `want` bytes of an entry's content, inflating only what is needed. */
@@ -261,13 +258,7 @@ export async function loadArray(path: string, name?: string, opts: LoadOptions =
     const entries = npyEntries(await zipEntriesOf(fh, size, path), path);
     const key = choose(entries.map((e) => e.key), name, path, 'entries');
     const e = [...entries].reverse().find((x) => x.key === key)!.entry;
-    checkEntry(e, path);
-    const label = entryLabel(path, e.name);
-    checkSize(e.uncompressedSize, `zip entry ${e.name}`, 'maxArrayBytes', { file: path, limits: opts.limits });
-    const start = await entryStart(fh, e, size, path);
-    const raw = new Uint8Array(e.compressedSize);
-    await readExactly(fh, raw, start, path);
-    return decodeNpy(entryData(e, raw, label, opts.limits), label);
+    return await readNpzEntry(readerOf(fh, path), e, size, path, opts.limits);
   } finally {
     await fh.close();
   }
