@@ -11,6 +11,8 @@ export interface WorkerPoolOptions {
   size?: number;
   /** Sent to every worker first, before any job, and not answered (a kernel, settings). */
   init?: unknown;
+  /** Each worker's `workerData` (cloned; e.g. the process-wide size limits, which each thread holds its own copy of). */
+  workerData?: unknown;
   /**
    * Jobs one worker holds at once (default 1). Above 1 the next job waits in the worker's queue
    * instead of a round trip away, which only works when the worker answers in order (a synchronous
@@ -42,7 +44,7 @@ export class WorkerPool<Job = unknown, Result = unknown> {
     const size = Math.max(1, opts.size ?? defaultWorkers());
     this.perWorker = Math.max(1, opts.perWorker ?? 1);
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: new Worker(script), waiting: [] };
+      const slot: Slot = { worker: new Worker(script, opts.workerData === undefined ? {} : { workerData: opts.workerData }), waiting: [] };
       slot.worker.on('message', (r: unknown) => this.reply(slot, r));
       slot.worker.on('error', (e) => this.fatal(e));
       slot.worker.on('exit', (code) => {
@@ -118,6 +120,8 @@ export interface RunPoolOptions<Job, Result> {
   onAbandon?: (job: Job) => Promise<void> | void;
   /** How long running jobs may finish after the signal before their workers are terminated. */
   graceMs?: number;
+  /** Each worker's `workerData` (see WorkerPoolOptions). */
+  workerData?: unknown;
 }
 
 /** Grace after Ctrl-C: running jobs write atomically and may finish; a 3000 x 3000 heatmap that takes many seconds may not. */
@@ -134,7 +138,7 @@ export async function runPool<Job, Result>(
   jobs: AsyncIterable<Job> | Iterable<Job>,
   opts: RunPoolOptions<Job, Result>,
 ): Promise<{ started: number; aborted: boolean }> {
-  const pool = new WorkerPool<Job, Result>(script, { size: opts.size });
+  const pool = new WorkerPool<Job, Result>(script, { size: opts.size, workerData: opts.workerData });
   const running = new Set<Job>();
   let started = 0;
   let failure: { error: unknown } | undefined;

@@ -20,6 +20,16 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('gives every worker its workerData', async () => {
+    const pool = new WorkerPool<{ n: number }, Reply>(WORKER, { size: 2, workerData: { init: 'from workerData' } });
+    try {
+      const replies = await Promise.all([1, 2, 3, 4].map((n) => pool.run({ n })));
+      expect(replies.map((r) => r.init)).toEqual(Array(4).fill('from workerData'));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('hands a transferred buffer over (the sender no longer holds it)', async () => {
     const pool = new WorkerPool<{ n: number; data: Float32Array }, Reply>(WORKER, { size: 1 });
     try {

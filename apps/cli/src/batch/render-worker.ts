@@ -2,12 +2,16 @@
 // rename), so an interrupted run leaves no half-written image and a rerun skips
 // what exists. Errors come back as results: one bad sample never stops the batch.
 import { lstatSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 // The light core entries: a worker's start-up then loads no protobufjs (issue 15).
-import { isAttnlensError } from '@attnlens/core/tensor';
+import { isAttnlensError, setLimits } from '@attnlens/core/tensor';
 import { atomicWriteFile } from '@attnlens/core/fs';
 import type { RenderJob, RenderResult } from './jobs.js';
 import { drawJob } from './draw.js';
+import type { RenderWorkerData } from './pool.js';
+
+// The command line's size limits (this thread has its own copy of core's).
+setLimits((workerData as RenderWorkerData | undefined)?.limits ?? {});
 
 /** lstat, not stat: a link planted at the name is not a finished file (the write refuses it). */
 function exists(path: string): boolean {
