@@ -7,9 +7,9 @@ import { checkSize, fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Atte
 import { bytesDump, dumpDocuments, grayFromRgba, pngSize, type GrayImage } from '@attnlens/tf';
 import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
 import { kerasZipRanges } from '@attnlens/keras/zip-ranges';
-import { attentionFromInputs, kernelFromKeras, kerasSummary, planAttention, type AttentionPlan } from '@attnlens/forward';
+import { attentionFromInputs, encodeForModel, kernelFromKeras, kerasSummary, planAttention, vocabularyFor, type AttentionPlan } from '@attnlens/forward';
 import { loadModel, tensorRows, type KerasModel } from '@attnlens/keras-graph';
-import { checkSide, checkSomethingKnown, encodeSentences, encodeTexts, fileLines, lineBlocks, parseVocabulary, type EncodedTexts } from '@attnlens/text';
+import type { EncodedTexts } from '@attnlens/text';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
 import { npyFileRows, npyRowSource } from './file-ranges.js';
 import type { ForwardInput, TextInput, WorkerReply, WorkerRequest } from './protocol.js';
@@ -84,21 +84,14 @@ async function compute(id: number, model: File, xFile: File, layer: string): Pro
 }
 
 /**
- * The text as the model's ids, as `attnlens compute --text --tokenizer` makes them: a HAN takes
- * one sentence a line and a blank line between samples, a flat model one sample a line; the
- * lengths are the model's own (S, T).
+ * The text as the model's ids: @attnlens/forward's encodeForModel, the one `attnlens compute
+ * --text --tokenizer` runs (a HAN takes one sentence a line and a blank line between samples,
+ * a flat model one sample a line; the lengths are the model's own (S, T)).
  */
 async function textIds(input: TextInput, model: KerasModel, hierarchical: boolean): Promise<EncodedTexts> {
-  const vocab = parseVocabulary(await input.tokenizer.text(), input.tokenizer.name);
-  const raw = await input.text.text();
-  const shape = model.inputs[0]!.shape;
-  const pad = { padding: checkSide(input.padding, 'padding'), truncating: checkSide(input.truncating, 'truncating') };
-  const at = (d: number | null | undefined) => (d ? { maxlen: d } : {});
-  const enc = hierarchical
-    ? encodeSentences(lineBlocks(raw), vocab, { ...pad, ...at(shape[1]), ...(shape[0] ? { maxSentences: shape[0] } : {}) })
-    : encodeTexts(fileLines(raw), vocab, { ...pad, ...at(shape[0]) });
-  checkSomethingKnown(enc, vocab, input.text.name);
-  return enc;
+  const vocab = vocabularyFor(await input.tokenizer.text(), input.tokenizer.name);
+  const r = encodeForModel(await input.text.text(), vocab, model.inputs[0]!.shape, { hierarchical, padding: input.padding, truncating: input.truncating, file: input.text.name });
+  return r.encoded;
 }
 
 function kernelsOf(k: KerasFile, plan: AttentionPlan) {
