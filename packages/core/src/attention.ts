@@ -47,6 +47,15 @@ export interface Provenance {
   note?: string;
 }
 
+/**
+ * A layer (Keras) or module (PyTorch) that looks like attention but that attnlens does not
+ * recompute, and why in a sentence: every adapter's inspection lists them in this one shape.
+ */
+export interface UnrecognisedAttention {
+  layer: string;
+  reason: string;
+}
+
 /** One sample: its maps (several = side by side), labels and provenance. */
 export interface AttentionDocument {
   id: string;

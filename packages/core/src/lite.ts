@@ -11,6 +11,6 @@ export {
 } from './tensor.js';
 export type { DType, DataFor, Tensor, TypedArray } from './tensor.js';
 export { mapRows, mapCols, validateMap, validateDocument, trimmed, weightRange, MAX_MAP_DEPTH } from './attention.js';
-export type { AttentionMap, AttentionDocument, Provenance } from './attention.js';
+export type { AttentionMap, AttentionDocument, Provenance, UnrecognisedAttention } from './attention.js';
 export { idHash, shardOf, inShard, shardRows, parseShard, shardFromEnvironment, shardDocuments } from './shard.js';
 export type { Shard } from './shard.js';

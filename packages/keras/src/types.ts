@@ -1,4 +1,7 @@
-import type { DType, Tensor } from '@attnlens/core';
+import type { DType, Tensor, UnrecognisedAttention } from '@attnlens/core';
+
+// One type for every adapter (core's), re-exported where Keras callers look for it.
+export type { UnrecognisedAttention };
 
 /** One weight of a layer: its name as Keras wrote it and where the values live. */
 export interface KerasWeight {
@@ -41,11 +44,6 @@ export interface AttentionLayerInfo {
   /** The backend the variant was chosen for, when it mattered (from the backend attribute, or the weight names when there is none). */
   backend?: string;
   /** Why this variant, in a sentence, naming the evidence that decided. */
-  reason: string;
-}
-
-export interface UnrecognisedAttention {
-  layer: string;
   reason: string;
 }
 

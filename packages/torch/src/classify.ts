@@ -9,7 +9,7 @@
 //   tanh(x·W + b)·u as stored, `attlayer`.
 // All normalise with a softmax. Decoder-side (Bahdanau) and multi-head attention need a
 // query, so they are listed as unrecognised, never guessed.
-import { formatShape, isFloat } from '@attnlens/core';
+import { formatShape, isFloat, type UnrecognisedAttention } from '@attnlens/core';
 import type { TorchTensorInfo } from './tensor-data.js';
 
 export type Variant = 'linear' | 'attlayer';
@@ -33,10 +33,8 @@ export interface TorchAttention {
   reason: string;
 }
 
-export interface UnrecognisedAttention {
-  layer: string;
-  reason: string;
-}
+// One type for every adapter (core's), re-exported where PyTorch callers look for it.
+export type { UnrecognisedAttention };
 
 type Params = Map<string, TorchTensorInfo>;
 
