@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { decodeJson, encodeJson, encodeStream, tensor, type AttentionDocument, type Tensor } from '@attnlens/core';
+import { decodeJson, decodeStream, encodeJson, encodeStream, tensor, type AttentionDocument, type Tensor } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
 import { encodeEvent, encodeTensorProto, encodeTFRecords } from '@attnlens/tf';
 import { BIN, cli } from '../helpers/cli.js';
@@ -37,6 +37,38 @@ function view(files: string[]): Promise<{ url: string; proc: ChildProcess }> {
     });
     proc.on('exit', (code) => ko(new Error(`view exited with ${code}: ${out}`)));
   });
+}
+
+/**
+ * The page's PNG against the CLI's. The layout must be the same (same size); cell fills, colour
+ * bar and background must be the same pixels. Glyph edges are antialiased by each Skia build its
+ * own way (a diff image showed only text differing), so pixels are compared where the CLI's image
+ * is flat: the 5x5 block around the pixel is one colour, which no glyph of these sizes fills.
+ */
+function comparePngs(webPng: PNG, cliPng: PNG): { width: number; height: number; compared: number; worstFlat: number; textDiffer: number } {
+  expect([webPng.width, webPng.height]).toEqual([cliPng.width, cliPng.height]);
+  const { width, height } = cliPng;
+  const at = (x: number, y: number) => (y * width + x) * 4;
+  const flat = (x: number, y: number) => {
+    const c = at(x, y);
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
+      const o = at(x + dx, y + dy);
+      for (let k = 0; k < 3; k++) if (cliPng.data[o + k] !== cliPng.data[c + k]) return false;
+    }
+    return true;
+  };
+  let compared = 0;
+  let worstFlat = 0;
+  let textDiffer = 0;
+  for (let y = 2; y < height - 2; y++) for (let x = 2; x < width - 2; x++) {
+    const i = at(x, y);
+    const d = Math.max(...[0, 1, 2].map((k) => Math.abs(webPng.data[i + k]! - cliPng.data[i + k]!)));
+    if (flat(x, y)) {
+      compared++;
+      worstFlat = Math.max(worstFlat, d);
+    } else if (d > 8) textDiffer++;
+  }
+  return { width, height, compared, worstFlat, textDiffer };
 }
 
 describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
@@ -557,6 +589,91 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     });
   });
 
+  describe('the interactions the issue lists', () => {
+    const rows = ['I', 'like', 'tennis'];
+    const cols = ['ich', 'mag', 'Tennis', '.'];
+    // 'a' spans 0..0.44, 'b' 0..1: a shared scale draws 'a' darker than its own scale does.
+    const docs: AttentionDocument[] = [0.44, 1].map((top, k) => ({
+      id: 'ab'[k]!, maps: [{ name: 'de', shape: [3, 4], weights: Float32Array.from({ length: 12 }, (_, i) => (((i * 5) % 12) / 11) * top), rowLabels: rows, colLabels: cols }],
+    }));
+    const downloadOf = async (page: Page, button: string) => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+      return readFileSync((await d.path())!);
+    };
+    /** The CLI's figure of sample 'a', rendered with the whole file (a shared scale spans both samples). */
+    const cliFile = (args: string[], ext: string): Buffer => {
+      const out = mkdtempSync(join(dir, 'cli-'));
+      const r = cli(['render', join(dir, 'ab.attn.pb'), '--out', out, '--quiet', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(out).filter((f) => f.endsWith(ext))).toHaveLength(2);
+      return readFileSync(join(out, `a${ext}`));
+    };
+
+    it('hover a cell, click a row, j/k, colour map and shared scale (PNG and SVG equal to render --cmap --scale), .attn.pb export', async () => {
+      writeFileSync(join(dir, 'ab.attn.pb'), encodeStream(docs));
+      const page = await browser.newPage({ acceptDownloads: true });
+      await page.goto(PAGE);
+      await page.setInputFiles('#files', join(dir, 'ab.attn.pb'));
+      await idle(page);
+      // Hover: walk the canvas until the tooltip names a cell; its value is that cell's weight.
+      const canvas = page.locator('canvas.figure').first();
+      const box = (await canvas.boundingBox())!;
+      let tip = '';
+      let point = { x: 0, y: 0 };
+      for (let y = box.y + box.height * 0.2; y < box.y + box.height && !tip; y += 6) {
+        for (let x = box.x + box.width * 0.15; x < box.x + box.width && !tip; x += 6) {
+          await page.mouse.move(x, y);
+          if (await page.locator('.tip').isVisible()) [tip, point] = [(await page.locator('.tip').textContent())!, { x, y }];
+        }
+      }
+      const m = /^(\S+) → (\S+): (\S+)$/.exec(tip);
+      expect(m, tip).not.toBeNull();
+      const [r, c] = [rows.indexOf(m![1]!), cols.indexOf(m![2]!)];
+      expect(Number(m![3])).toBeCloseTo(docs[0]!.maps[0]!.weights[r * 4 + c]!, 3);
+      // Click that row: the strip draws the source tokens it attends.
+      await page.mouse.click(point.x, point.y);
+      expect(await page.locator('canvas.strip').getAttribute('aria-label')).toBe(`source tokens attended by row ${r}`);
+      // Keyboard: j to the next sample, k back.
+      await page.mouse.move(0, 0);
+      await page.keyboard.press('j');
+      expect(await page.locator('.doc-id').textContent()).toBe('b');
+      await page.keyboard.press('k');
+      expect(await page.locator('.doc-id').textContent()).toBe('a');
+      // Colour map and scale: the page's exports equal the CLI's render with the same options.
+      for (const [cmap, scale] of [['magma', 'map'], ['magma', 'shared']] as const) {
+        await page.selectOption('select[aria-label="colour map"]', cmap);
+        await page.selectOption('select[aria-label="scale"]', scale);
+        const cliArgs = ['--cmap', cmap, '--scale', scale === 'shared' ? 'shared' : 'per-map'];
+        const png = comparePngs(PNG.sync.read(await downloadOf(page, 'button.export-png')), PNG.sync.read(cliFile([...cliArgs, '--format', 'png'], '.png')));
+        console.log(`web PNG vs CLI PNG (${cmap}, ${scale} scale): ${png.compared} flat pixels, worst channel difference ${png.worstFlat}`);
+        expect(png.compared).toBeGreaterThan(png.width * png.height * 0.5);
+        expect(png.worstFlat).toBeLessThanOrEqual(1);
+        // The same SVG but for its element ids (`m0-bar` in the CLI's file, a per-page unique prefix in the page's).
+        const sameIds = (svg: Buffer) => svg.toString('utf8').replace(/\b(attnlens-[a-z0-9]+|m\d+)-(nan|bar)\b/g, 'ID-$2');
+        expect(sameIds(await downloadOf(page, 'button.export-svg'))).toBe(sameIds(cliFile([...cliArgs, '--format', 'svg'], '.svg')));
+      }
+      // The loaded documents, exported as .attn.pb, are the ones opened.
+      const back = decodeStream(new Uint8Array(await downloadOf(page, 'button.export-pb'))).documents;
+      expect(back.map((d) => [d.id, Array.from(d.maps[0]!.weights)])).toEqual(docs.map((d) => [d.id, Array.from(d.maps[0]!.weights)]));
+      await page.close();
+    });
+
+    it('at 200% zoom on a laptop screen (1280 px wide: 640 CSS px), nothing needs sideways scrolling but a wide figure in its own box', async () => {
+      const page = await browser.newPage({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+      await page.goto(PAGE);
+      await page.setInputFiles('#files', join(dir, 'ab.attn.pb'));
+      await idle(page);
+      await page.screenshot({ path: join(dir, 'zoom-200.png'), fullPage: true });
+      const fit = await page.evaluate(() => {
+        const over = [...document.querySelectorAll('header *, .controls *, .samples button, .doc-id')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5);
+        return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, over: over.map((e) => e.outerHTML.slice(0, 60)) };
+      });
+      expect(fit.over).toEqual([]);
+      expect(fit.scroll).toBeLessThanOrEqual(fit.width);
+      await page.close();
+    });
+  });
+
   it("exports a PNG with the CLI's pixels for the same heatmap", async () => {
     const rows = ['I', 'like', 'tennis'];
     const cols = ['ich', 'mag', 'Tennis', '.'];
@@ -577,32 +694,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     const webPng = PNG.sync.read(readFileSync((await download.path())!));
     await page.close();
 
-    expect([webPng.width, webPng.height]).toEqual([cliPng.width, cliPng.height]);
-    // The layout is the same (same size); cell fills, colour bar and background must be the same
-    // pixels. Glyph edges are antialiased by each Skia build its own way (a diff image showed
-    // only text differing), so pixels are compared where the CLI's image is flat: the 5x5 block
-    // around the pixel is one colour, which no glyph of these sizes fills.
-    const { width, height } = cliPng;
-    const at = (png: PNG, x: number, y: number) => (y * width + x) * 4;
-    const flat = (x: number, y: number) => {
-      const c = at(cliPng, x, y);
-      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
-        const o = at(cliPng, x + dx, y + dy);
-        for (let k = 0; k < 3; k++) if (cliPng.data[o + k] !== cliPng.data[c + k]) return false;
-      }
-      return true;
-    };
-    let compared = 0;
-    let worstFlat = 0;
-    let textDiffer = 0;
-    for (let y = 2; y < height - 2; y++) for (let x = 2; x < width - 2; x++) {
-      const i = at(cliPng, x, y);
-      const d = Math.max(...[0, 1, 2].map((k) => Math.abs(webPng.data[i + k]! - cliPng.data[i + k]!)));
-      if (flat(x, y)) {
-        compared++;
-        worstFlat = Math.max(worstFlat, d);
-      } else if (d > 8) textDiffer++;
-    }
+    const { width, height, compared, worstFlat, textDiffer } = comparePngs(webPng, cliPng);
     console.log(`web PNG vs CLI PNG: ${width}x${height}; ${compared} flat pixels (cells, colour bar, background), worst channel difference ${worstFlat}; ${textDiffer} edge/glyph pixels differ by more than 8`);
     expect(compared).toBeGreaterThan(width * height * 0.5);
     expect(worstFlat).toBeLessThanOrEqual(1);
