@@ -198,7 +198,7 @@ type AttentionChunkHead = Omit<AttentionChunk, 'weights'>;
  * OUT.npy.shard.json is written once OUT.npy is in place (@attnlens/npy's shards: the merge
  * of all N is byte-equal to the unsharded OUT.npy).
  */
-export async function computeFileToNpy(opts: ComputeFileOptions & { out: string }): Promise<{ shape: number[]; workers: number; rows: [number, number] }> {
+export async function computeFileToNpy(opts: ComputeFileOptions & { out: string }): Promise<{ shape: number[]; workers: number; rows: [number, number]; totalRows: number }> {
   const { shard } = opts;
   // A rerun killed halfway must leave the shard missing, not an old index beside a new file.
   if (shard) await removeNpyShardIndex(opts.out);
@@ -216,7 +216,7 @@ export async function computeFileToNpy(opts: ComputeFileOptions & { out: string 
     throw e;
   }
   if (shard) await writeNpyShardIndex(opts.out, shard, { total: s.totalRows, inputShape: s.inputShape, input: await inputFingerprint(opts.inputs), run: kernelFingerprint(opts.kernel) });
-  return { shape: s.outputShape, workers: s.workers, rows: s.rows };
+  return { shape: s.outputShape, workers: s.workers, rows: s.rows, totalRows: s.totalRows };
 }
 
 /** SHA-256 of what the layer computes with (variant, normalisation, weights): shards of different layers never merge. */

@@ -55,7 +55,7 @@ describe('computeFile', () => {
     await writeNpyFile(path, x);
     const out = join(dir, 'nstf-out.npy');
     const res = await computeFileToNpy({ kernel: k, inputs: path, out, workers: 2, chunkBytes: 2 * 3 * 4 * F * 8 });
-    expect(res).toEqual({ shape: [7, 3, 4], workers: 2, rows: [0, 7] });
+    expect(res).toEqual({ shape: [7, 3, 4], workers: 2, rows: [0, 7], totalRows: 7 });
     const back = await readNpyFile(out);
     expect(back.dtype).toBe('float32');
     expect(back.shape).toEqual([7, 3, 4]);

@@ -7,8 +7,8 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AttnlensError, fail, formatShape, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
-import { sha256File, writeDocuments } from '@attnlens/core/node';
+import { AttnlensError, fail, formatShape, type AttentionDocument, type Provenance, type Shard, type Tensor } from '@attnlens/core';
+import { sha256File } from '@attnlens/core/node';
 import { loadArray } from '@attnlens/npy/node';
 import { readTextFile } from '@attnlens/text/node';
 // @attnlens/forward/node (the model reader: h5wasm, keras, torch), forward.js and torch-forward.js are imported
@@ -20,6 +20,7 @@ import {
 } from '@attnlens/attention';
 import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
 import { interruptSignal } from '../batch/interrupt.js';
+import { addShardOptions, readShard, writeDocumentsOf } from './shard-options.js';
 import type { ForwardComputeOpts } from './forward.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
 
@@ -44,6 +45,9 @@ interface ComputeOpts extends ForwardComputeOpts {
   sentenceInputs?: string;
   sentenceVariant?: string;
   sentenceLengths?: string;
+  /** K/N, or the count for a batch engine's index (shard-options.ts). */
+  shard?: string;
+  shards?: string;
 }
 
 type OutKind = 'npy' | 'pb' | 'json';
@@ -69,7 +73,7 @@ function usage(message: string, hint?: string): never {
 }
 
 export function registerCompute(program: Command): void {
-  program
+  addShardOptions(program
     .command('compute')
     .description('recompute attention weights from a saved attention layer and the saved outputs X of the layer before it')
     .option('--model <file>', 'Keras file holding the attention layer (.h5, .hdf5, .keras, .weights.h5), or a PyTorch state_dict (.pt, .safetensors)')
@@ -105,7 +109,7 @@ export function registerCompute(program: Command): void {
     .option('--batch-size <n>', 'samples per forward batch (default 256)')
     .option('--packed', 'with a PyTorch --model and --ids/--text: padding is skipped by the RNNs, as pack_padded_sequence over post-padded ids does (the default)')
     .option('--no-packed', 'with a PyTorch --model: padding runs through the RNNs like any step (the model did not pack its sequences)')
-    .addHelpText('after', '\nWith neither --layer nor --variant, the model file says which layer and how it computes. Hierarchical attention (--sentence-inputs) writes one document per sample: a sentence-level map whose children are the word-level maps.')
+    .addHelpText('after', '\nWith neither --layer nor --variant, the model file says which layer and how it computes. Hierarchical attention (--sentence-inputs) writes one document per sample: a sentence-level map whose children are the word-level maps. With --shard K/N, an .npy holds X\'s rows [floor(K·R/N), floor((K+1)·R/N)) and documents are split by id (docs/scale.md).'))
     .action(async (opts: ComputeOpts) => {
       // Ctrl-C stops between blocks of X; the output's temporary file is removed.
       const stop = interruptSignal(true);
@@ -119,15 +123,16 @@ export function registerCompute(program: Command): void {
 
 async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
   const kind = outKind(o.out);
+  const shard = readShard(o as unknown as Record<string, unknown>);
   // Without X the command may run the model: only then is the forward path loaded.
   const forward = o.inputs === undefined ? await import('./forward.js') : undefined;
   if (forward?.wantsForward(o)) {
     await checkOutputFolder(o.out);
     const v = { variant: checkVariant(o.variant, '--variant'), normalise: checkNormalise(o.normalise), ...(o.padId !== undefined ? { padId: parsePadId(o.padId) } : {}) };
     const torch = await import('./torch-forward.js');
-    if (o.model && (await torch.isTorchModel(o.model))) return torch.computeTorchForward(o, v);
+    if (o.model && (await torch.isTorchModel(o.model))) return torch.computeTorchForward(o, v, shard);
     if (o.packed !== undefined) usage('--packed and --no-packed say how a PyTorch model ran its RNNs; a Keras model\'s masks say it');
-    await forward.computeForward(o, v);
+    await forward.computeForward(o, v, shard);
     return;
   }
   checkSavedXOptions(o, kind);
@@ -143,8 +148,8 @@ async function runCompute(o: ComputeOpts, signal: AbortSignal): Promise<void> {
     const { word, sentence } = src ? await modelLevels(src, o, v, hx) : await arrayLevels(o, v, hx !== undefined);
     const mask = await readMask(o, padId);
     const maskFile = o.lengths ?? o.mask ?? o.ids;
-    if (hx) return await runHierarchical(o, hx, word, sentence!, mask, maskFile);
-    await runFlat(o, kind, word, mask, maskFile, signal);
+    if (hx) return await runHierarchical(o, hx, word, sentence!, mask, maskFile, shard);
+    await runFlat(o, kind, word, mask, maskFile, signal, shard);
   } catch (e) {
     throw oneArrayHint(e);
   } finally {
@@ -197,10 +202,12 @@ async function arrayLevels(o: ComputeOpts & { inputs: string }, v: LevelChoices,
 }
 
 /** One level over X: float32 weights (.npy), or one document per sample. */
-async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word: Level & { provenance: Provenance }, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal): Promise<void> {
+async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word: Level & { provenance: Provenance }, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal, shard?: Shard): Promise<void> {
   if (kind === 'npy') {
-    const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out, signal });
-    process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)} (${describe(word.kernel, word.layer)})\n`);
+    // A shard computes only its contiguous rows of X (and writes their index beside the .npy).
+    const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out, signal, ...(shard ? { shard } : {}) });
+    const rows = shard ? `, rows ${r.rows[0]}..${r.rows[1]} of ${r.totalRows} (shard ${shard.index}/${shard.count})` : '';
+    process.stdout.write(`wrote ${o.out}: float32 ${formatShape(r.shape)}${rows} (${describe(word.kernel, word.layer)})\n`);
     return;
   }
   const tokens = o.tokens ? parseTokens(await readTextFile(o.tokens), o.tokens) : undefined;
@@ -228,7 +235,7 @@ async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word:
   }
   let n: number;
   try {
-    n = await writeDocuments(o.out, docs());
+    n = await writeDocumentsOf(o.out, docs(), shard);
   } finally {
     await s.close();
   }
@@ -255,6 +262,7 @@ async function runHierarchical(
   sentence: Level,
   mask: Mask | undefined,
   maskFile: string | undefined,
+  shard?: Shard,
 ): Promise<void> {
   const { word: xw, sentence: xs } = x;
   const sentenceMask = o.sentenceLengths ? maskFromLengths(await loadArray(o.sentenceLengths), o.sentenceLengths) : undefined;
@@ -264,7 +272,7 @@ async function runHierarchical(
     { kernel: sentence.kernel, x: xs, mask: sentenceMask, layer: sentence.layer, file: o.sentenceInputs, maskFile: o.sentenceLengths },
     { tokens, tokensFile: o.tokens, provenance: word.provenance },
   );
-  const n = await writeDocuments(o.out, docs);
+  const n = await writeDocumentsOf(o.out, docs, shard);
   process.stdout.write(`wrote ${o.out}: ${n} hierarchical document${n === 1 ? '' : 's'} (words: ${describe(word.kernel, word.layer)}; sentences: ${describe(sentence.kernel, sentence.layer)})\n`);
 }
 

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { fail } from '@attnlens/core';
-import { documentKindFor, writeDocuments } from '@attnlens/core/node';
-import { writeShard } from '@attnlens/report/node';
+import { documentKindFor } from '@attnlens/core/node';
 import { openInput } from '../input.js';
 import type { ConvertOptions } from '../formats/index.js';
 import { readConvertOptions, addConvertOptions } from './convert-options.js';
-import { addShardOptions, readShard } from './shard-options.js';
+import { addShardOptions, readShard, writeDocumentsOf } from './shard-options.js';
 
 export function registerConvert(program: Command): void {
   addShardOptions(addConvertOptions(
@@ -23,7 +22,7 @@ export function registerConvert(program: Command): void {
     if (!handler.documents) fail('UNSUPPORTED', `${handler.name} files hold no attention maps to convert`, { file, hint: 'use `attnlens compute` for a Keras model, or `attnlens extract` for one array' });
     // A shard writes its documents and an index of their input positions, for `attnlens merge`.
     const docs = handler.documents(input, opts);
-    const n = shard ? await writeShard(to, docs, shard) : await writeDocuments(to, docs);
+    const n = await writeDocumentsOf(to, docs, shard);
     process.stderr.write(`wrote ${n} document${n === 1 ? '' : 's'} to ${to}\n`);
   });
 }

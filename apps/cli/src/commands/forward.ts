@@ -4,8 +4,8 @@
 // text becomes ids by @attnlens/forward's encodeForModel.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { fail, formatShape, GENERATOR, tensor, type Provenance } from '@attnlens/core';
-import { sha256File, writeDocuments } from '@attnlens/core/node';
+import { fail, formatShape, GENERATOR, tensor, type Provenance, type Shard } from '@attnlens/core';
+import { sha256File } from '@attnlens/core/node';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadModel, type KerasModel } from '@attnlens/keras-graph';
 import { attentionFromInputs, encodeForModel, forwardToNpy, kernelFromKeras, npyRows, planAttention, tensorRows, vocabularyFor, type AttentionPlan, type RowSource } from '@attnlens/forward/node';
@@ -14,6 +14,7 @@ import { readTextFile } from '@attnlens/text/node';
 import type { Normalisation, Variant } from '@attnlens/attention';
 import { interruptSignal } from '../batch/interrupt.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
+import { writeDocumentsOf } from './shard-options.js';
 
 interface ForwardOpts {
   inputs: string;
@@ -119,7 +120,7 @@ export function checkForwardOptions(o: ForwardComputeOpts): asserts o is Forward
   if (/\.npy$/i.test(o.out)) fail('BAD_ARGUMENT', 'attention from the model\'s inputs is written as documents', { file: o.out, hint: 'name the output *.attn.pb or *.attn.json' });
 }
 
-export async function computeForward(o: ForwardComputeOpts, v: { variant?: Variant; normalise?: Normalisation; padId?: number }): Promise<void> {
+export async function computeForward(o: ForwardComputeOpts, v: { variant?: Variant; normalise?: Normalisation; padId?: number }, shard?: Shard): Promise<void> {
   checkForwardOptions(o);
   const stop = interruptSignal(true);
   const kf = await openKeras(o.model, external(o.allowExternal));
@@ -132,7 +133,8 @@ export async function computeForward(o: ForwardComputeOpts, v: { variant?: Varia
     try {
       const provenance = await forwardProvenance(kf, o.model, plan, o.text ?? o.ids ?? o.modelInputs!);
       const docs = attentionFromInputs({ model, plan, ...(kernels ? { kernels } : {}), sources, ...(texts ? { texts } : {}), ...(v.padId !== undefined ? { padId: v.padId } : {}), provenance, ...(o.ids ? { file: o.ids } : {}) }, { signal: stop.signal, ...batchSize(o.batchSize) });
-      const n = await writeDocuments(o.out, docs);
+      // A shard keeps its documents by id hash: the model still runs over every sample (docs/scale.md).
+      const n = await writeDocumentsOf(o.out, docs, shard);
       process.stdout.write(`wrote ${o.out}: ${n} ${plan.kind === 'recompute' && plan.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${describePlan(plan)}, from the forward pass)\n`);
     } finally {
       for (const s of sources) await s.close();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { fail, parseShard, shardFromEnvironment, type Shard } from '@attnlens/core';
+import { fail, parseShard, shardFromEnvironment, type AttentionDocument, type Shard } from '@attnlens/core';
+import { writeDocuments } from '@attnlens/core/node';
 
 /** --shard K/N and --shards N (the count for a batch engine's 0-based index variable). */
 export function addShardOptions(cmd: Command): Command {
@@ -20,4 +21,15 @@ export function readShard(raw: Record<string, unknown>, env: NodeJS.ProcessEnv =
   if (count !== undefined && !shard) fail('BAD_ARGUMENT', '--shards is given but no engine index variable is set', { hint: 'set JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID, or give --shard K/N' });
   if (shard) process.stderr.write(`attnlens: ${shard.source}\n`);
   return shard;
+}
+
+/**
+ * Writes documents to `out`, or for a shard only its documents (by id hash) and, once they
+ * are in place, their index of input positions beside them, for `attnlens merge`. Returns how many.
+ */
+export async function writeDocumentsOf(out: string, docs: Iterable<AttentionDocument> | AsyncIterable<AttentionDocument>, shard: Shard | undefined): Promise<number> {
+  if (!shard) return writeDocuments(out, docs);
+  // Loaded only for a shard: compute's start-up stays free of the report package (issue 15).
+  const { writeShard } = await import('@attnlens/report/node');
+  return writeShard(out, (async function* () { yield* docs; })(), shard);
 }

@@ -3,20 +3,21 @@
 // inferred and run by @attnlens/torch, batches streamed by @attnlens/forward, text made into
 // ids as for a Keras model (forward.ts). Only wiring.
 import { basename } from 'node:path';
-import { fail, GENERATOR, tensor, type Provenance } from '@attnlens/core';
-import { sha256File, sniffFile, writeDocuments } from '@attnlens/core/node';
+import { fail, GENERATOR, tensor, type Provenance, type Shard } from '@attnlens/core';
+import { sha256File, sniffFile } from '@attnlens/core/node';
 import type { Normalisation, Variant } from '@attnlens/attention';
 import { attentionFromInputs, npyRows, tensorRows, type RowSource } from '@attnlens/forward/node';
 import { chainForward, inferChain, loadChain, openTorchFile, type TorchChain } from '@attnlens/torch/node';
 import { interruptSignal } from '../batch/interrupt.js';
 import { batchSize, checkForwardOptions, textIds, type ForwardComputeOpts } from './forward.js';
+import { writeDocumentsOf } from './shard-options.js';
 
 export async function isTorchModel(path: string): Promise<boolean> {
   const { format } = await sniffFile(path);
   return format === 'pytorch' || format === 'safetensors';
 }
 
-export async function computeTorchForward(o: ForwardComputeOpts & { packed?: boolean }, v: { variant?: Variant; normalise?: Normalisation; padId?: number }): Promise<void> {
+export async function computeTorchForward(o: ForwardComputeOpts & { packed?: boolean }, v: { variant?: Variant; normalise?: Normalisation; padId?: number }, shard?: Shard): Promise<void> {
   const packed = o.packed ?? true;
   checkForwardOptions(o);
   const keras = [o.modelInputs && '--model-inputs', o.config && '--config', v.variant && '--variant', v.normalise && '--normalise'].filter(Boolean);
@@ -39,7 +40,7 @@ export async function computeTorchForward(o: ForwardComputeOpts & { packed?: boo
     try {
       const provenance = await chainProvenance(o.model, f.format, inf.chain, packed, o.text ?? o.ids!);
       const docs = attentionFromInputs({ model: fw.model, plan: fw.plan, kernels: fw.kernels, sources, ...(texts ? { texts } : {}), provenance, ...(o.ids ? { file: o.ids } : {}) }, { signal: stop.signal, ...batchSize(o.batchSize) });
-      const n = await writeDocuments(o.out, docs);
+      const n = await writeDocumentsOf(o.out, docs, shard);
       process.stdout.write(`wrote ${o.out}: ${n} ${inf.chain.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${inf.chain.description}; ${packed ? 'packed' : 'unpacked'}, from the forward pass)\n`);
     } finally {
       for (const s of sources) await s.close();
