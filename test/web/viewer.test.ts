@@ -665,7 +665,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       await idle(page);
       await page.screenshot({ path: join(dir, 'zoom-200.png'), fullPage: true });
       const fit = await page.evaluate(() => {
-        const over = [...document.querySelectorAll('header *, .controls *, .samples button, .doc-id')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5);
+        const over = Array.from(document.querySelectorAll('header *, .controls *, .samples button, .doc-id')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5);
         return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, over: over.map((e) => e.outerHTML.slice(0, 60)) };
       });
       expect(fit.over).toEqual([]);
