@@ -609,8 +609,9 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       return readFileSync(join(out, `a${ext}`));
     };
 
+    beforeAll(() => writeFileSync(join(dir, 'ab.attn.pb'), encodeStream(docs)));
+
     it('hover a cell, click a row, j/k, colour map and shared scale (PNG and SVG equal to render --cmap --scale), .attn.pb export', async () => {
-      writeFileSync(join(dir, 'ab.attn.pb'), encodeStream(docs));
       const page = await browser.newPage({ acceptDownloads: true });
       await page.goto(PAGE);
       await page.setInputFiles('#files', join(dir, 'ab.attn.pb'));
