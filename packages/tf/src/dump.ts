@@ -11,6 +11,22 @@ import { readTFRecords, type TFRecord, type TFRecordCompression } from './tfreco
 
 export type TFFileKind = 'tensorproto' | 'tfrecord' | 'tfevents';
 
+/** The sniffed formats that are TensorFlow dumps (a GZIP file is one when it holds TFRecords). */
+export const TF_FORMATS: readonly SniffedFormat[] = Object.freeze(['tensorproto', 'tfrecord', 'tfevents', 'gzip']);
+
+/**
+ * The kind of a dump from its sniffed format; for GZIP, from its first record (`first`, read
+ * only when asked): an event file's first record is an Event naming "brain.Event:N". The one
+ * place that tells the kinds apart, for files on disk (./node) and bytes in a page (bytesDump).
+ */
+export function dumpKind(format: SniffedFormat, first: () => TFRecord | undefined, file?: string): TFFileKind {
+  if (format === 'tensorproto' || format === 'tfrecord' || format === 'tfevents') return format;
+  if (format !== 'gzip') return fail('UNKNOWN_FORMAT', `a ${format} file, not a TensorFlow dump`, { file });
+  const r = first();
+  if (!r) fail('UNKNOWN_FORMAT', 'a GZIP file holding nothing', { file, hint: 'the file is empty once decompressed' });
+  return new TextDecoder().decode(r.payload.subarray(0, 64)).includes('brain.Event:') ? 'tfevents' : 'tfrecord';
+}
+
 type Source<T> = Iterable<T> | AsyncIterable<T>;
 
 /** A dump as its reader sees it: which kind it is, and how to read its tensor or its records. */
@@ -62,12 +78,9 @@ export async function* dumpDocuments(src: DumpSource, opts: DumpDocumentOptions)
 export function bytesDump(bytes: Uint8Array, format: SniffedFormat, file?: string): DumpSource {
   const records = (o: { skipCorrupt?: boolean; warn?: (m: string) => void }, compression?: TFRecordCompression) =>
     readTFRecords(bytes, { ...(file ? { file } : {}), ...(compression ? { compression } : {}), ...(o.skipCorrupt ? { skipCorrupt: true } : {}), ...(o.warn ? { warn: o.warn } : {}) });
-  let kind: TFFileKind;
-  if (format === 'tensorproto' || format === 'tfrecord' || format === 'tfevents') kind = format;
-  else if (format === 'gzip') {
+  const kind = dumpKind(format, () => {
     const first = records({}, 'gzip').next();
-    if (first.done) fail('UNKNOWN_FORMAT', 'a GZIP file holding nothing', { file, hint: 'the file is empty once decompressed' });
-    kind = new TextDecoder().decode(first.value.payload.subarray(0, 64)).includes('brain.Event:') ? 'tfevents' : 'tfrecord';
-  } else return fail('UNKNOWN_FORMAT', `a ${format} file, not a TensorFlow dump`, { file });
+    return first.done ? undefined : first.value;
+  }, file);
   return { kind, ...(file ? { file } : {}), tensorProto: () => decodeTensorProto(bytes, file), records: (o) => records(o) };
 }

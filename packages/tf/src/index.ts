@@ -18,5 +18,5 @@ export { parseTokenLines, parseLengths, LabelCursor } from './labels.js';
 export type { ExampleLabels } from './labels.js';
 export { recordDocuments, eventDocuments, recordTensor } from './documents.js';
 export type { DumpOptions, EventDocumentOptions } from './documents.js';
-export { dumpDocuments, dumpEvents, bytesDump } from './dump.js';
+export { dumpDocuments, dumpEvents, bytesDump, dumpKind, TF_FORMATS } from './dump.js';
 export type { DumpSource, DumpDocumentOptions, TFFileKind } from './dump.js';

@@ -20,7 +20,7 @@ import { parseLengths, parseTokenLines, type ExampleLabels } from './labels.js';
 import { decodeTensorProto, parseTensorProtoMessage, tensorProtoHead, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
 import { TFRecordDecoder, detectCompression, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
 import { recordTensor, type DumpOptions } from './documents.js';
-import { dumpDocuments, dumpEvents, type DumpSource, type TFFileKind } from './dump.js';
+import { dumpDocuments, dumpEvents, dumpKind, type DumpSource, type TFFileKind } from './dump.js';
 
 /** Bytes read from disk at a time. */
 export const CHUNK_BYTES = 1 << 20;
@@ -112,29 +112,23 @@ export type { TFFileKind } from './dump.js';
  */
 export async function detectTFFile(path: string, sniffed?: SniffedFormat): Promise<{ kind: TFFileKind; compression: TFRecordCompression; size: number }> {
   const s = sniffed ? { format: sniffed, size: await fileSize(path) } : await sniffFile(path);
-  if (s.format === 'tensorproto') return { kind: 'tensorproto', compression: 'none', size: s.size };
-  if (s.format === 'tfrecord' || s.format === 'tfevents') return { kind: s.format, compression: 'none', size: s.size };
-  if (s.format === 'gzip') {
-    let first: TFRecord | undefined;
-    try {
-      // Only the first bytes of the first record tell an event file; a long record streams past.
-      for await (const r of readTFRecordFile(path, { compression: 'gzip', keepBytes: 4096 })) {
-        first = r;
-        break;
-      }
-    } catch (e) {
-      if (!(e instanceof AttnlensError)) throw e;
-      if (e.code !== 'CORRUPT' && e.code !== 'TRUNCATED') throw e;
-      fail('UNKNOWN_FORMAT', `a GZIP file that does not hold TFRecords (${e.reason})`, {
-        file: path,
-        hint: 'attnlens reads GZIP-compressed TFRecord and event files; decompress other files first (gunzip)',
-      });
+  if (s.format !== 'gzip') return { kind: dumpKind(s.format, () => undefined, path), compression: 'none', size: s.size };
+  let first: TFRecord | undefined;
+  try {
+    // Only the first bytes of the first record tell an event file; a long record streams past.
+    for await (const r of readTFRecordFile(path, { compression: 'gzip', keepBytes: 4096 })) {
+      first = r;
+      break;
     }
-    if (!first) fail('UNKNOWN_FORMAT', 'a GZIP file holding nothing', { file: path, hint: 'the file is empty once decompressed' });
-    const isEvent = new TextDecoder().decode(first.payload.subarray(0, 64)).includes('brain.Event:');
-    return { kind: isEvent ? 'tfevents' : 'tfrecord', compression: 'gzip', size: s.size };
+  } catch (e) {
+    if (!(e instanceof AttnlensError)) throw e;
+    if (e.code !== 'CORRUPT' && e.code !== 'TRUNCATED') throw e;
+    fail('UNKNOWN_FORMAT', `a GZIP file that does not hold TFRecords (${e.reason})`, {
+      file: path,
+      hint: 'attnlens reads GZIP-compressed TFRecord and event files; decompress other files first (gunzip)',
+    });
   }
-  return fail('UNKNOWN_FORMAT', `a ${s.format} file, not a TensorFlow dump`, { file: path });
+  return { kind: dumpKind('gzip', () => first, path), compression: 'gzip', size: s.size };
 }
 
 export interface TFRecordContent {

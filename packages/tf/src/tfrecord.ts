@@ -201,10 +201,11 @@ export class TFRecordDecoder {
     }
     fail(code, message, {
       file: this.opts.file,
+      // the fix in words; details.option names the choice (the CLI adds its flag)
       hint: code === 'TRUNCATED'
-        ? 'the file was not written completely (still being written, or cut by a copy); read it again once the writer has closed it, or rerun with --skip-corrupt to read the records before it'
-        : 'the file was damaged; rerun with --skip-corrupt to read the other records',
-      details,
+        ? 'the file was not written completely (still being written, or cut by a copy); read it again once the writer has closed it, or skip the damaged records and keep the ones before it'
+        : 'the file was damaged; skip the damaged records and keep the rest',
+      details: { ...details, option: 'skipCorrupt' },
     });
   }
 

@@ -1,7 +1,7 @@
 // TensorFlow dumps: TensorProto, TFRecord (GZIP or not) and event files, via @attnlens/tf.
 import { formatShape } from '@attnlens/core';
 import { EXTRACT_SYNTAX, extractTFTensor, inspectTFFile, readLabelFiles, tfDocuments, type TFFileInfo } from '@attnlens/tf/node';
-import type { EventTagInfo } from '@attnlens/tf';
+import { TF_FORMATS, type EventTagInfo } from '@attnlens/tf';
 import type { FormatHandler } from './registry.js';
 
 /** How `--array` names a value in a TensorFlow file (for extract). */
@@ -9,7 +9,7 @@ export const TF_ARRAY_SYNTAX = EXTRACT_SYNTAX;
 
 export const tfFormat: FormatHandler = {
   name: 'TensorFlow',
-  claims: ['tensorproto', 'tfrecord', 'tfevents', 'gzip'],
+  claims: TF_FORMATS, // the package says which sniffed formats are its dumps
   async inspect({ path, sniff }) {
     const info = await inspectTFFile(path, sniff.format);
     return { json: info, text: inspectText(path, info) };
