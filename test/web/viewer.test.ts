@@ -217,8 +217,9 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       await page.locator('button.source', { hasText: 'model.h5' }).last().click();
       await page.selectOption('select[aria-label="attention layer"]', 'att_layer_2');
       await page.selectOption('select[aria-label="X"]', { label: (await page.locator('select[aria-label="X"] option', { hasText: xName }).first().textContent())! });
+      const before = await page.locator('button.source').count();
       await page.locator('button.compute').click();
-      await page.waitForFunction((n) => document.querySelectorAll('button.source').length === n, (await page.locator('button.source').count()) + 1);
+      await page.waitForFunction((n) => document.querySelectorAll('button.source').length === n, before + 1);
       await idle(page);
     };
     await run('x-fortran-be.npy');
