@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tensor } from '@attnlens/core';
+import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
 import { LAZY_FORMATS } from 'attnlens/dist/formats/index.js';
 import { cli } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
@@ -41,6 +43,15 @@ describe('attnlens CLI: lazy loading', () => {
     for (const part of ['/packages/render/', '@napi-rs', '/formats/torch.js', '/commands/report.js']) expect(any(r.urls, part), part).toBe(false);
   });
 
+  it('inspect of a Keras file loads h5wasm\'s glue split from its WebAssembly, and no protobufjs (issue 15: start-up)', () => {
+    const r = loaded(['inspect', join(SAMPLES, 'han', 'model.h5')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/forward pass: \d+ of \d+ layers run from the file/);
+    // packages/keras/scripts/split-h5wasm.mjs (the build): not h5wasm/node's 4 MB file with the module as a string.
+    expect(any(r.urls, '/packages/keras/dist/h5wasm/hdf5_util.js')).toBe(true);
+    for (const part of ['h5wasm/dist/node/', 'protobufjs', '/packages/forward/dist/index.js', '/packages/forward/dist/inputs.js', '/packages/torch/', '/commands/compute.js']) expect(any(r.urls, part), part).toBe(false);
+  });
+
   it('compute loads h5wasm only to open an HDF5 file (@attnlens/keras/node imports it on first use)', () => {
     const r = loaded(['compute', '--help']);
     expect(r.code).toBe(0);
@@ -61,6 +72,27 @@ describe('attnlens CLI: lazy loading', () => {
       expect(bare.code).not.toBe(0); // the weight files do not exist: the command stops before any model code
       for (const part of ['/commands/forward.js', '/commands/torch-forward.js', '/packages/keras/', '/packages/keras-graph/', '/packages/forward/', '/packages/torch/', 'h5wasm']) {
         expect(any(bare.urls, part), part).toBe(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('compute of X with bare weights to an .npy loads no protobufjs, model reader or forward path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attnlens-lazy-npy-'));
+    try {
+      let seed = 15;
+      const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+      const f32 = (shape: number[], scale: number) => tensor('float32', shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * scale));
+      const files = { W: f32([6, 4], 0.5), b: f32([4], 0.1), u: f32([4, 1], 0.5), X: f32([3, 5, 6], 1) };
+      for (const [name, t] of Object.entries(files)) await writeNpyFile(join(dir, `${name}.npy`), t);
+      const out = join(dir, 'a.npy');
+      const run = loaded(['compute', '--weights', ['W', 'b', 'u'].map((n) => join(dir, `${n}.npy`)).join(','), '--variant', 'attlayer', '--inputs', join(dir, 'X.npy'), '--out', out]);
+      expect(run.code).toBe(0);
+      expect((await readNpyFile(out)).shape).toEqual([3, 5]);
+      expect(any(run.urls, '/packages/attention/')).toBe(true);
+      for (const part of ['protobufjs', 'h5wasm', '/packages/keras/', '/packages/keras-graph/', '/packages/forward/', '/packages/torch/', '/packages/render/']) {
+        expect(any(run.urls, part), part).toBe(false);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

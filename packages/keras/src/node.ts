@@ -2,6 +2,7 @@
 // HDF5 file is read lazily from disk; a .keras zip's model.weights.h5 is first copied
 // out to a temporary file (removed by close()).
 import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fail, type Limits } from '@attnlens/core';
 import { sniffFile } from '@attnlens/core/node';
@@ -43,17 +44,54 @@ function insideFolder(dir: string): (path: string) => boolean {
   };
 }
 
+type H5 = Awaited<typeof import('h5wasm/node')['default']['ready']>;
+
+/** dist/h5wasm/: h5wasm's glue and its WebAssembly apart (scripts/split-h5wasm.mjs, run by the build). */
+const SPLIT = new URL(import.meta.url.endsWith('.ts') ? '../dist/h5wasm/' : './h5wasm/', import.meta.url);
+let loading: Promise<H5> | undefined;
+
 /**
- * h5wasm, loaded on first use: importing it decodes and instantiates its 3 MB of WebAssembly
- * and starts the HDF5 library (~130 ms of CPU), which a process that only imports this
- * module (the CLI's compute on .npy weights, render, report) should not pay.
+ * h5wasm, loaded on first use and once per process: a process that only imports this module
+ * (the CLI's compute on .npy weights, render, report) pays nothing for it.
  */
-async function hdf5Module(): Promise<Awaited<typeof import('h5wasm/node')['default']['ready']>> {
-  return (await import('h5wasm/node')).default.ready;
+function hdf5Module(): Promise<H5> {
+  return (loading ??= loadHdf5());
+}
+
+/**
+ * From dist/h5wasm when the build wrote it: the 3.5 MB of WebAssembly are read as bytes and
+ * compiled by WebAssembly.compile (on V8's compiler threads, while the 200 kB glue loads),
+ * instead of h5wasm/node's 4 MB of JavaScript holding them as a string to decode (~50 ms
+ * saved, issue 15). Emscripten's Module.instantiateWasm hook (createWasm in its preamble)
+ * takes the compiled module; its promise never settles if instantiation fails, so the
+ * failure is raced in. Without the split files, h5wasm/node as published.
+ */
+async function loadHdf5(): Promise<H5> {
+  let bytes: Uint8Array<ArrayBuffer>; // readFile's own buffer, never shared
+  try {
+    bytes = (await readFile(new URL('hdf5.wasm', SPLIT))) as Uint8Array<ArrayBuffer>;
+  } catch {
+    return (await import('h5wasm/node')).default.ready;
+  }
+  const compiled = WebAssembly.compile(bytes);
+  compiled.catch(() => undefined); // reported through instantiateWasm below
+  const glue = (await import(new URL('hdf5_util.js', SPLIT).href)) as { default: (opts: object) => Promise<H5> };
+  let failed: (e: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  const ready = glue.default({
+    noInitialRun: true,
+    instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      compiled.then(async (m) => done(await WebAssembly.instantiate(m, imports), m)).catch(failed);
+      return {};
+    },
+  });
+  return Promise.race([ready, failure]);
 }
 
 /** Open a Keras file by its content (never its extension): legacy HDF5, Keras 3 .weights.h5, or a .keras zip. */
 export async function openKeras(path: string, opts: OpenKerasOptions = {}): Promise<KerasFile> {
+  // h5wasm compiles while the file is sniffed (and the zip, if any, unpacked).
+  hdf5Module().catch(() => undefined); // awaited, with its error, where the file needs it
   const { format, zipEntries } = await sniffFile(path);
   const hdf5 = {
     ...(opts.allowExternal !== undefined ? { externalAccess: insideFolder(opts.allowExternal) } : {}),

@@ -1,6 +1,7 @@
 import { fail, formatShape } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
-import { forwardSummary, kerasSummary, modelClass, type ForwardSummary } from '@attnlens/forward';
+// The summary entry alone: not @attnlens/text and the forward loop, which inspect never runs (issue 15).
+import { forwardSummary, kerasSummary, modelClass, type ForwardSummary } from '@attnlens/forward/summary';
 import type { FormatHandler } from './registry.js';
 
 const LAYOUT_NAME = { 'keras-h5': 'Keras HDF5', 'keras-weights-h5': 'Keras HDF5 weights', 'keras-zip': 'Keras .keras archive' } as const;
