@@ -124,11 +124,13 @@ describe('compute --shard with the bundled sample\'s model, and convert --shard 
 });
 
 describe('a shard killed halfway', () => {
-  // Large enough that a shard computes for a second or more: 2 shards of 80 000 × 50 × 16 float32 (256 MB).
-  const BIG = [80_000, 50, 16] as const;
-  const big = p('big.npy');
-  const layer = ['--inputs', big, '--weights', `${p('Wb.npy')},${p('bb.npy')},${p('ub.npy')}`];
-  const args = (out: string, k: number) => ['compute', ...layer, '--out', out, '--shard', `${k}/2`];
+  // Large enough that a shard works for a second or more: X of 80 000 × 50 × 16 float32 (256 MB) for .npy
+  // shards (each computes half); 12 000 samples for documents (each shard writes ~6 000).
+  const ROWS = { npy: 80_000, 'attn.pb': 12_000 } as const;
+  type Ext = keyof typeof ROWS;
+  const big = (ext: Ext) => p(`big-${ext}.npy`);
+  const layerOf = (ext: Ext) => ['--inputs', big(ext), '--weights', `${p('Wb.npy')},${p('bb.npy')},${p('ub.npy')}`];
+  const args = (out: string, k: number) => ['compute', ...layerOf(out.endsWith('.npy') ? 'npy' : 'attn.pb'), '--out', out, '--shard', `${k}/2`];
 
   /** Start shard k and SIGKILL it as soon as its temporary output appears in the folder (no sleeps). */
   function killWhenTempExists(out: string, k: number): Promise<{ signal: NodeJS.Signals | null; sawTemp: boolean }> {
@@ -152,26 +154,39 @@ describe('a shard killed halfway', () => {
     });
   }
 
-  it('leaves no final file or index; rerun, and another shard run twice, merge to the unsharded output', async () => {
-    const [n, t, f] = BIG;
-    await writeNpyFile(big, tensor('float32', [n, t, f], values(n * t * f, 9)));
+  beforeAll(async () => {
+    const [t, f] = [50, 16];
+    for (const ext of Object.keys(ROWS) as Ext[]) await writeNpyFile(big(ext), tensor('float32', [ROWS[ext], t, f], values(ROWS[ext] * t * f, 9)));
     await writeNpyFile(p('Wb.npy'), tensor('float32', [f, 8], values(f * 8, 10)));
     await writeNpyFile(p('bb.npy'), tensor('float32', [8], values(8, 11)));
     await writeNpyFile(p('ub.npy'), tensor('float32', [8], values(8, 12)));
-    const out0 = p('kill-0.npy');
-    const killed = await killWhenTempExists(out0, 0);
-    expect(killed.sawTemp).toBe(true);
-    expect(killed.signal).toBe('SIGKILL');
-    expect(existsSync(out0)).toBe(false);
-    expect(existsSync(`${out0}.shard.json`)).toBe(false);
-    const refused = cli(['merge', out0, p('kill-1.npy'), '--out', p('kill-merged.npy')]);
-    expect(isCleanError(refused), refused.stderr).toBe(true);
-    const whole = cliAsync(['compute', ...layer, '--out', p('kill-whole.npy')]);
-    const runs = [await cliAsync(args(out0, 0)), await cliAsync(args(p('kill-1.npy'), 1)), await cliAsync(args(p('kill-1.npy'), 1))];
-    for (const r of [...runs, await whole]) expect(r.code, r.stderr).toBe(0);
-    const m = cli(['merge', p('kill-1.npy'), out0, '--out', p('kill-merged.npy')]);
-    expect(m.code, m.stderr).toBe(0);
-    expect(readFileSync(p('kill-merged.npy')).equals(readFileSync(p('kill-whole.npy')))).toBe(true);
-    rmSync(big);
-  }, 120_000);
+  });
+  afterAll(() => { for (const ext of Object.keys(ROWS) as Ext[]) rmSync(big(ext), { force: true }); });
+
+  for (const ext of Object.keys(ROWS) as Ext[]) {
+    it(`.${ext}: leaves no final file or index; rerun, and another shard run twice, merge to the unsharded output`, async () => {
+      const out = (k: number) => p(`kill-${k}.${ext}`);
+      const killed = await killWhenTempExists(out(0), 0);
+      expect(killed.sawTemp).toBe(true);
+      expect(killed.signal).toBe('SIGKILL');
+      expect(existsSync(out(0))).toBe(false);
+      expect(existsSync(`${out(0)}.shard.json`)).toBe(false);
+      const whole = cliAsync(['compute', ...layerOf(ext), '--out', p(`kill-whole.${ext}`)]);
+      const runs = [await cliAsync(args(out(1), 1)), await cliAsync(args(out(1), 1))];
+      const refused = cli(['merge', out(0), out(1), '--out', p(`kill-merged.${ext}`)]);
+      expect(isCleanError(refused), refused.stderr).toBe(true);
+      expect(refused.stderr).toContain('has no shard index');
+      runs.push(await cliAsync(args(out(0), 0)));
+      for (const r of [...runs, await whole]) expect(r.code, r.stderr).toBe(0);
+      // A rerun of a finished shard killed halfway: its old index is gone first, so the shard is missing, not stale.
+      const again = await killWhenTempExists(out(1), 1);
+      expect(again.sawTemp && again.signal === 'SIGKILL').toBe(true);
+      expect(existsSync(`${out(1)}.shard.json`)).toBe(false);
+      expect(cli(['merge', out(0), out(1), '--out', p(`kill-merged.${ext}`)]).stderr).toContain('has no shard index');
+      expect((await cliAsync(args(out(1), 1))).code).toBe(0);
+      const m = cli(['merge', out(1), out(0), '--out', p(`kill-merged.${ext}`)]);
+      expect(m.code, m.stderr).toBe(0);
+      expect(readFileSync(p(`kill-merged.${ext}`)).equals(readFileSync(p(`kill-whole.${ext}`)))).toBe(true);
+    }, 120_000);
+  }
 });

@@ -1,10 +1,10 @@
 // Shard outputs on disk and their merge. A shard of OUT.attn.pb is that stream holding only
 // its documents, plus OUT.attn.pb.shard.json: which shard it is and the position each of its
 // documents had in the whole input. The index is written after the stream, both atomically,
-// so a shard killed halfway leaves no index and is "missing" until rerun; a rerun rewrites
-// both. The merge interleaves shards by those positions, so it gives the unsharded run's
+// so a shard killed halfway leaves no index and is "missing" until rerun; a rerun removes the
+// old index first, then rewrites both. The merge interleaves shards by those positions, so it gives the unsharded run's
 // documents in the unsharded order: the merged file is byte-equal to an unsharded convert.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fail, inShard, type AttentionDocument, type Shard } from '@attnlens/core';
 import { atomicWriteFile, fsError, readDocuments, writeDocuments } from '@attnlens/core/node';
 
@@ -21,6 +21,8 @@ export const shardIndexPath = (out: string): string => `${out}.shard.json`;
 
 /** Writes the documents of `shard` to `out` (.attn.pb/.attn.json), then its index. Returns how many. */
 export async function writeShard(out: string, docs: AsyncIterable<AttentionDocument>, shard: Shard): Promise<number> {
+  // A rerun killed halfway must leave the shard missing, not an old index beside a newer stream.
+  await rm(shardIndexPath(out), { force: true }).catch((e) => { throw fsError(e, shardIndexPath(out)); });
   const positions: number[] = [];
   async function* mine(): AsyncGenerator<AttentionDocument> {
     let i = 0;
