@@ -1,11 +1,13 @@
 // @attnlens/report, browser-safe: documents merged by sample id into rows and columns,
 // labels, heatmap planning, chunked rows and the self-contained page. Node writing: ./node.
-export { ReportCollector, documentProblem } from './collect.js';
-export type { ReportModel, ReportSample } from './collect.js';
+export { ReportCollector, documentProblem, MemoryCells, NumberColumn } from './collect.js';
+export type { ReportModel, CellStore, CollectorOptions } from './collect.js';
 export { parseLabels, labelFiller } from './labels.js';
 export type { LabelTable } from './labels.js';
-export { planHeatmaps, heatmapHref, reportFiles, reportTexts, reportEntries, sampleEntry, entryTexts, assembleReport, layoutRows, chunkFiles, failedEntries, layoutHtml } from './pages.js';
-export type { PlannedHeatmap, PageSettings, ReportFiles, ReportEntry, RowLayout } from './pages.js';
+export { planHeatmaps, heatmapHref, reportFiles, reportTexts, pageHtml, chunkName, inlines } from './pages.js';
+export type { PlannedHeatmap, PageSettings, ReportFiles } from './pages.js';
+export { rowText, chunkText, PageIndex } from './rows.js';
+export type { RowText } from './rows.js';
 export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './page.js';
 export type { Compact, Row, Meta, PageOptions } from './page.js';
 export { reportClient } from './client.js';

@@ -73,17 +73,23 @@ export interface PageOptions {
   rtl: string;
   pageSize: number;
   chunks: number;
-  inline: Row[][] | null;
-  meta: Meta[];
+  /** The rows' chunks as JSON text (an array of arrays of rows) when they are inlined, else null. */
+  inlineJson: string | null;
+  /** The meta array's JSON text (PageIndex.metaJson): one [id, true, predicted, max, chunk, failed] per row. */
+  metaJson: string;
+  /** The distinct true and predicted labels, sorted, for the filters. */
+  labels: string[];
+  preds: string[];
   summary: { samples: number; failed: number; heatmaps: number; inputs: string[]; cmap: string; scale: string; generator: string; missing?: string[] };
 }
 
 export function reportHtml(p: PageOptions): string {
-  const labels = [...new Set(p.meta.map((m) => m[1]).filter((x): x is string => x !== null))].sort();
-  const preds = [...new Set(p.meta.map((m) => m[2]).filter((x): x is string => x !== null))].sort();
+  const { labels, preds } = p;
   const opt = (xs: string[]) => ['<option value="">any</option>', ...xs.map((x) => `<option value="${esc(x)}">${esc(x)}</option>`)].join('');
   const legend = p.lut.filter((_, i) => i % 32 === 0 || i === 255).map((c) => `<span style="background:${c}"></span>`).join('');
-  const cfg = { columns: p.columns, lut: p.lut, ink: p.ink, pageSize: p.pageSize, chunks: p.chunks, inline: p.inline, rtl: p.rtl };
+  const cfg = { columns: p.columns, lut: p.lut, ink: p.ink, pageSize: p.pageSize, chunks: p.chunks, inline: null, rtl: p.rtl };
+  // The rows go in as the text they already are; `"inline":null` occurs once, as the key (strings escape their quotes).
+  const cfgJson = scriptJson(cfg).replace('"inline":null', () => `"inline":${p.inlineJson ?? 'null'}`);
   const client = `(${reportClient.toString()})();`;
   return `<!doctype html>
 <html lang="en">
@@ -153,8 +159,8 @@ nav { margin: 10px 0; display: flex; gap: 10px; align-items: center; font-size: 
 <tbody id="rows"></tbody>
 </table>
 </main>
-<script type="application/json" id="attnlens-config">${scriptJson(cfg)}</script>
-<script type="application/json" id="attnlens-meta">${scriptJson(p.meta)}</script>
+<script type="application/json" id="attnlens-config">${cfgJson}</script>
+<script type="application/json" id="attnlens-meta">${p.metaJson}</script>
 <script>${client}</script>
 </body>
 </html>

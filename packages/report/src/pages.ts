@@ -1,10 +1,11 @@
 // The report's files from its model: which heatmaps to draw, the rows split into
 // chunks, and the page. Nothing here draws or writes; the caller does (node.ts writes).
 import type { AttentionMap } from '@attnlens/core';
-import { clipText, FONT_FAMILY, MAX_TITLE_CHARS } from '@attnlens/render';
-import type { ReportModel, ReportSample } from './collect.js';
-import { chunkScript, compactMap, reportHtml, type Compact, type Meta, type Row } from './page.js';
+import { FONT_FAMILY } from '@attnlens/render';
+import type { ReportModel } from './collect.js';
+import { reportHtml } from './page.js';
 import { reportPalette } from './palette.js';
+import { chunkText, PageIndex, rowText } from './rows.js';
 
 export interface PlannedHeatmap {
   id: string;
@@ -22,16 +23,23 @@ export function heatmapHref(name: string, column: number, columns: number): stri
 /**
  * One heatmap per (sample, column) for the first `count` samples that can be shown.
  * `fileName` gives each id its base name (SafeNames in ./node, stable across runs).
+ * `unkept` gets the ids of samples the plan reaches whose maps the collector did not keep
+ * (see ReportCollector.restore); with it empty, the plan is whole.
  */
-export function planHeatmaps(model: ReportModel, count: number, fileName: (id: string) => string): PlannedHeatmap[] {
+export function planHeatmaps(model: ReportModel, count: number, fileName: (id: string) => string, unkept: string[] = []): PlannedHeatmap[] {
   const out: PlannedHeatmap[] = [];
   let budget = count;
-  for (const s of model.samples) {
-    if (budget <= 0) break;
-    if (s.error) continue;
+  for (let i = 0; i < model.size && budget > 0; i++) {
+    if (model.error(i)) continue;
     budget--;
-    s.maps.forEach((m, column) => {
-      if (m) out.push({ id: s.id, column, map: m, href: heatmapHref(fileName(s.id), column, model.columns.length) });
+    const id = model.id(i);
+    const maps = model.maps(i);
+    if (!maps) {
+      unkept.push(id);
+      continue;
+    }
+    maps.forEach((m, column) => {
+      if (m) out.push({ id, column, map: m, href: heatmapHref(fileName(id), column, model.columns.length) });
     });
   }
   return out;
@@ -63,104 +71,28 @@ export interface ReportFiles {
   failed: { id: string; error: string }[];
 }
 
-/** Every text the page shows (for font subsetting). */
-export function reportTexts(model: ReportModel, title: string): Set<string> {
-  const texts = new Set<string>([title, ...model.columns]);
-  const addTexts = (m: AttentionMap) => {
-    m.colLabels?.forEach((t) => texts.add(clipText(t, MAX_TITLE_CHARS)));
-    m.rowLabels?.forEach((t) => texts.add(clipText(t, MAX_TITLE_CHARS)));
-    m.children?.forEach(addTexts);
-  };
-  for (const s of model.samples) {
-    texts.add(s.id);
-    if (s.trueLabel) texts.add(s.trueLabel);
-    if (s.predictedLabel) texts.add(s.predictedLabel);
-    s.maps.forEach((m) => m && addTexts(m));
-  }
-  return texts;
-}
-
-/** One row of the page as it is stored: enough to rebuild the page without the maps (report merges). */
-export interface ReportEntry {
-  position: number;
-  row: Row;
-  max: number;
-  /** Why the sample is listed as failed (its own problem, or its heatmap's), if it is. */
-  failed: string | null;
-}
-
-/** One sample's row of the page, with the hrefs of its planned heatmaps ("id\0column" → href); `failed` is its own problem. */
-export function sampleEntry(s: ReportSample, model: Pick<ReportModel, 'columns' | 'range'>, hrefs: ReadonlyMap<string, string>): ReportEntry {
-  const cells: (Compact | null)[] = model.columns.map((_, c) => {
-    const m = s.maps[c];
-    return m ? compactMap(m, model.range, hrefs.get(`${s.id}\u0000${c}`)) : null;
-  });
-  return { position: s.position, row: [s.id, s.trueLabel, s.predictedLabel, cells, s.error], max: Number(s.max.toPrecision(4)), failed: s.error };
-}
-
-/** The page's rows from the model: each sample's cells, with the hrefs of its planned heatmaps. */
-export function reportEntries(model: ReportModel, hrefs: ReadonlyMap<string, string>, heatmapErrors: ReadonlyMap<string, string>): ReportEntry[] {
-  return model.samples.map((s) => {
-    const e = sampleEntry(s, model, hrefs);
-    if (!e.failed && heatmapErrors.has(s.id)) e.failed = `heatmap failed: ${heatmapErrors.get(s.id)}`;
-    return e;
-  });
-}
-
-/** Every text of stored rows the page shows (for font subsetting), as reportTexts gives for a model. */
-export function entryTexts(entries: readonly ReportEntry[], columns: readonly string[], title: string): Set<string> {
-  const texts = new Set<string>([title, ...columns]);
-  const addTexts = (c: Compact) => {
-    c.t?.forEach((t) => texts.add(t));
-    c.r?.forEach((t) => texts.add(t));
-    c.c?.forEach(addTexts);
-  };
-  for (const { row } of entries) {
-    texts.add(row[0]);
-    if (row[1]) texts.add(row[1]);
-    if (row[2]) texts.add(row[2]);
-    row[3].forEach((c) => c && addTexts(c));
-  }
-  return texts;
-}
-
-/** The rows laid out for the page: one meta entry per row (for filters and pagination) and the rows split into chunks. */
-export interface RowLayout {
-  meta: Meta[];
-  chunks: Row[][];
-  /** Small reports are inlined whole in the page; large ones load a chunk per page shown. */
-  inline: boolean;
-}
-
-export function layoutRows(entries: readonly ReportEntry[], settings: Pick<PageSettings, 'chunkRows' | 'pageSize'>): RowLayout {
-  const chunkRows = settings.chunkRows ?? 500;
-  const meta: Meta[] = [];
-  const chunks: Row[][] = [];
-  for (const e of entries) {
-    const k = Math.floor(meta.length / chunkRows);
-    meta.push([e.row[0], e.row[1], e.row[2], e.max, k, e.row[4] ? 1 : 0]);
-    (chunks[k] ??= []).push(e.row);
-  }
-  return { meta, chunks, inline: meta.length <= (settings.pageSize ?? 100) * 5 };
+/** Every text the page shows, for font subsetting: the title, the columns and one string of every other code point. */
+export function reportTexts(model: Pick<ReportModel, 'columns' | 'codePoints'>, title: string): string[] {
+  let all = '';
+  for (const cp of model.codePoints) all += String.fromCodePoint(cp);
+  return [title, ...model.columns, all];
 }
 
 /** The name of data chunk `k`, as the page loads it. */
 export const chunkName = (k: number): string => `chunk-${String(k).padStart(5, '0')}.js`;
 
-/** The data/chunk-NNNNN.js files of a layout (none when the rows are inlined). */
-export function chunkFiles(layout: RowLayout): { name: string; text: string }[] {
-  return layout.inline ? [] : layout.chunks.map((rows, k) => ({ name: chunkName(k), text: chunkScript(k, rows) }));
+/** Whether a page of `rows` rows inlines them (small reports) or loads a chunk per page shown. */
+export const inlines = (rows: number, settings: Pick<PageSettings, 'pageSize'>): boolean => rows <= (settings.pageSize ?? 100) * 5;
+
+/** The inlined rows' JSON text (an array of chunks of row texts). */
+export function inlineJson(rows: readonly string[], chunkRows: number): string {
+  const chunks: string[] = [];
+  for (let k = 0; k * chunkRows < rows.length; k++) chunks.push(`[${rows.slice(k * chunkRows, (k + 1) * chunkRows).join(',')}]`);
+  return `[${chunks.join(',')}]`;
 }
 
-/** Samples listed as failed, with why (their own problem or their heatmap's). */
-export function failedEntries(entries: readonly ReportEntry[]): { id: string; error: string }[] {
-  const failed: { id: string; error: string }[] = [];
-  for (const e of entries) if (e.failed) failed.push({ id: e.row[0], error: e.failed });
-  return failed;
-}
-
-/** index.html for laid-out rows; `failed` is how many samples the summary line counts as failed. */
-export function layoutHtml(layout: RowLayout, columns: string[], settings: PageSettings, failed: number, missing: string[] = []): string {
+/** index.html for the rows of `index`; `inline` holds the row texts when they go in the page. `missing` lists absent shards. */
+export function pageHtml(index: PageIndex, failed: number, inline: readonly string[] | null, columns: string[], settings: PageSettings, missing: string[] = []): string {
   return reportHtml({
     title: settings.title,
     fontCss: settings.fontCss,
@@ -168,11 +100,12 @@ export function layoutHtml(layout: RowLayout, columns: string[], settings: PageS
     columns,
     ...reportPalette(settings.cmap, settings.reverse),
     pageSize: settings.pageSize ?? 100,
-    chunks: layout.chunks.length,
-    inline: layout.inline ? layout.chunks : null,
-    meta: layout.meta,
+    chunks: index.chunks,
+    inlineJson: inline ? inlineJson(inline, index.chunkRows) : null,
+    metaJson: index.metaJson(),
+    ...index.labelChoices(),
     summary: {
-      samples: layout.meta.length,
+      samples: index.size,
       failed,
       heatmaps: settings.heatmaps,
       inputs: settings.inputs,
@@ -184,17 +117,22 @@ export function layoutHtml(layout: RowLayout, columns: string[], settings: PageS
   });
 }
 
-/** The page and its chunks from stored rows, in the order given; `missing` lists absent shards on the page. */
-export function assembleReport(entries: readonly ReportEntry[], columns: string[], settings: PageSettings, missing: string[] = []): ReportFiles {
-  const layout = layoutRows(entries, settings);
-  const failed = failedEntries(entries);
-  return { html: layoutHtml(layout, columns, settings, failed.length, missing), chunks: chunkFiles(layout), failed };
-}
-
 /**
- * The page and its chunks. `hrefs` maps "id\0column" to each planned heatmap's href;
- * `heatmapErrors` maps ids to why their heatmap failed (listed as failed samples).
+ * The page and its chunks in memory (a browser; small reports). `hrefs` maps "id\0column" to
+ * each planned heatmap's href; `heatmapErrors` maps ids to why their heatmap failed (listed as
+ * failed samples). Node writes big reports a chunk at a time instead (writeReport).
  */
 export function reportFiles(model: ReportModel, settings: PageSettings, hrefs: ReadonlyMap<string, string>, heatmapErrors: ReadonlyMap<string, string>): ReportFiles {
-  return assembleReport(reportEntries(model, hrefs, heatmapErrors), model.columns, settings);
+  const index = new PageIndex(settings.chunkRows ?? 500);
+  const rows: string[] = [];
+  for (let i = 0; i < model.size; i++) {
+    const r = rowText(model, i, hrefs);
+    index.add(r);
+    rows.push(r.text);
+  }
+  const inline = inlines(rows.length, settings);
+  const chunks: ReportFiles['chunks'] = [];
+  if (!inline) for (let k = 0; k < index.chunks; k++) chunks.push({ name: chunkName(k), text: chunkText(k, rows.slice(k * index.chunkRows, (k + 1) * index.chunkRows)) });
+  const failed = index.failed(heatmapErrors);
+  return { html: pageHtml(index, failed.length, inline ? rows : null, model.columns, settings), chunks, failed };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AttnlensError, type AttentionDocument } from '@attnlens/core';
 import { prepareOutputFolder } from '@attnlens/core/node';
-import { documentProblem, labelFiller, parseLabels, planHeatmaps, ReportCollector, reportFiles } from '../src/index.js';
+import { documentProblem, labelFiller, parseLabels, planHeatmaps, ReportCollector, reportFiles, rowText } from '../src/index.js';
 import { readLabels, SafeNames, writeReport } from '../src/node.js';
 
 const doc = (id: string, w: number[], extra: Partial<AttentionDocument> = {}, name?: string): AttentionDocument => ({
@@ -41,29 +41,32 @@ describe('collecting samples', () => {
     c.add(0, doc('s1', [0.2, 0.8], {}, 'word'));
     c.add(1, doc('s1', [0.5, 0.5], {}, 'word'));
     c.add(1, doc('s2', [0.1, 0.9], {}, 'word'));
-    const m = c.finish('per-map');
+    const m = c.finish();
     expect(m.columns).toEqual(['word (a.attn.pb)', 'word (b.attn.pb)']);
-    const [s1, s2] = m.samples;
-    expect(s1!.maps.map((x) => x?.weights[0])).toEqual([Math.fround(0.2), 0.5]);
-    expect(s2!.maps[0]).toBeUndefined();
-    expect(s2!.maps[1]?.weights[0]).toBe(Math.fround(0.1));
+    expect(m.maps(0)!.map((x) => x?.weights[0])).toEqual([Math.fround(0.2), 0.5]);
+    expect(m.maps(1)![0]).toBeNull();
+    expect(m.maps(1)![1]?.weights[0]).toBe(Math.fround(0.1));
+    expect(JSON.parse(m.cells(1)[1]!)).toMatchObject({ s: [2], w: [0.1, 0.9], lo: 0, hi: Math.fround(0.9) });
     expect(m.range).toBeUndefined();
   });
   it('lets inputs with disjoint ids add rows under shared columns, and gives one range with a shared scale', () => {
-    const c = new ReportCollector(['a', 'b']);
+    const c = new ReportCollector(['a', 'b'], { scale: 'shared' });
     c.add(0, doc('s1', [0.2, 0.4]));
     c.add(1, doc('s2', [0.1, 0.6]));
-    const m = c.finish('shared');
+    const m = c.finish();
     expect(m.columns).toEqual(['attention']);
-    expect(m.samples.map((s) => s.max)).toEqual([Math.fround(0.4), Math.fround(0.6)]);
+    expect([m.max(0), m.max(1)]).toEqual([Math.fround(0.4), Math.fround(0.6)]);
     expect(m.range).toEqual([0, Math.fround(0.6)]);
+    // Every cell is coloured over the one range once the rows are written.
+    const row = JSON.parse(rowText(m, 0, new Map()).text) as [string, null, null, { lo: number; hi: number }[], null];
+    expect(row[3][0]).toMatchObject({ lo: 0, hi: Math.fround(0.6) });
   });
   it('keeps a bad document as a row with its problem instead of failing', () => {
     expect(documentProblem(doc('x', [0.5, NaN]))).toBe('map has NaN weights');
     expect(documentProblem({ id: 'x', maps: [] })).toBe('no attention maps');
     const c = new ReportCollector(['a', 'b']);
     c.add(1, doc('x', [Infinity, 1], {}, 'w'));
-    expect(c.finish('per-map').samples[0]!.error).toBe('input 2: map "w" has infinite weights');
+    expect(c.finish().error(0)).toBe('input 2: map "w" has infinite weights');
   });
 });
 
@@ -72,7 +75,7 @@ describe('pages', () => {
     const c = new ReportCollector(['a']);
     for (let i = 0; i < 12; i++) c.add(0, doc(`s${i}`, [i / 12, 1 - i / 12], i === 3 ? { trueLabel: 'x' } : {}));
     c.add(0, doc('bad', [NaN]));
-    return c.finish('per-map');
+    return c.finish();
   };
   it('plans heatmaps for the first N samples that can be shown, named by id', () => {
     const plan = planHeatmaps(many(), 3, (id) => `n-${id}`);
@@ -111,7 +114,7 @@ describe('node', () => {
     writeFileSync(join(out, 'data', 'chunk-00009.js'), 'old');
     const c = new ReportCollector(['a']);
     c.add(0, doc('s1', [0.3, 0.7]));
-    const w = await writeReport(out, c.finish('per-map'), settings, new Map(), new Map());
+    const w = await writeReport(out, c.finish(), settings, new Map(), new Map());
     expect(readdirSync(join(out, 'data'))).toEqual([]);
     expect(readFileSync(w.index, 'utf8')).toContain('<title>t</title>');
   });

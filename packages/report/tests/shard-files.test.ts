@@ -34,12 +34,19 @@ describe('shard index checks', () => {
     writeFileSync(`${b}.shard.json`, JSON.stringify({ ...idx, count: 3 }));
     await refused(mergeShards(join(dir, 'm.attn.pb'), [a, b]), 'is shard 1 of 3');
   });
-  it('refuses a report shard record that points a heatmap outside its folder', async () => {
-    const d = join(dir, 'evil');
-    mkdirSync(join(d, 'data'), { recursive: true });
-    const cell = { s: [1], w: [1], lo: 0, hi: 1, h: 'heatmaps/../../../etc/passwd' };
+  it('refuses a report shard whose rows point a heatmap outside its folder, disagree with its record, or are out of order', async () => {
     const settings = { title: 't', cmap: 'Reds', scale: 'per-map', inputs: [], generator: 'g', heatmaps: 1 };
-    writeFileSync(join(d, 'data', 'shard.json'), JSON.stringify({ format: 'attnlens-report-shard', shard: 0, count: 1, columns: ['a'], settings, entries: [{ position: 0, row: ['x', null, null, [cell], null], max: 1, failed: null }] }));
-    await refused(mergeReports(join(dir, 'evil-out'), [d]), 'outside its heatmaps folder');
+    const shardDir = (name: string, rows: string[], record: Record<string, unknown> = {}) => {
+      const d = join(dir, name);
+      mkdirSync(join(d, 'data'), { recursive: true });
+      writeFileSync(join(d, 'data', 'shard-rows.txt'), rows.map((r) => r + '\n').join(''));
+      writeFileSync(join(d, 'data', 'shard.json'), JSON.stringify({ format: 'attnlens-report-shard', shard: 0, count: 1, columns: ['a'], settings, rows: rows.length, heatmapErrors: [], codePoints: 'x', ...record }));
+      return d;
+    };
+    const row = (p: number, href?: string) => `${JSON.stringify([p, `x${p}`, null, null, 1, null, href ? [href] : []])}\t["x${p}",null,null,[null],null]`;
+    await refused(mergeReports(join(dir, 'evil-out'), [shardDir('evil', [row(0, 'heatmaps/../../../etc/passwd')])]), 'outside its heatmaps folder');
+    await refused(mergeReports(join(dir, 'short-out'), [shardDir('short', [row(0)], { rows: 2 })]), 'holds 1 rows, but its record lists 2');
+    await refused(mergeReports(join(dir, 'order-out'), [shardDir('order', [row(3), row(1)])]), 'line 2 is not a row entry in increasing position');
+    await refused(mergeReports(join(dir, 'old-out'), [shardDir('old', [], { rows: undefined, entries: [] })]), 'is not a report shard record');
   });
 });

@@ -6,8 +6,8 @@
 import { join, relative } from 'node:path';
 import { GENERATOR, inShard, type AttentionDocument, type Shard } from '@attnlens/core';
 import { prepareOutputFolder } from '@attnlens/core/node';
-import { heatmapHref, planHeatmaps, ReportCollector, type ReportModel } from '@attnlens/report';
-import { finishReport, SafeNames, writeReportRows } from '@attnlens/report/node';
+import { heatmapHref, planHeatmaps, ReportCollector, type PlannedHeatmap, type ReportModel } from '@attnlens/report';
+import { FileCells, finishReport, SafeNames, writeReportRows } from '@attnlens/report/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
 import type { RenderStyle } from './jobs.js';
@@ -54,15 +54,13 @@ export interface ReportSummary {
 class AheadPlan {
   private budget: number;
   private columns = 1;
-  private readonly seen = new Set<string>();
   constructor(count: number, private readonly names: SafeNames, private readonly drawing: HeatmapDrawing, private readonly style: RenderStyle) {
     this.budget = count;
   }
 
-  offer(d: AttentionDocument, shown: boolean): void {
-    if (this.seen.has(d.id)) return; // a repeated id: the final plan decides
-    this.seen.add(d.id);
-    if (!shown || this.budget <= 0) return;
+  /** `fresh`: the document's id was not seen before (a repeated id is left to the final plan). */
+  offer(d: AttentionDocument, shown: boolean, fresh: boolean): void {
+    if (!fresh || !shown || this.budget <= 0) return;
     this.budget--;
     this.columns = Math.max(this.columns, d.maps.length);
     const name = this.names.get(d.id);
@@ -79,31 +77,53 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const drawing = new HeatmapDrawing({ out: o.out, workers: o.workers, force: o.force, quiet: o.quiet, signal: o.signal });
   if (o.heatmaps > 0) drawing.start();
   const ahead = o.inputs.length === 1 && o.scale === 'per-map' && o.heatmaps > 0 ? new AheadPlan(o.heatmaps, names, drawing, baseStyle) : undefined;
-  let model: ReportModel;
+  // The cells' texts wait in a temporary file in data/, so a million samples fit in memory.
+  const cells = await FileCells.create(join(o.out, 'data'));
   try {
-    model = await readReport(o, (d, shown) => ahead?.offer(d, shown));
-  } catch (e) {
-    await drawing.stop();
-    throw e;
+    const collector = new ReportCollector(o.inputs, { scale: o.scale, cells, keepMaps: o.heatmaps });
+    try {
+      await readReport(o, collector, (d, shown, fresh) => ahead?.offer(d, shown, fresh));
+    } catch (e) {
+      await drawing.stop();
+      throw e;
+    }
+    const model = collector.finish();
+    if (o.signal?.aborted) {
+      await drawing.stop();
+      return { index: join(o.out, 'index.html'), samples: model.size, failed: [], heatmaps: { drawn: 0, skipped: 0, failed: 0 }, aborted: true };
+    }
+    const planned = await planAll(o, collector, model, names);
+    const hrefs = new Map(planned.map((p) => [`${p.id}\u0000${p.column}`, p.href]));
+    const drawn = drawing.finish(planned, { ...baseStyle, ...(model.range ? { range: model.range } : {}) });
+    // The rows and data chunks are built and written while the heatmaps are drawn; index.html,
+    // which counts the heatmaps, once they are. If writing fails, the drawing is still waited for.
+    const rows = await writeReportRows(o.out, model, pageSettings(o, 0), hrefs, o.shard).catch(async (e: unknown) => {
+      await drawn.catch(() => {});
+      throw e;
+    });
+    const { counts, errors, aborted } = await drawn;
+    if (aborted) return { index: join(o.out, 'index.html'), samples: model.size, failed: [], heatmaps: counts, aborted: true };
+    const { index, failed } = await finishReport(o.out, rows, pageSettings(o, counts.drawn + counts.skipped), errors, o.shard);
+    return { index, samples: model.size, failed, heatmaps: counts, aborted: false };
+  } finally {
+    cells.close();
   }
-  if (o.signal?.aborted) {
-    await drawing.stop();
-    return { index: join(o.out, 'index.html'), samples: model.samples.length, failed: [], heatmaps: { drawn: 0, skipped: 0, failed: 0 }, aborted: true };
+}
+
+/**
+ * The heatmap plan. The collector keeps maps for the first samples that can be shown; only when
+ * a later document of the same id failed and passed its heatmap on to a sample past those are
+ * maps missing, and then the inputs are read again for just those samples.
+ */
+async function planAll(o: ReportOptions, collector: ReportCollector, model: ReportModel, names: SafeNames): Promise<PlannedHeatmap[]> {
+  const unkept: string[] = [];
+  const planned = planHeatmaps(model, o.heatmaps, (id) => names.get(id), unkept);
+  if (!unkept.length) return planned;
+  const wanted = new Set(unkept);
+  for (const input of o.inputs) {
+    for await (const raw of documentsFrom(input, o.convert)) if (wanted.has(raw.id) && inShard(raw.id, o.shard)) collector.restore(raw);
   }
-  const style: RenderStyle = { ...baseStyle, ...(model.range ? { range: model.range } : {}) };
-  const planned = planHeatmaps(model, o.heatmaps, (id) => names.get(id));
-  const hrefs = new Map(planned.map((p) => [`${p.id}\u0000${p.column}`, p.href]));
-  const drawn = drawing.finish(planned, style);
-  // The rows and data chunks are built and written while the heatmaps are drawn; index.html,
-  // which counts the heatmaps, once they are. If writing fails, the drawing is still waited for.
-  const rows = await writeReportRows(o.out, model, pageSettings(o, 0), hrefs).catch(async (e: unknown) => {
-    await drawn.catch(() => {});
-    throw e;
-  });
-  const { counts, errors, aborted } = await drawn;
-  if (aborted) return { index: join(o.out, 'index.html'), samples: model.samples.length, failed: [], heatmaps: counts, aborted: true };
-  const { index, failed } = await finishReport(o.out, rows, pageSettings(o, counts.drawn + counts.skipped), errors, o.shard);
-  return { index, samples: model.samples.length, failed, heatmaps: counts, aborted: false };
+  return planHeatmaps(model, o.heatmaps, (id) => names.get(id));
 }
 
 /**
@@ -112,24 +132,23 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
  * as one report would; under a shared scale the other shards' documents count toward the
  * colour range too, so every shard colours as the unsharded run does.
  */
-async function readReport(o: ReportOptions, onDocument: (d: AttentionDocument, shown: boolean) => void): Promise<ReportModel> {
-  const collector = new ReportCollector(o.inputs);
+async function readReport(o: ReportOptions, collector: ReportCollector, onDocument: (d: AttentionDocument, shown: boolean, fresh: boolean) => void): Promise<void> {
   let position = 0;
   for (const [k, input] of o.inputs.entries()) {
     for await (const raw of documentsFrom(input, o.convert)) {
-      if (o.signal?.aborted) break;
+      if (o.signal?.aborted) return;
       const here = position++;
       if (!inShard(raw.id, o.shard)) {
         if (o.scale === 'shared') collector.addToRange(raw);
         continue;
       }
       const d = o.transform ? o.transform(raw) : raw;
-      onDocument(d, collector.add(k, d, here));
+      const before = collector.size;
+      const shown = collector.add(k, d, here);
+      onDocument(d, shown, collector.size > before);
     }
   }
-  return collector.finish(o.scale);
 }
-
 function pageSettings(o: ReportOptions, heatmaps: number) {
   return {
     title: o.title ?? 'attnlens report',
