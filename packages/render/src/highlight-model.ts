@@ -2,7 +2,8 @@ import { checkSize, fail, mapCols, validateDocument, type AttentionDocument, typ
 import { createColorizer, NAN_COLOR, PAD_COLOR, type Colorizer } from './colorizer.js';
 import { checkColormap } from './colormap.js';
 import type { HeatmapOptions } from './heatmap-layout.js';
-import { checkScaleSpec, formatWeight, resolveScale, scaleFromRange, type ScaleSpec } from './scale.js';
+import { barFraction } from './highlight-client.js';
+import { checkScaleSpec, formatWeight, resolveScale, scaleFromRange, type Scale, type ScaleSpec } from './scale.js';
 import { clipText, displayToken, MAX_LABEL_CHARS, resolveDirections, type Direction } from './text.js';
 
 /** Options of `highlightHtml`, `highlightPage`, `drawHighlight` and `renderHighlightPng`; every field is optional. */
@@ -235,13 +236,20 @@ export function buildHighlight(doc: AttentionDocument, opts: HighlightOptions = 
   return model;
 }
 
-function hierarchical(m: AttentionMap, name: string, opts: HighlightOptions, grey: boolean, digits: number, legend: LegendEntry[]): HierarchicalBlock {
-  const nS = shownCount(m, grey);
+/** Word colour values of a hierarchical map: raw, or √(p_s)·p_w under 'sentence-scaled'. */
+function wordValue(m: AttentionMap, weighting: HighlightOptions['wordWeighting']): (s: number, w: number) => number {
+  return weighting === 'sentence-scaled' ? (s, w) => Math.sqrt(Math.max(0, m.weights[s]!)) * w : (_s, w) => w;
+}
+
+/**
+ * The colour scale of a hierarchical map's words: the fixed `opts.scale`, or one range over the
+ * valid words of its valid sentences (so sentences compare), by the 'auto'/'minmax' rule.
+ */
+export function hierarchicalWordScale(m: AttentionMap, opts: Pick<HighlightOptions, 'scale' | 'wordWeighting'> = {}): Scale {
+  const spec = opts.scale ?? 'auto';
+  if (typeof spec === 'object') return { min: spec.min, max: spec.max };
+  const eff = wordValue(m, opts.wordWeighting);
   const validS = m.validCols ?? mapCols(m);
-  const sc = createColorizer({ colormap: opts.sentenceColormap ?? 'Blues', scale: resolveScale(m, opts.sentenceScale ?? 'auto') });
-  const scaled = opts.wordWeighting === 'sentence-scaled';
-  // word colour values: raw, or √(p_s)·p_w; one scale over the whole document so sentences compare
-  const eff = (s: number, w: number) => (scaled ? Math.sqrt(Math.max(0, m.weights[s]!)) * w : w);
   let lo = Infinity;
   let hi = -Infinity;
   for (let s = 0; s < validS; s++) {
@@ -252,13 +260,20 @@ function hierarchical(m: AttentionMap, name: string, opts: HighlightOptions, gre
       if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
     }
   }
-  const spec = opts.scale ?? 'auto';
-  const wordScale = typeof spec === 'object' ? spec : scaleFromRange(lo <= hi ? [lo, hi] : undefined, spec);
+  return scaleFromRange(lo <= hi ? [lo, hi] : undefined, spec);
+}
+
+function hierarchical(m: AttentionMap, name: string, opts: HighlightOptions, grey: boolean, digits: number, legend: LegendEntry[]): HierarchicalBlock {
+  const nS = shownCount(m, grey);
+  const validS = m.validCols ?? mapCols(m);
+  const sc = createColorizer({ colormap: opts.sentenceColormap ?? 'Blues', scale: resolveScale(m, opts.sentenceScale ?? 'auto') });
+  const scaled = opts.wordWeighting === 'sentence-scaled';
+  const eff = wordValue(m, opts.wordWeighting);
+  const wordScale = hierarchicalWordScale(m, opts);
   const wc = createColorizer({ colormap: opts.colormap ?? 'Reds', reverse: opts.reverse ?? false, scale: wordScale });
   legend.push({ label: `${name}: sentence weight`, colorizer: sc });
   legend.push({ label: `${name}: ${scaled ? '√sentence · word weight' : 'word weight'}`, colorizer: wc });
   const sentences: Sentence[] = [];
-  const span = sc.scale.max - sc.scale.min;
   for (let s = 0; s < nS; s++) {
     const ch = m.children![s]!;
     const sw = m.weights[s]!;
@@ -274,7 +289,7 @@ function hierarchical(m: AttentionMap, name: string, opts: HighlightOptions, gre
       words.push(cell(ch.colLabels?.[k] ?? String(k), e, pad || k >= vc, name, wc, digits, note));
     }
     const r = resolveDirections(words.map((w) => w.text));
-    const fraction = Number.isFinite(sw) ? Math.max(0, Math.min(1, (sw - Math.min(0, sc.scale.min)) / (span || 1))) : 0;
+    const fraction = barFraction(sc.scale, sw);
     sentences.push({
       label, weight: sw, fraction, color: pad ? PAD_COLOR : sc.css(sw), pad,
       title: `${label} · ${name}: ${pad ? 'padding' : formatWeight(sw, digits)}`, words, dirs: r.dirs, base: r.base,

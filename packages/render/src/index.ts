@@ -14,7 +14,9 @@ export type { HeatmapOptions, HeatmapLayout, LabelItem } from './heatmap-layout.
 export { drawHeatmap, measureHeatmap, canvasMeasure, hatchCell } from './heatmap-canvas.js';
 export { heatmapSvg } from './heatmap-svg.js';
 export type { SvgOptions } from './heatmap-svg.js';
-export { buildHighlight, checkHighlightSize, highlightTokens } from './highlight-model.js';
+export { buildHighlight, checkHighlightSize, highlightTokens, hierarchicalWordScale } from './highlight-model.js';
+export { colorSteps, stepIndex, barFraction, highlightClientSource } from './highlight-client.js';
+export type { ColorSteps } from './highlight-client.js';
 export type { HighlightOptions, HighlightModel, Block, AlignedBlock, HierarchicalBlock, MatrixBlock, Sentence, TokenCell, CellKind, LegendEntry } from './highlight-model.js';
 export { highlightHtml, highlightPage, highlightCss } from './highlight-html.js';
 export type { PageOptions } from './highlight-html.js';

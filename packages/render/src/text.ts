@@ -15,8 +15,9 @@ export function fontSpec(px: number, family: string = FONT_FAMILY, weight: numbe
   return `${weight === 'normal' ? '' : `${weight} `}${px}px ${family}`;
 }
 
-const RTL_STRONG = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Yezidi}]/u;
-const STRONG = /[\p{L}\p{Mc}]/u;
+/** Strong right-to-left characters and strong characters (exported for highlightClientSource, which inlines them). */
+export const RTL_STRONG = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Yezidi}]/u;
+export const STRONG = /[\p{L}\p{Mc}]/u;
 
 export type Direction = 'ltr' | 'rtl';
 
