@@ -43,7 +43,8 @@ describe('HDF5 external raw storage (h5py external=[("/etc/passwd", 0, 64)])', (
     expect(e.code).toBe('NOT_ALLOWED');
     expect(e.message).toContain('/etc/passwd');
     expect(e.message).toContain('external raw storage');
-    expect(e.hint).toContain('allowExternal');
+    expect(e.hint).toBe('only if you trust the file: allow the folder that holds that file');
+    expect(e.details).toMatchObject({ option: 'allowExternal' }); // the CLI turns it into --allow-external
   });
   it('inspect still lists the layers (metadata lives in the file)', async () => {
     const k = await openKeras(fx('external-storage.h5'));

@@ -330,7 +330,7 @@ export class Hdf5File {
     }
     if (link?.filename && !this.guard.allow(link.filename)) {
       fail('NOT_ALLOWED', `${p} is an HDF5 external link to ${link.obj_path ?? '/'} in another file, ${link.filename}, which attnlens does not follow unless allowed`, {
-        file: this.file, hint: ALLOW_HINT, details: { object: p, externalFile: link.filename, externalObject: link.obj_path },
+        file: this.file, hint: ALLOW_HINT, details: { object: p, externalFile: link.filename, externalObject: link.obj_path, option: 'allowExternal' },
       });
     }
   }
@@ -357,7 +357,7 @@ export class Hdf5File {
     if (other === undefined) return;
     this.guard.blocked = undefined;
     fail('NOT_ALLOWED', `to ${what} the HDF5 library would read another file, ${other}: the file keeps data outside itself (external raw storage, an external link or a virtual dataset), which attnlens does not read unless allowed`, {
-      file: this.file, hint: ALLOW_HINT, details: { externalFile: other },
+      file: this.file, hint: ALLOW_HINT, details: { externalFile: other, option: 'allowExternal' },
     });
   }
 
@@ -379,7 +379,8 @@ export class Hdf5File {
   }
 }
 
-const ALLOW_HINT = 'only if you trust the file: allow the folder that holds that file (the allowExternal option; --allow-external DIR on the command line)';
+// the fix in words; details.option 'allowExternal' names the choice (the CLI adds its flag)
+const ALLOW_HINT = 'only if you trust the file: allow the folder that holds that file';
 
 function openError(e: unknown, file: string): AttnlensError {
   const reason = hdf5Reason(e);
