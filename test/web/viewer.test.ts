@@ -475,6 +475,28 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('streams an .attn.pb of several 4 MB reads: every document whole across read boundaries; the same file cut short is TRUNCATED in one line', async () => {
+    // Three 1.4M-weight maps (5.6 MB each): documents straddle the page's 4 MB reads.
+    const big: AttentionDocument[] = [0, 1, 2].map((k) => ({ id: `big-${k}`, maps: [{ name: 'm', shape: [1000, 1400], weights: Float32Array.from({ length: 1_400_000 }, (_, i) => ((i * (k + 3)) % 1000) / 1000) }] }));
+    const bytes = encodeStream(big);
+    writeFileSync(join(dir, 'big.attn.pb'), bytes);
+    writeFileSync(join(dir, 'big-cut.attn.pb'), bytes.subarray(0, bytes.length - 1000));
+    const page = await browser.newPage({ acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(PAGE);
+    await page.setInputFiles('#files', [join(dir, 'big-cut.attn.pb'), join(dir, 'big.attn.pb')]);
+    await idle(page);
+    expect(await page.locator('button.sample').allTextContents()).toEqual(['big-0', 'big-1', 'big-2']);
+    const [d] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-pb').click()]);
+    const back = decodeStream(new Uint8Array(readFileSync((await d.path())!))).documents;
+    expect(back.map((x) => x.maps[0]!.weights)).toEqual(big.map((x) => x.maps[0]!.weights));
+    await page.locator('button.source', { hasText: 'big-cut.attn.pb' }).click();
+    expect(await page.locator('.error[role=alert] p').first().textContent()).toMatch(/^big-cut\.attn\.pb: stream ends inside document 2 \(byte \d+, \d+ bytes left over\)$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('puts the samples of two files that share ids side by side', async () => {
     const mk = (name: string, w: number): AttentionDocument[] => ['x', 'y'].map((id) => ({ id, maps: [{ name, shape: [2], weights: new Float32Array([w, 1 - w]), colLabels: ['good', 'film'] }] }));
     writeFileSync(join(dir, 'model-a.attn.pb'), encodeStream(mk('A', 0.2)));
