@@ -22,6 +22,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   truncating: '--truncating',
   padId: '--pad-id',
   batchSize: '--batch-size',
+  array: '--array NAME',
+  allowExternal: '--allow-external DIR',
 };
 
 /** The flags of `details.option` (one name or several); a name not in the table becomes --its-kebab-case. */

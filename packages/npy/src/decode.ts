@@ -16,7 +16,8 @@ export function decodeNpy(bytes: Uint8Array, file?: string): Tensor {
   if (end < bytes.length) {
     if (hasNpyMagic(bytes, end)) {
       fail('AMBIGUOUS', `holds several arrays saved one after another (the next starts at byte ${end})`, {
-        file, hint: 'read them all with decodeNpyAll, or pick one with loadArray(path, "0"|"1"|...) or --array 0|1|...',
+        // details.option: the CLI adds its flag
+        file, hint: 'read them all with decodeNpyAll, or pick one by its position (loadArray(path, "0"|"1"|...))', details: { option: 'array' },
       });
     }
     fail('CORRUPT', `has ${bytes.length - end} bytes after the array's data that are not another array`, {

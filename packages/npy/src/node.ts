@@ -117,7 +117,7 @@ async function refuseTrailing(fh: FileHandle, end: number, size: number, path: s
   const next = await bytesAt(fh, end, NPY_MAGIC.length, path);
   if (hasNpyMagic(next)) {
     fail('AMBIGUOUS', `holds several arrays saved one after another (the next starts at byte ${end})`, {
-      file: path, hint: 'pick one with loadArray(path, "0"|"1"|...) or --array 0|1|...',
+      file: path, hint: 'pick one by its position (loadArray(path, "0"|"1"|...))', details: { option: 'array' }, // the CLI adds its flag
     });
   }
   return fail('CORRUPT', `has ${size - end} bytes after the array's data that are not another array`, {
@@ -268,7 +268,7 @@ function choose(names: string[], name: string | undefined, path: string, what: s
   if (name === undefined) {
     if (names.length === 1) return names[0]!;
     fail('AMBIGUOUS', `holds ${names.length} ${what} (${namesList(names)}); say which one`, {
-      file: path, hint: 'name one: loadArray(path, name) or --array NAME', details: { names },
+      file: path, hint: 'name one (loadArray(path, name))', details: { names, option: 'array' }, // the CLI adds its flag
     });
   }
   if (!names.includes(name)) {
