@@ -7,6 +7,7 @@
 // one .npy writer (createNpyWriter) an unsharded run uses: the result is byte-equal to it.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fail, formatShape, shardRows, type Shard } from '@attnlens/core';
 import { atomicWriteFile, fileSize, fsError, readRange } from '@attnlens/core/node';
 import { createNpyWriter, openNpy, type NpyReader } from './node.js';
@@ -92,6 +93,8 @@ const MERGE_CHUNK = 4 << 20;
  */
 export async function mergeNpyShards(out: string, files: string[]): Promise<NpyMergeResult> {
   if (!files.length) fail('BAD_ARGUMENT', 'no shard files to merge');
+  // Writing over a shard would leave its index beside the merged array, claiming it is that shard.
+  if (files.some((f) => resolve(f) === resolve(out))) fail('BAD_ARGUMENT', 'is one of the shards being merged', { file: out, hint: 'write the merged array to a new file' });
   const parts = await Promise.all(files.map(async (file) => ({ file, index: await readNpyShardIndex(file) })));
   const first = parts[0]!;
   const count = first.index.count;

@@ -40,6 +40,9 @@ describe('mergeNpyShards', () => {
   it('names a missing shard and its rows, and refuses a shard given twice', async () => {
     await refused([part(0), part(2)], 'shard 1/3 (rows 3..6) missing');
     await refused([part(0), part(1), part(1), part(2)], 'is shard 1/3, as is');
+    const e = await mergeNpyShards(part(0), [part(0), part(1), part(2)]).catch((err: unknown) => err);
+    expect((e as AttnlensError).message).toContain('is one of the shards being merged');
+    expect(readFileSync(part(0)).length).toBeGreaterThan(0);
   });
   it('refuses shards of another run: another input, another layer, another number of shards', async () => {
     const idx = readFileSync(npyShardIndexPath(part(1)), 'utf8');
