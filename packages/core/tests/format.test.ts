@@ -138,6 +138,22 @@ describe('attnlens format', () => {
     expectSame(docs, got);
   });
 
+  it('decodes documents far longer than the chunks, each whole, and counts kept chunks as left over when cut', () => {
+    const docs: AttentionDocument[] = [0, 1].map((k) => ({ id: `d${k}`, maps: [{ shape: [50_000], weights: Float32Array.from({ length: 50_000 }, (_, i) => ((i * (k + 7)) % 97) / 97) }] }));
+    const bytes = encodeStream(docs);
+    const dec = new DocumentStreamDecoder('x.attn.pb');
+    const got: AttentionDocument[] = [];
+    for (let i = 0; i < bytes.length; i += 4096) got.push(...dec.push(bytes.subarray(i, i + 4096)));
+    dec.end();
+    expectSame(docs, got);
+    const cut = new DocumentStreamDecoder('x.attn.pb');
+    const upTo = bytes.length - 10_000;
+    for (let i = 0; i < upTo; i += 4096) cut.push(bytes.subarray(i, Math.min(upTo, i + 4096)));
+    const e = (() => { try { cut.end(); } catch (err) { return err as Error; } return undefined; })();
+    const second = bytes.length - encodeDocumentDelimited(docs[1]!).length;
+    expect(e?.message).toBe(`x.attn.pb: stream ends inside document 1 (byte ${second}, ${upTo - second} bytes left over)`);
+  });
+
   it('is sniffed by content', () => {
     expect(sniff(encodeStream([]))).toBe('attnlens');
     expect(sniff(new TextEncoder().encode(encodeJson([])))).toBe('attnlens');

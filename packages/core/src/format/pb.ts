@@ -106,26 +106,43 @@ export function looksLikeAttnPb(head: Uint8Array): boolean {
 
 /**
  * Incremental reader: push bytes as they arrive, get whole documents back. Memory
- * holds at most one document plus one chunk.
+ * holds at most one document plus one chunk. A document longer than the chunks is
+ * copied together once, when its last chunk arrives (not once per chunk).
  */
 export class DocumentStreamDecoder {
   header: StreamHeader | undefined;
   private buf: Uint8Array = new Uint8Array(0);
   private offset = 0; // absolute byte offset of buf[0]
   private count = 0;
+  /** Chunks kept, not yet copied onto buf, while the message at buf[0] is incomplete. */
+  private waiting: Uint8Array[] = [];
+  private waitingBytes = 0;
+  /** Bytes that message needs from buf[0] (0: not known yet). */
+  private need = 0;
 
   constructor(private readonly file?: string) {}
 
   push(chunk: Uint8Array): AttentionDocument[] {
-    this.buf = this.buf.length ? concat([this.buf, chunk]) : chunk;
+    if (this.buf.length + this.waitingBytes + chunk.length < this.need) {
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+      return [];
+    }
+    this.buf = this.buf.length || this.waiting.length ? concat([this.buf, ...this.waiting, chunk]) : chunk;
+    this.waiting = [];
+    this.waitingBytes = 0;
     const out: AttentionDocument[] = [];
     let pos = 0;
+    let need = 0;
     for (;;) {
       const v = readVarint(this.buf, pos);
       if (!v) break;
       const [len, after] = v;
       if (len > 0x7fffffff) this.corrupt(`message at byte ${this.offset + pos} claims ${len} bytes`);
-      if (after + len > this.buf.length) break;
+      if (after + len > this.buf.length) {
+        need = after + len - pos;
+        break;
+      }
       const body = this.buf.subarray(after, after + len);
       if (!this.header) this.header = this.decodeHeader(body, this.offset + pos);
       else out.push(this.decodeDocument(body, this.offset + pos));
@@ -133,14 +150,15 @@ export class DocumentStreamDecoder {
     }
     this.offset += pos;
     this.buf = pos ? this.buf.slice(pos) : this.buf;
+    this.need = need;
     return out;
   }
 
   /** Call at end of input: throws if bytes are left over (a truncated stream). */
   end(): void {
     if (!this.header) fail('CORRUPT', 'no attnlens header: this is not an .attn.pb stream', { file: this.file, hint: 'write it with `attnlens convert IN --to OUT.attn.pb`' });
-    if (this.buf.length) {
-      fail('TRUNCATED', `stream ends inside document ${this.count} (byte ${this.offset}, ${this.buf.length} bytes left over)`, {
+    if (this.buf.length || this.waitingBytes) {
+      fail('TRUNCATED', `stream ends inside document ${this.count} (byte ${this.offset}, ${this.buf.length + this.waitingBytes} bytes left over)`, {
         file: this.file,
         hint: 'the file was cut short; the documents before it were read',
       });
