@@ -62,7 +62,7 @@ export async function* readDocuments(path: string): AsyncGenerator<AttentionDocu
   if (format !== 'attnlens') {
     fail('UNKNOWN_FORMAT', size === 0 ? 'file is empty' : `is ${format === 'unknown' ? 'not a format attnlens knows' : `a ${format} file`}, not an attnlens document file`, {
       file: path,
-      hint: 'convert it first with `attnlens convert FILE --to OUT.attn.pb`',
+      hint: 'convert it to an attnlens document file (.attn.pb or .attn.json) first',
     });
   }
   const head = await readRange(path, 0, 1);

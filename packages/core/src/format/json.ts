@@ -111,7 +111,7 @@ export function decodeJson(text: string, file?: string): { header: StreamHeader;
   try {
     o = JSON.parse(text);
   } catch (e) {
-    fail('CORRUPT', `not valid JSON (${(e as Error).message})`, { file, hint: 'an .attn.json file is written by `attnlens convert`' });
+    fail('CORRUPT', `not valid JSON (${(e as Error).message})`, { file, hint: 'an .attn.json file is written by attnlens (writeDocuments, or converting a dump); convert the source file again' });
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('CORRUPT', 'an .attn.json file must hold one object', { file });
   const root = o as Record<string, unknown>;
