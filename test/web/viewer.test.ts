@@ -589,12 +589,14 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
         const shot = async (block: boolean) => {
           const page = await browser.newPage();
           const fetched: string[] = [];
+          const types: string[] = [];
+          page.on('response', (r) => r.url().endsWith('.woff2') && types.push(r.headers()['content-type'] ?? ''));
           await page.route('**/*.woff2', (route) => (fetched.push(route.request().url()), block ? route.abort() : route.continue()));
           await page.goto(url);
           await idle(page);
           const px = await canvasPixels(page);
           await page.close();
-          return { px, fetched: fetched.map((u) => u.replace(/^.*\/assets\//, '')) };
+          return { px, fetched: fetched.map((u) => u.replace(/^.*\/assets\//, '')), types };
         };
         const withFonts = await shot(false);
         const blocked = await shot(true);
@@ -602,6 +604,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
         expect(withFonts.fetched.length).toBeGreaterThanOrEqual(2);
         expect(withFonts.fetched.every((f) => /^noto-(sans-sc|emoji)-/.test(f)), withFonts.fetched.join(' ')).toBe(true);
         expect(withFonts.fetched.length).toBeLessThanOrEqual(6);
+        expect(new Set(withFonts.types)).toEqual(new Set(['font/woff2']));
         expect(withFonts.px.length).toBeGreaterThan(0);
         let differ = 0;
         for (let i = 0; i < Math.min(withFonts.px.length, blocked.px.length); i += 4) if (withFonts.px[i] !== blocked.px[i]) differ++;

@@ -11,7 +11,7 @@ import { fail } from '@attnlens/core';
 /** The built page, beside this module's folder (apps/web/dist/page). */
 export const PAGE_DIR = resolve(fileURLToPath(new URL('../page', import.meta.url)));
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 
 export interface ViewerOptions {
   /** Files the page opens when it loads. */
