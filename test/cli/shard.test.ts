@@ -1,5 +1,5 @@
 // Sharding (issue 16): shards run as separate processes, merged back byte-equal to one run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,4 +146,44 @@ describe('report --shard, then report --merge', () => {
     expect(isCleanError(notShard), notShard.stderr).toBe(true);
     expect(notShard.stderr).toContain('not a finished report shard');
   });
+});
+
+describe('report --scale shared across shards', () => {
+  // One sample holds the largest weight by far, so a shard without it would colour over a
+  // smaller range if it took the range from its own samples only; 1300 samples make chunk files.
+  const many = [...ids, ...Array.from({ length: 1240 }, (_, i) => `extra-${i}`)];
+  const peak = (i: number) => (i === 40 ? [0.05, 0.05, 0.9] : [0.2, 0.3 + (i % 97) / 1000, 0.5 - (i % 97) / 1000]);
+  const sharedInput = join(dir, 'shared.attn.pb');
+  const smallInput = join(dir, 'shared-small.attn.pb');
+  const asDocs = (list: string[]): AttentionDocument[] => list.map((id, i) => ({ id, trueLabel: i % 3 ? 'pos' : 'neg', maps: [{ name: 'word', shape: [3], weights: Float32Array.from(peak(i)), colLabels: ['a', 'b', i % 5 ? 'c' : 'ünï'] }] }));
+  writeFileSync(sharedInput, encodeStream(asDocs(many)));
+  writeFileSync(smallInput, encodeStream(asDocs(ids)));
+  const build = (inp: string, out: string, extra: string[]) => cliAsync(['report', inp, '--out', out, '--quiet', '--workers', '1', '--scale', 'shared', ...extra]);
+  const files = (d: string, sub: string) => readdirSync(join(d, sub)).filter((f) => !f.startsWith('shard')).sort();
+  const same = (a: string, b: string, sub: string) => {
+    expect(files(b, sub)).toEqual(files(a, sub));
+    for (const f of files(a, sub)) expect(readFileSync(join(b, sub, f)).equals(readFileSync(join(a, sub, f))), `${sub}/${f}`).toBe(true);
+  };
+  for (const n of [1, 2, 3, 7]) {
+    it(`${n} shard${n > 1 ? 's' : ''} in shuffled order merge into the unsharded report: index.html, data chunks and heatmap PNGs byte for byte`, async () => {
+      const order = shuffled(n);
+      const at = (what: string, k?: number) => join(dir, `sh-${what}-${n}${k === undefined ? '' : `-${k}`}`);
+      const runs = await Promise.all([
+        build(sharedInput, at('big'), ['--heatmaps', 'none']),
+        build(smallInput, at('small'), ['--heatmaps', 'all']),
+        ...order.map((k) => build(sharedInput, at('big', k), ['--heatmaps', 'none', '--shard', `${k}/${n}`])),
+        ...order.map((k) => build(smallInput, at('small', k), ['--heatmaps', 'all', '--shard', `${k}/${n}`])),
+      ]);
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      for (const what of ['big', 'small']) {
+        const m = cli(['report', '--merge', ...order.map((k) => at(what, k)), '--out', at(`${what}-merged`)]);
+        expect(m.code, m.stderr).toBe(0);
+        expect(readFileSync(join(at(`${what}-merged`), 'index.html'), 'utf8') === readFileSync(join(at(what), 'index.html'), 'utf8')).toBe(true);
+        same(at(what), at(`${what}-merged`), 'data');
+      }
+      expect(files(at('big'), 'data').length).toBe(3); // 1302 rows in chunks of 500
+      expect(files(at('small'), 'heatmaps').length).toBe(ids.length); // one per sample, the empty id's included
+      same(at('small'), at('small-merged'), 'heatmaps');
+    });
+  }
 });
