@@ -31,11 +31,12 @@ export interface ComputeFileOptions {
   /** Stop between blocks: chunks() then throws INTERRUPTED (writers remove their temporary files). */
   signal?: AbortSignal;
   /**
-   * Compute blocks on the calling thread until a worker has started (default true): a worker
-   * takes ~60-120 ms to load its modules, which this thread would otherwise spend waiting.
-   * false sends every block to the workers (tests of the threads themselves).
+   * The calling thread computes blocks too, whenever every worker already holds two (default
+   * true; the default worker count is then one fewer than the cores). It starts at once, while
+   * the workers spend ~60-120 ms loading their modules (issue 15: start-up), and a core is not
+   * left to a thread that only reads and writes. false: every block goes to the workers.
    */
-  callingThreadFirst?: boolean;
+  callingThreadComputes?: boolean;
   /** Only X's rows [start, end) (its first axis; a (T, F) X is one row): only those are read. */
   rows?: [number, number];
   /** Only shard K of N's rows of X: [floor(K·R/N), floor((K+1)·R/N)) of its R rows (core's shardRows). */
@@ -126,7 +127,8 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
     const rangeRows = endRow - firstRow;
     const rowsPerChunk = twoD ? 1 : Math.max(1, Math.floor(chunkBytes / Math.max(1, rowBytes)));
     const total = (rangeRows / Math.max(1, outerRows)) * N * T * F * itemSize(src.dtype);
-    const workers = opts.workers ?? (total < SMALL_INPUT ? 0 : Math.max(1, availableParallelism()));
+    const share = opts.callingThreadComputes !== false;
+    const workers = opts.workers ?? (total < SMALL_INPUT ? 0 : share ? availableParallelism() - 1 : Math.max(1, availableParallelism()));
     if (!Number.isInteger(workers) || workers < 0) fail('BAD_ARGUMENT', `workers must be a whole number ≥ 0, not ${workers}`, { hint: '0 computes on the calling thread' });
     // Threads start when the first block is asked for, so an unread stream holds none.
     const poolSize = workers > 0 ? Math.min(workers, Math.max(1, Math.ceil(rangeRows / rowsPerChunk))) : 0;
@@ -144,7 +146,9 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
       if (closed) fail('BAD_ARGUMENT', 'chunks() after close()', { file });
       if (poolSize && !pool) pool = new WorkerPool(poolSize, k, { backend: opts.backend ?? 'auto', precision: opts.precision ?? 'auto' }, file);
       const inFlight: { head: AttentionChunkHead; weights: Promise<Float32Array> }[] = [];
-      const limit = pool ? 2 * pool.size : 1;
+      // Blocks held at once (in order, awaiting their turn to be yielded): two per worker, and
+      // room for this thread's own while the workers' are still out.
+      const limit = pool ? (share ? 4 * (pool.size + 1) : 2 * pool.size) : 1;
       let row = firstRow;
       try {
         for (;;) {
@@ -157,8 +161,8 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
             const mask = opts.mask && sliceMask(opts.mask, start, count, T);
             const head = { start, count, row, rows };
             let weights: Promise<Float32Array>;
-            // While no worker has started yet, this thread computes the block itself.
-            if (pool && (pool.ready > 0 || opts.callingThreadFirst === false)) {
+            // Every worker holds two blocks (or has not started yet): this thread computes this one.
+            if (pool && (!share || pool.busy < 2 * pool.size)) {
               weights = pool.run({ dtype: x.dtype, data: x.data as Float32Array, start, count, T, xShape, mask });
             } else {
               const out = new Float32Array(count * T * P);

@@ -19,7 +19,6 @@ export class WorkerPool {
   private next = 0;
   private ids = 0;
   private dead: unknown;
-  private started = 0;
 
   constructor(size: number, kernel: Kernel, how: { backend: Backend; precision: PrecisionOption }, private readonly file?: string) {
     for (let i = 0; i < size; i++) {
@@ -39,12 +38,9 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /**
-   * Workers whose modules have loaded (they said so): until one has, a caller may compute on
-   * its own thread rather than queue work behind ~100 ms of thread start-up (issue 15).
-   */
-  get ready(): number {
-    return this.started;
+  /** Jobs sent and not yet answered (as core's WorkerPool counts them). */
+  get busy(): number {
+    return this.pending.size;
   }
 
   run(job: Omit<Job, 'type' | 'id'>): Promise<Float32Array> {
@@ -63,10 +59,6 @@ export class WorkerPool {
   }
 
   private reply(r: WorkerReply): void {
-    if ('ready' in r) {
-      this.started++;
-      return;
-    }
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);

@@ -13,7 +13,6 @@ export type WorkerRequest =
   | { type: 'job'; id: number; dtype: DType; data: Float32Array | Float64Array | Uint16Array; start: number; count: number; T: number; xShape: number[]; mask?: Mask };
 
 export type WorkerReply =
-  | { ready: true }
   | { id: number; weights: Float32Array }
   | { id: number; error: { code: string; message: string; hint?: string; details?: Record<string, unknown> } }
   | { id: number; internal: string };
@@ -44,6 +43,3 @@ parentPort!.on('message', (m: WorkerRequest) => {
     parentPort!.postMessage(reply);
   }
 });
-
-// Said once this module (and everything it imports) has loaded: the pool then sends it work.
-parentPort!.postMessage({ ready: true } satisfies WorkerReply);

@@ -34,14 +34,14 @@ async function rejects(p: Promise<unknown>): Promise<AttnlensError> {
 describe('computeFile', () => {
   it('gives the in-memory result for any worker count and block size (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2000 }), fc.integer(), fc.boolean(), async (N, T, workers, chunkBytes, seed, callingThreadFirst) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2000 }), fc.integer(), fc.boolean(), async (N, T, workers, chunkBytes, seed, callingThreadComputes) => {
         const x = tensor('float32', [N, T, F], randomF32(N * T * F, rng(seed)));
         const lengths = Array.from({ length: N }, (_, i) => Math.abs(seed + i * 7) % (T + 1));
         const path = join(dir, `x-${N}-${T}.npy`);
         await writeNpyFile(path, x);
         const mask = maskFromLengths(lengths);
-        // callingThreadFirst false: every block goes through the workers, none through this thread.
-        const got = await computeFileAll({ kernel: k, inputs: path, mask, workers, chunkBytes, callingThreadFirst });
+        // callingThreadComputes false: every block goes through the workers, none through this thread.
+        const got = await computeFileAll({ kernel: k, inputs: path, mask, workers, chunkBytes, callingThreadComputes });
         expect(got.shape).toEqual([N, T]);
         expect([...got.weights]).toEqual([...computeAttention(k, x, mask)]);
       }),
@@ -101,8 +101,8 @@ describe('computeFile', () => {
     data[(13 * T + 4) * F + 5] = Infinity;
     const path = join(dir, 'nan.npy');
     await writeNpyFile(path, tensor('float32', [N, T, F], data));
-    for (const [workers, callingThreadFirst] of [[0, true], [1, true], [2, true], [1, false], [2, false]] as const) {
-      const e = await rejects(computeFileAll({ kernel: k, inputs: path, workers, chunkBytes: T * F * 4 * 3, callingThreadFirst }));
+    for (const [workers, callingThreadComputes] of [[0, true], [1, true], [2, true], [1, false], [2, false]] as const) {
+      const e = await rejects(computeFileAll({ kernel: k, inputs: path, workers, chunkBytes: T * F * 4 * 3, callingThreadComputes }));
       expect(e.code).toBe('NON_FINITE');
       expect(e.message).toBe(`${path}: X (60, 5, 6) holds +Inf at [13, 4, 5]`);
     }
