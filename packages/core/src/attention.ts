@@ -1,4 +1,4 @@
-import { fail } from './errors.js';
+import { AttnlensError, fail } from './errors.js';
 
 /**
  * One attention map: a weight vector over input tokens (1-D, shape [cols]) or an
@@ -113,6 +113,28 @@ export function validateMap(m: AttentionMap, where = 'map', depth = 0): void {
 export function validateDocument(d: AttentionDocument, where = `document ${JSON.stringify(d.id)}`): void {
   if (typeof d.id !== 'string') fail('CORRUPT', `${where}: id must be a string`);
   d.maps.forEach((m, i) => validateMap(m, `${where}.maps[${i}]`));
+}
+
+/**
+ * What is wrong with one document for showing it, if anything, in a sentence (null when nothing):
+ * invalid, no maps, a map with no tokens, NaN or infinite weights. Batch renderers and the report
+ * list the sample with it instead of failing the run; the web page says it for an opened file.
+ */
+export function documentProblem(d: AttentionDocument): string | null {
+  try {
+    validateDocument(d);
+  } catch (e) {
+    return e instanceof AttnlensError ? e.reason : String(e);
+  }
+  if (!d.maps.length) return 'no attention maps';
+  for (const m of d.maps) {
+    const what = m.name ? `map "${m.name}"` : 'map';
+    if ((m.validCols ?? mapCols(m)) === 0) return `${what} has no tokens`;
+    if (trimmed(m).weights.some((w) => Number.isNaN(w))) return `${what} has NaN weights`;
+    const [lo, hi] = weightRange(m);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${what} has infinite weights`;
+  }
+  return null;
 }
 
 /** The valid (unpadded) block of a map as a dense row-major Float32Array. */

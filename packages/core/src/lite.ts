@@ -10,7 +10,7 @@ export {
   float16ToFloat32, float32ToFloat16, toFloat32, toFloat64, valueAt, firstNonFinite, unravel, cStrides, gatherStrided,
 } from './tensor.js';
 export type { DType, DataFor, Tensor, TypedArray } from './tensor.js';
-export { mapRows, mapCols, validateMap, validateDocument, trimmed, weightRange, MAX_MAP_DEPTH } from './attention.js';
+export { mapRows, mapCols, validateMap, validateDocument, documentProblem, trimmed, weightRange, MAX_MAP_DEPTH } from './attention.js';
 export type { AttentionMap, AttentionDocument, Provenance, UnrecognisedAttention } from './attention.js';
 export { idHash, shardOf, inShard, shardRows, parseShard, shardFromEnvironment, shardDocuments } from './shard.js';
 export type { Shard } from './shard.js';

@@ -4,7 +4,7 @@
 // a sample keeps only a few numbers in typed arrays (labels as indexes into a table, its first
 // position, its largest weight, its cells), and maps are kept only for the samples that may get a
 // heatmap. The rows are rebuilt from the stored texts when the page is written (./rows.ts).
-import { AttnlensError, trimmed, validateDocument, weightRange, type AttentionDocument, type AttentionMap } from '@attnlens/core';
+import { AttnlensError, documentProblem, type AttentionDocument, type AttentionMap } from '@attnlens/core';
 import { checkHighlightSize, clipText, MAX_TITLE_CHARS, SharedRange } from '@attnlens/render';
 import { compactMap, maxWeight, scriptJson } from './page.js';
 
@@ -100,23 +100,8 @@ class Columns {
   }
 }
 
-/** What is wrong with one document, if anything: its text goes into the report instead of failing the run. */
-export function documentProblem(d: AttentionDocument): string | null {
-  try {
-    validateDocument(d);
-  } catch (e) {
-    return e instanceof AttnlensError ? e.reason : String(e);
-  }
-  if (!d.maps.length) return 'no attention maps';
-  for (const m of d.maps) {
-    const what = m.name ? `map "${m.name}"` : 'map';
-    if ((m.validCols ?? (m.shape.length === 2 ? m.shape[1] : m.shape[0])) === 0) return `${what} has no tokens`;
-    if (trimmed(m).weights.some((w) => Number.isNaN(w))) return `${what} has NaN weights`;
-    const [lo, hi] = weightRange(m);
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${what} has infinite weights`;
-  }
-  return null;
-}
+// documentProblem is core's (beside the document type: render, the report and the page validate alike); re-exported here.
+export { documentProblem };
 
 /** A document with more tokens than the page shows is listed with the size error instead of its weights. */
 function tooBigForPage(d: AttentionDocument): string | null {

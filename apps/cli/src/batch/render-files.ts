@@ -1,7 +1,7 @@
 // attnlens render: one file per document and format, drawn on all cores, streamed
 // from the input (a million documents never sit in memory), atomic, resumable.
 import { extname, join } from 'node:path';
-import type { AttentionDocument, Shard } from '@attnlens/core';
+import { documentProblem, type AttentionDocument, type Shard } from '@attnlens/core';
 import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
@@ -10,7 +10,6 @@ import { SafeNames } from '@attnlens/report/node';
 import { runPool } from './pool.js';
 import { progress } from './progress.js';
 import { SharedRange } from '@attnlens/render';
-import { documentProblem } from '@attnlens/report';
 
 export interface RenderFilesOptions {
   input: string;
