@@ -156,6 +156,37 @@ describe('attnlens report', () => {
     expect(readFileSync(join(out, 'data', 'chunk-00002.js'), 'utf8')).toMatch(/^window\.__attnlensChunk\(2, \[\["d1000"/);
   });
 
+  it('draws heatmaps while reading, and corrects them when a later document changes the plan', () => {
+    const png = (out: string, name: string) => readFileSync(join(out, 'heatmaps', name));
+    const run = (name: string, list: AttentionDocument[], extra: string[] = []) => {
+      const p = join(dir, `${name}.attn.pb`);
+      writeFileSync(p, encodeStream(list));
+      const out = join(dir, name);
+      const r = cli(['report', p, '--out', out, '--quiet', '--workers', '1', ...extra]);
+      return { out, r };
+    };
+    // A repeated id: its last map is the one shown, so its heatmap is drawn from that map.
+    const dup = run('ahead-dup', [doc('a', vec(0.9, 0.1)), doc('b', vec(0.5, 0.5)), doc('a', vec(0.2, 0.8))]);
+    expect(dup.r.code, dup.r.stderr).toBe(0);
+    const alone = run('ahead-alone', [doc('a', vec(0.2, 0.8))]);
+    expect(png(dup.out, 'a.png').equals(png(alone.out, 'a.png'))).toBe(true);
+    expect(png(dup.out, 'a.png').equals(png(run('ahead-first', [doc('a', vec(0.9, 0.1))]).out, 'a.png'))).toBe(false);
+    // A later document with two maps makes two columns: every heatmap is named NAME.COLUMN.png, none left under the old name.
+    const two = { id: 'c', maps: [doc('c', vec(0.3, 0.7)).maps[0]!, { ...doc('c', vec(0.6, 0.4)).maps[0]!, name: 'second' }] };
+    const cols = run('ahead-cols', [doc('a', vec(0.9, 0.1)), two]);
+    expect(cols.r.code, cols.r.stderr).toBe(0);
+    expect(files(join(cols.out, 'heatmaps'))).toEqual(['a.1.png', 'c.1.png', 'c.2.png']);
+    // --heatmaps 2: a later failing document of "a" passes its heatmap to "c", whose maps were not kept
+    // (read again for it); the heatmap drawn ahead for "a" is removed.
+    const moved = run('ahead-moved', [doc('a', vec(0.9, 0.1)), doc('b', vec(0.5, 0.5)), doc('c', vec(0.2, 0.8)), doc('a', vec(NaN, 1))], ['--heatmaps', '2']);
+    expect(moved.r.code).toBe(3);
+    expect(moved.r.stderr).toMatch(/sample "a": map "word" has NaN weights/);
+    expect(moved.r.stderr).toMatch(/2 heatmaps drawn/);
+    expect(files(join(moved.out, 'heatmaps'))).toEqual(['b.png', 'c.png']);
+    expect(png(moved.out, 'c.png').equals(png(run('ahead-c', [doc('c', vec(0.2, 0.8))]).out, 'c.png'))).toBe(true);
+    expect(files(join(moved.out, 'data')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('stops cleanly on Ctrl-C, leaves no partial files, and a rerun finishes the job', async () => {
     const many = Array.from({ length: 400 }, (_, i) => ({ id: `m${i}`, maps: [{ shape: [12, 12] as [number, number], weights: Float32Array.from({ length: 144 }, (_, k) => ((k * 7 + i) % 13) / 13) }] }));
     const p = join(dir, 'slow.attn.pb');
@@ -185,6 +216,7 @@ describe('attnlens report', () => {
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(400);
     expect(partial.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files(join(out, 'data')).filter((f) => f.endsWith('.tmp'))).toEqual([]); // the cells' temporary file too
     for (const f of partial) expect(() => PNG.sync.read(readFileSync(join(out, 'heatmaps', f)))).not.toThrow();
     const again = cli(['report', p, '--out', out, '--quiet']);
     expect(again.code).toBe(0);
