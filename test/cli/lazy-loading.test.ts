@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@attnlens/core';
 import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
+import { commandOf } from 'attnlens/dist/commands/index.js';
 import { LAZY_FORMATS } from 'attnlens/dist/formats/index.js';
 import { cli } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
@@ -97,6 +98,12 @@ describe('attnlens CLI: lazy loading', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the command is the first argument naming one (bin.ts picks V8 flags by it, before loading anything)', () => {
+    expect(commandOf(['node', 'bin.js', '--max-array-bytes', '5', 'inspect', 'compute.h5'])).toBe('inspect');
+    expect(commandOf(['node', 'bin.js', 'compute', '--inputs', 'inspect'])).toBe('compute');
+    expect(commandOf(['node', 'bin.js', '--help'])).toBeUndefined();
   });
 
   it('each registered stub says what its handler is: name, claims and the optional methods it has', async () => {

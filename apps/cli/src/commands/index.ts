@@ -21,13 +21,17 @@ const COMMANDS: readonly [name: string, load: () => Promise<Register>][] = [
 
 export const COMMAND_NAMES = COMMANDS.map(([n]) => n);
 
+/** The command argv (process.argv's shape) runs: the first argument that is a command's name (global options take numbers). */
+export function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => COMMAND_NAMES.includes(a));
+}
+
 /**
  * Register the command argv runs, or every command when argv names none (--help, a typo
- * commander should suggest a name for, no arguments). argv is process.argv's shape; the
- * command is the first argument that is a command's name (global options take numbers).
+ * commander should suggest a name for, no arguments); see commandOf.
  */
 export async function registerCommands(program: Command, argv: readonly string[] = []): Promise<void> {
-  const name = argv.slice(2).find((a) => COMMAND_NAMES.includes(a));
+  const name = commandOf(argv);
   const wanted = name ? COMMANDS.filter(([n]) => n === name) : COMMANDS;
   const registers = await Promise.all(wanted.map(([, load]) => load()));
   for (const register of registers) register(program);
