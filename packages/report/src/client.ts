@@ -1,9 +1,30 @@
 // The browser side of report/index.html. This function is never called in Node:
-// page.ts inlines its source (`(${reportClient})()`), so the page needs no
-// network and no build step, and TypeScript still checks it. It must stay
-// self-contained: no imports, no closures over module scope.
+// reportClientScript inlines its source, called with @attnlens/render's own functions
+// (highlightClientSource), so the page needs no network and no build step, and TypeScript
+// still checks it. It must stay self-contained: no imports, no closures over module scope.
+//
+// What a token, a right-to-left run and a sentence bar look like is render's highlight model
+// (buildHighlight), not this file's: colours are render's colour maps as step tables
+// (colorSteps) at render's scalePosition of the weight, runs are render's resolveDirections and
+// directionRuns, bar lengths render's barFraction. This file only places them in the table.
+import { highlightClientSource, type barFraction, type ColorSteps, type directionRuns, type resolveDirections, type scalePosition, type stepIndex } from '@attnlens/render';
+
+/** Render's functions as the page receives them (see highlightClientSource). */
+export interface HighlightKit {
+  scalePosition: typeof scalePosition;
+  stepIndex: typeof stepIndex;
+  barFraction: typeof barFraction;
+  resolveDirections: typeof resolveDirections;
+  directionRuns: typeof directionRuns;
+}
+
+/** The page's script: the client, called with render's functions. */
+export function reportClientScript(): string {
+  return `(${reportClient.toString()})(${highlightClientSource()});`;
+}
+
 /* eslint-disable */
-export function reportClient(): void {
+export function reportClient(kit: HighlightKit): void {
   type Compact = {
     s: number[]; // shape
     w: (number | string)[]; // weights, row-major, 4 significant digits; "NaN" for NaN
@@ -21,10 +42,9 @@ export function reportClient(): void {
   type Meta = [string, string | null, string | null, number, number, number]; // id, true, pred, max weight, chunk, flags(1=bad)
 
   const cfg = JSON.parse(document.getElementById('attnlens-config')!.textContent!) as {
-    columns: string[]; lut: string[]; ink: string[]; pageSize: number; chunks: number; inline: Row[][] | null; rtl: string;
+    columns: string[]; steps: ColorSteps; sentenceSteps: ColorSteps; pageSize: number; chunks: number; inline: Row[][] | null;
   };
   const meta = JSON.parse(document.getElementById('attnlens-meta')!.textContent!) as Meta[];
-  const rtl = new RegExp(cfg.rtl, 'u');
   const chunks: (Row[] | undefined)[] = new Array(cfg.chunks);
   const waiting = new Map<number, (() => void)[]>();
   if (cfg.inline) cfg.inline.forEach((c, i) => (chunks[i] = c));
@@ -50,10 +70,10 @@ export function reportClient(): void {
   const body = $('rows');
   const state = { page: 0, label: '', pred: '', mis: false, bad: false, minMax: 0, q: '' };
 
-  function colour(w: number, lo: number, hi: number): number {
-    if (!(w === w)) return -1; // NaN
-    const t = hi > lo ? (w - lo) / (hi - lo) : 1;
-    return Math.max(0, Math.min(255, Math.round(t * 255)));
+  /** The step of the colour map for weight w on [lo, hi], as render's Colorizer picks it; -1 for NaN/Inf. */
+  function colour(steps: ColorSteps, w: number, lo: number, hi: number): number {
+    const t = kit.scalePosition({ min: lo, max: hi }, w);
+    return t === t ? kit.stepIndex(steps.at, t) : -1;
   }
   function el(tag: string, cls?: string, text?: string): HTMLElement {
     const e = document.createElement(tag);
@@ -79,36 +99,38 @@ export function reportClient(): void {
     });
     return div;
   }
+  /** A line of coloured tokens; runs against the line's direction are wrapped with their own dir, as render's HTML does. */
   function tokens(c: Compact, row: number): HTMLElement {
     const wrap = el('span', 'tokens');
     const cols = c.s.length === 2 ? c.s[1]! : c.s[0]!;
     const n = c.n ?? cols;
-    let run: HTMLElement | null = null;
+    const spans: HTMLElement[] = [];
     for (let i = 0; i < n; i++) {
       const w = +c.w[row * cols + i]!; // NaN arrives as the string "NaN"
       const tok = c.t ? c.t[i]! : String(i);
-      const k = colour(w, c.lo, c.hi);
+      const k = colour(cfg.steps, w, c.lo, c.hi);
       const span = el('span', k < 0 ? 'tok nan' : 'tok', tok === '' ? '\u2423' : clip(tok));
       if (k >= 0) {
-        span.style.background = cfg.lut[k]!;
-        span.style.color = cfg.ink[k]!;
+        span.style.background = cfg.steps.bg[k]!;
+        span.style.color = cfg.steps.fg[k]!;
       }
       span.title = `${tok}: ${w === w ? w.toPrecision(4) : 'NaN'}`;
       span.dataset.w = String(w);
-      const isRtl = rtl.test(tok);
-      if (isRtl) {
-        if (!run) {
-          run = el('span', 'rtl');
-          run.dir = 'rtl';
-          wrap.appendChild(run);
-          wrap.appendChild(document.createTextNode(' '));
-        }
-        run.appendChild(span);
-        run.appendChild(document.createTextNode(' '));
-      } else {
-        run = null;
-        wrap.appendChild(span);
+      spans.push(span);
+    }
+    const { base, dirs } = kit.resolveDirections(spans.map((x) => x.textContent!));
+    wrap.dir = base;
+    for (const r of kit.directionRuns(dirs)) {
+      let into = wrap;
+      if (r.dir !== base) {
+        into = el('span', r.dir);
+        into.dir = r.dir;
+        wrap.appendChild(into);
         wrap.appendChild(document.createTextNode(' '));
+      }
+      for (let i = r.start; i < r.end; i++) {
+        into.appendChild(spans[i]!);
+        into.appendChild(document.createTextNode(' '));
       }
     }
     return wrap;
@@ -127,7 +149,10 @@ export function reportClient(): void {
         const bar = el('span', 'bar');
         const w = +c.w[s]!;
         const inner = el('span', 'fill');
-        inner.style.width = `${Math.round(Math.max(0, Math.min(1, c.hi > 0 ? w / c.hi : 0)) * 100)}%`;
+        const scale = { min: c.lo, max: c.hi };
+        inner.style.width = `${(kit.barFraction(scale, w) * 100).toFixed(1)}%`;
+        const k = colour(cfg.sentenceSteps, w, c.lo, c.hi);
+        if (k >= 0) inner.style.background = cfg.sentenceSteps.bg[k]!;
         bar.appendChild(inner);
         bar.title = `sentence ${s + 1}: ${w.toPrecision(4)}`;
         line.appendChild(bar);

@@ -10,8 +10,9 @@ export { rowText, chunkText, PageIndex } from './rows.js';
 export type { RowText } from './rows.js';
 export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './page.js';
 export type { Compact, Row, Meta, PageOptions } from './page.js';
-export { reportClient } from './client.js';
-export { reportPalette, reportRange } from './palette.js';
+export { reportClient, reportClientScript } from './client.js';
+export type { HighlightKit } from './client.js';
+export { reportPalette, reportRange, SENTENCE_COLORMAP } from './palette.js';
 // The shard policy lives in @attnlens/core (compute and convert use it too); re-exported for the report's callers.
 export { idHash, shardOf, parseShard, shardFromEnvironment, shardDocuments } from '@attnlens/core';
 export type { Shard } from '@attnlens/core';

@@ -4,9 +4,9 @@
 // from disk with no server and no network; small reports are inlined whole.
 import type { AttentionDocument, AttentionMap } from '@attnlens/core';
 import { mapCols, mapRows, weightRange } from '@attnlens/core';
-import { clipText, MAX_TITLE_CHARS } from '@attnlens/render';
+import { clipText, hierarchicalWordScale, MAX_TITLE_CHARS, type ColorSteps } from '@attnlens/render';
 import { reportRange } from './palette.js';
-import { reportClient } from './client.js';
+import { reportClientScript } from './client.js';
 
 export interface Compact {
   s: number[]; w: number[]; t?: string[]; r?: string[]; n?: number; m?: number; h?: string; c?: Compact[]; lo: number; hi: number; e?: string;
@@ -16,8 +16,13 @@ export type Meta = [string, string | null, string | null, number, number, number
 
 const round4 = (w: number) => (Number.isFinite(w) ? Number(w.toPrecision(4)) : w);
 
-export function compactMap(m: AttentionMap, range: [number, number] | undefined, href?: string): Compact {
-  const { min: lo, max: hi } = reportRange(m, range);
+/**
+ * A map as the page's row cell. The colour range (lo, hi) is what @attnlens/render's buildHighlight
+ * uses with scale and sentenceScale both the report's (shared range or 'auto'): a hierarchical map's
+ * own range colours its sentence bars, its children's the words, one range over the whole document.
+ */
+export function compactMap(m: AttentionMap, range: [number, number] | undefined, href?: string, own?: { min: number; max: number }): Compact {
+  const { min: lo, max: hi } = own ?? reportRange(m, range);
   const rows = mapRows(m);
   const cols = mapCols(m);
   // Weights as JSON numbers: NaN becomes null in JSON, so keep it as a string the client reads as NaN.
@@ -32,7 +37,10 @@ export function compactMap(m: AttentionMap, range: [number, number] | undefined,
   if (m.validCols !== undefined) c.n = m.validCols;
   if (m.validRows !== undefined) c.m = m.validRows;
   if (href) c.h = href;
-  if (m.children?.length) c.c = m.children.map((ch) => compactMap(ch, range));
+  if (m.children?.length) {
+    const words = range ? undefined : hierarchicalWordScale(m);
+    c.c = m.children.map((ch) => compactMap(ch, range, undefined, words));
+  }
   return c;
 }
 
@@ -68,9 +76,11 @@ export interface PageOptions {
   fontCss: string;
   fontFamily: string;
   columns: string[];
+  /** 256 colours of the map, for the header's legend. */
   lut: string[];
-  ink: string[];
-  rtl: string;
+  /** The colour map and the sentence bars' map as render's step tables (reportPalette). */
+  steps: ColorSteps;
+  sentenceSteps: ColorSteps;
   pageSize: number;
   chunks: number;
   /** The rows' chunks as JSON text (an array of arrays of rows) when they are inlined, else null. */
@@ -87,10 +97,10 @@ export function reportHtml(p: PageOptions): string {
   const { labels, preds } = p;
   const opt = (xs: string[]) => ['<option value="">any</option>', ...xs.map((x) => `<option value="${esc(x)}">${esc(x)}</option>`)].join('');
   const legend = p.lut.filter((_, i) => i % 32 === 0 || i === 255).map((c) => `<span style="background:${c}"></span>`).join('');
-  const cfg = { columns: p.columns, lut: p.lut, ink: p.ink, pageSize: p.pageSize, chunks: p.chunks, inline: null, rtl: p.rtl };
+  const cfg = { columns: p.columns, steps: p.steps, sentenceSteps: p.sentenceSteps, pageSize: p.pageSize, chunks: p.chunks, inline: null };
   // The rows go in as the text they already are; `"inline":null` occurs once, as the key (strings escape their quotes).
   const cfgJson = scriptJson(cfg).replace('"inline":null', () => `"inline":${p.inlineJson ?? 'null'}`);
-  const client = `(${reportClient.toString()})();`;
+  const client = reportClientScript();
   return `<!doctype html>
 <html lang="en">
 <head>

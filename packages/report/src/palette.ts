@@ -1,19 +1,19 @@
 import type { AttentionMap } from '@attnlens/core';
-import { colorScale, resolveScale, rgbHex, textColorFor, type Scale } from '@attnlens/render';
+import { colorScale, colorSteps, resolveScale, rgbHex, type ColorSteps, type Scale } from '@attnlens/render';
 
-/** The colour of a weight at 256 levels, and the text colour on it, for the report's browser code. */
-export function reportPalette(cmap: string, reverse = false): { lut: string[]; ink: string[]; rtl: string } {
+/** Sentence bars are coloured as @attnlens/render's highlights colour them by default. */
+export const SENTENCE_COLORMAP = 'Blues';
+
+/**
+ * The page's colours: a 256-colour strip for the header's legend, and the step tables with
+ * which the client colours tokens and sentence bars (render's colorSteps: the same colour for
+ * a weight as buildHighlight gives, see client.ts).
+ */
+export function reportPalette(cmap: string, reverse = false): { lut: string[]; steps: ColorSteps; sentenceSteps: ColorSteps } {
   const scale = colorScale(cmap, reverse);
   const lut: string[] = [];
-  const ink: string[] = [];
-  for (let i = 0; i < 256; i++) {
-    const c = scale(i / 255);
-    lut.push(rgbHex(c));
-    ink.push(textColorFor(c));
-  }
-  // Strong right-to-left scripts, as @attnlens/render's text.ts decides direction.
-  const rtl = '[\\p{Script=Hebrew}\\p{Script=Arabic}\\p{Script=Syriac}\\p{Script=Thaana}\\p{Script=Nko}\\p{Script=Samaritan}\\p{Script=Mandaic}\\p{Script=Adlam}\\p{Script=Hanifi_Rohingya}\\p{Script=Yezidi}]';
-  return { lut, ink, rtl };
+  for (let i = 0; i < 256; i++) lut.push(rgbHex(scale(i / 255)));
+  return { lut, steps: colorSteps(cmap, reverse), sentenceSteps: colorSteps(SENTENCE_COLORMAP) };
 }
 
 /** The colour range of a map in the report: the shared one, or the renderers' own 'auto' (0..max). */
