@@ -72,8 +72,12 @@ export function tensor<D extends DType>(dtype: D, shape: readonly number[], data
   return { dtype, shape: [...shape], data };
 }
 
-// IEEE 754 half -> single, exact (every half is representable as a float32).
-const F16_TABLE = /* @__PURE__ */ (() => {
+// IEEE 754 half -> single, exact (every half is representable as a float32). Built at the
+// first float16 value, not at import: every process and worker imports this module, and the
+// 65536 entries cost ~5 ms of each one's start-up (issue 15).
+let f16: Float32Array | undefined;
+function f16Table(): Float32Array {
+  if (f16) return f16;
   const t = new Float32Array(65536);
   for (let h = 0; h < 65536; h++) {
     const s = h & 0x8000 ? -1 : 1;
@@ -81,11 +85,11 @@ const F16_TABLE = /* @__PURE__ */ (() => {
     const m = h & 0x3ff;
     t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
   }
-  return t;
-})();
+  return (f16 = t);
+}
 
 export function float16ToFloat32(bits: number): number {
-  return F16_TABLE[bits & 0xffff]!;
+  return f16Table()[bits & 0xffff]!;
 }
 
 /** float32 -> nearest float16 bits (round half to even), for writers and tests. */
@@ -130,7 +134,8 @@ function convert<A extends Float32Array | Float64Array>(t: Tensor, C: { new (n: 
   const d = t.data;
   if (t.dtype === 'float16') {
     const b = d as Uint16Array;
-    for (let i = 0; i < n; i++) out[i] = F16_TABLE[b[i]!]!;
+    const table = f16Table();
+    for (let i = 0; i < n; i++) out[i] = table[b[i]!]!;
   } else if (t.dtype === 'int64' || t.dtype === 'uint64') {
     const b = d as BigInt64Array | BigUint64Array;
     for (let i = 0; i < n; i++) out[i] = Number(b[i]!);
@@ -144,7 +149,7 @@ function convert<A extends Float32Array | Float64Array>(t: Tensor, C: { new (n: 
 /** The numeric value at flat index i (float16 decoded, int64 as Number). */
 export function valueAt(t: Tensor, i: number): number {
   const v = t.data[i]!;
-  if (t.dtype === 'float16') return F16_TABLE[v as number]!;
+  if (t.dtype === 'float16') return f16Table()[v as number]!;
   return typeof v === 'bigint' ? Number(v) : (v as number);
 }
 
