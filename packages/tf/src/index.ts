@@ -20,3 +20,5 @@ export { recordDocuments, eventDocuments, recordTensor } from './documents.js';
 export type { DumpOptions, EventDocumentOptions } from './documents.js';
 export { dumpDocuments, dumpEvents, bytesDump, dumpKind, TF_FORMATS } from './dump.js';
 export type { DumpSource, DumpDocumentOptions, TFFileKind } from './dump.js';
+export { readTFRecordsAt, rangeDump, RANGE_BYTES } from './record-ranges.js';
+export type { TFRecordRangeOptions } from './record-ranges.js';
