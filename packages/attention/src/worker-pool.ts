@@ -1,12 +1,18 @@
-// Worker threads for computeFile: one kernel each, blocks handed out round-robin (every
-// block costs the same), replies matched by id. Node-only.
-import { Worker } from 'node:worker_threads';
+// Worker threads for computeFile, on core's one pool (@attnlens/core/node's WorkerPool): each
+// worker holds the kernel (sent first, as the pool's init message) and at most two blocks, so the
+// next block waits in the worker rather than a round trip away (worker.ts answers in order, which
+// core's pool needs for that). Here only the protocol: a block out, its weights or its error back.
+// Node-only.
 import { AttnlensError, type ErrorCode } from '@attnlens/core/tensor';
+import { WorkerPool as CorePool } from '@attnlens/core/node';
 import type { Backend, PrecisionOption } from './compute.js';
 import type { Kernel } from './variants.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 type Job = Extract<WorkerRequest, { type: 'job' }>;
+
+/** Blocks one worker holds at once (computeFile keeps two per worker out). */
+const PER_WORKER = 2;
 
 /** The compiled worker beside this file; from the TypeScript sources (tests), the built one in dist/. */
 function workerUrl(): URL {
@@ -14,68 +20,42 @@ function workerUrl(): URL {
 }
 
 export class WorkerPool {
-  private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (w: Float32Array) => void; reject: (e: unknown) => void }>();
-  private next = 0;
+  private readonly pool: CorePool<Job, WorkerReply>;
   private ids = 0;
-  private dead: unknown;
 
   constructor(size: number, kernel: Kernel, how: { backend: Backend; precision: PrecisionOption }, private readonly file?: string) {
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(workerUrl());
-      w.on('message', (r: WorkerReply) => this.reply(r));
-      w.on('error', (e) => this.fatal(e));
-      w.on('exit', (code) => {
-        if (code !== 0 && !this.dead) this.fatal(new Error(`worker thread exited with code ${code}`));
-      });
-      const init: WorkerRequest = { type: 'init', kernel, ...how };
-      w.postMessage(init);
-      this.workers.push(w);
-    }
+    const init: WorkerRequest = { type: 'init', kernel, ...how };
+    this.pool = new CorePool<Job, WorkerReply>(workerUrl(), { size, init, perWorker: PER_WORKER });
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.pool.size;
   }
 
-  /** Jobs sent and not yet answered (as core's WorkerPool counts them). */
+  /** Blocks sent and not yet answered. */
   get busy(): number {
-    return this.pending.size;
+    return this.pool.busy;
   }
 
-  run(job: Omit<Job, 'type' | 'id'>): Promise<Float32Array> {
-    if (this.dead) return Promise.reject(this.dead);
-    const id = this.ids++;
-    const w = this.workers[this.next++ % this.workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const msg: Job = { type: 'job', id, ...job };
-      const d = job.data;
-      // Hand the buffer over when the block owns all of it; copy otherwise.
-      const owns = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !(d.buffer instanceof SharedArrayBuffer);
-      if (!owns) msg.data = d.slice();
-      w.postMessage(msg, [msg.data.buffer as ArrayBuffer]);
-    });
+  async run(job: Omit<Job, 'type' | 'id'>): Promise<Float32Array> {
+    const msg: Job = { type: 'job', id: this.ids++, ...job };
+    const d = job.data;
+    // Hand the buffer over when the block owns all of it; copy otherwise.
+    const owns = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !(d.buffer instanceof SharedArrayBuffer);
+    if (!owns) msg.data = d.slice();
+    let r: WorkerReply;
+    try {
+      r = await this.pool.run(msg, [msg.data.buffer as ArrayBuffer]);
+    } catch (e) {
+      throw internal(e instanceof Error ? e.message : String(e));
+    }
+    if ('weights' in r) return r.weights;
+    if ('error' in r) throw new AttnlensError({ code: r.error.code as ErrorCode, message: r.error.message, hint: r.error.hint, details: r.error.details, file: this.file });
+    throw internal(r.internal);
   }
 
-  private reply(r: WorkerReply): void {
-    const p = this.pending.get(r.id);
-    if (!p) return;
-    this.pending.delete(r.id);
-    if ('weights' in r) p.resolve(r.weights);
-    else if ('error' in r) p.reject(new AttnlensError({ code: r.error.code as ErrorCode, message: r.error.message, hint: r.error.hint, details: r.error.details, file: this.file }));
-    else p.reject(internal(r.internal));
-  }
-
-  private fatal(e: unknown): void {
-    this.dead = internal(e instanceof Error ? e.message : String(e));
-    for (const p of this.pending.values()) p.reject(this.dead);
-    this.pending.clear();
-  }
-
-  async close(): Promise<void> {
-    this.dead ??= new Error('worker pool closed');
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
