@@ -7,7 +7,7 @@ import { checkSize, fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type Atte
 import { bytesDump, dumpDocuments, grayFromRgba, pngSize, type GrayImage } from '@attnlens/tf';
 import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
 import { kerasZipRanges } from '@attnlens/keras/zip-ranges';
-import { attentionFromInputs, encodeForModel, kernelFromKeras, kerasSummary, planAttention, vocabularyFor, type AttentionPlan } from '@attnlens/forward';
+import { attentionFromInputs, encodeForModel, findAttentionLayer, kernelFromKeras, kerasLayerSource, kerasSummary, planAttention, vocabularyFor, type AttentionPlan } from '@attnlens/forward';
 import { loadModel, tensorRows, type KerasModel } from '@attnlens/keras-graph';
 import type { EncodedTexts } from '@attnlens/text';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
@@ -63,8 +63,8 @@ const BLOCK = 256;
 async function compute(id: number, model: File, xFile: File, layer: string): Promise<WorkerReply> {
   const x = await npyFileRows(xFile);
   return withKeras(model, async (k) => {
-    const info = k.attentionLayers.find((a) => a.layer === layer);
-    if (!info) return fail('NOT_FOUND', `has no attention layer ${layer}`, { file: model.name, hint: `its attention layers: ${k.attentionLayers.map((a) => a.layer).join(', ') || 'none'}` });
+    // the same lookup (and errors) as attnlens compute --layer: exact or nested inner name
+    const info = findAttentionLayer(kerasLayerSource(k), layer);
     const kernel = kernelFromKeras(k, info);
     const { shape, dtype } = x.header;
     const { sequences: N, steps: T } = sequenceLayout(kernel, shape, dtype, xFile.name);
