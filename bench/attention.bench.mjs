@@ -10,7 +10,8 @@
 // N=2000 (100 MB) and on the whole X (streamed), each beside a whole python3 process doing
 // the same float32 NumPy maths (import, np.load, tanh(x @ W + b) @ u, normalise, np.save),
 // with peak RSS; best of 3, interleaved.
-// `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run;
+// `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run; ATTN_BENCH_ONLY=whole runs only
+// the whole-command rows (start-up: issue 15), best and median of 5 each, interleaved.
 // The in-process cases run with --experimental-wasm-relaxed-simd, as the CLI's bin turns on
 // (fused multiply-adds; Node ≥ 22 has them by default); ATTN_BENCH_NODE_FLAGS= runs them without.
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt, havePython, loadLine, peakRssMB, runPython, timeProcess, PY } from './util.mjs';
 
 const N = Number(process.env.ATTN_BENCH_N ?? 10000);
+const ONLY_WHOLE = process.env.ATTN_BENCH_ONLY === 'whole';
 const T = 100;
 const F = 128;
 const A = 128;
@@ -55,26 +57,28 @@ a = np.exp(s)
 np.save(out, a / (a.sum(axis=-1, keepdims=True) + 1e-7))
 `;
 
-/** attnlens compute and a NumPy float32 python3 process on the same X, whole processes, best of 3. */
+/** attnlens compute and a NumPy float32 python3 process on the same X, whole processes, interleaved. */
 function wholeCommands() {
   const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
   const weights = ['W', 'b', 'u'].map((k) => join(dir, `${k}.npy`)).join(',');
   for (const [x, n, how] of [['X2000.npy', Math.min(N, 2000), 'in one block per core'], ['X.npy', N, 'streamed']]) {
     const a = [], p = [];
-    for (let i = 0; i < 3; i++) {
+    const runs = ONLY_WHOLE ? 5 : 3;
+    for (let i = 0; i < runs; i++) {
       a.push(timeProcess(process.execPath, [bin, 'compute', '--weights', weights, '--variant', 'attlayer', '--inputs', join(dir, x), '--out', join(dir, `cmd-${n}.npy`)]));
       p.push(timeProcess(PY, ['-c', NUMPY_COMMAND, dir, join(dir, x), join(dir, `cmd-np-${n}.npy`)]));
     }
     const best = (rs) => rs.reduce((m, r) => (r.seconds < m.seconds ? r : m));
+    const median = (rs) => [...rs].sort((x, y) => x.seconds - y.seconds)[rs.length >> 1].seconds;
     const [ba, bp] = [best(a), best(p)];
     const check = runPython(`
 import json, sys
 import numpy as np
 print(json.dumps({"d": float(np.abs(np.load(sys.argv[1]).astype(np.float64) - np.load(sys.argv[2])).max())}))`, [join(dir, `cmd-${n}.npy`), join(dir, `cmd-np-${n}.npy`)]);
-    console.log(`whole command, N=${n} (${how}; best of 3; ${loadLine()}):`);
-    console.log(`  attnlens compute --weights ... --out a.npy   ${fmt(ba.seconds, 2).padStart(6)} s  peak RSS ${fmt(ba.peakRssMB, 0).padStart(5)} MB`);
-    console.log(`  python3 NumPy float32, the same maths        ${fmt(bp.seconds, 2).padStart(6)} s  peak RSS ${fmt(bp.peakRssMB, 0).padStart(5)} MB`);
-    console.log(`  attnlens / NumPy: ${fmt(ba.seconds / bp.seconds, 2)}x time, ${fmt(ba.peakRssMB / bp.peakRssMB, 2)}x peak RSS; max |difference| ${check.d.toExponential(2)}`);
+    console.log(`whole command, N=${n} (${how}; best and median of ${runs}; ${loadLine()}):`);
+    console.log(`  attnlens compute --weights ... --out a.npy   ${fmt(ba.seconds, 2).padStart(6)} s  median ${fmt(median(a), 2)} s  peak RSS ${fmt(ba.peakRssMB, 0).padStart(5)} MB`);
+    console.log(`  python3 NumPy float32, the same maths        ${fmt(bp.seconds, 2).padStart(6)} s  median ${fmt(median(p), 2)} s  peak RSS ${fmt(bp.peakRssMB, 0).padStart(5)} MB`);
+    console.log(`  attnlens / NumPy: ${fmt(ba.seconds / bp.seconds, 2)}x time (best), ${fmt(median(a) / median(p), 2)}x (median), ${fmt(ba.peakRssMB / bp.peakRssMB, 2)}x peak RSS; max |difference| ${check.d.toExponential(2)}`);
   }
 }
 
@@ -117,7 +121,7 @@ try {
     console.log(`${name.padEnd(36)} ${fmt(seconds, 2).padStart(6)} s  ${fmt((N * T) / seconds / 1e3, 0).padStart(5)}k rows/s  ${fmt(FLOP / seconds / 1e9, 2).padStart(6)} GFLOP/s  ${fmt(cpuSeconds / seconds, 2)} cores  peak RSS ${fmt(rss, 0).padStart(5)} MB`);
   };
 
-  for (const workers of [0, 1, 2]) {
+  for (const workers of ONLY_WHOLE ? [] : [0, 1, 2]) {
     const flags = (process.env.ATTN_BENCH_NODE_FLAGS ?? '--experimental-wasm-relaxed-simd').split(' ').filter(Boolean);
     const r = spawnSync(process.execPath, [...flags, here, '--case', dir, String(workers)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
@@ -125,7 +129,7 @@ try {
     line(`attnlens${j.fused ? ' (FMA)' : ''}, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
   }
 
-  if (havePython('numpy')) {
+  if (!ONLY_WHOLE && havePython('numpy')) {
     const code = `
 import json, os, resource, sys, time
 import numpy as np
@@ -161,7 +165,7 @@ print(json.dumps(out))
     console.log(`max |difference| from NumPy float64 (han_ref): attnlens ${check.attnlens.toExponential(2)}, NumPy float32 ${check['numpy-float32'].toExponential(2)}`);
     const best = Math.min(...rows.filter((r) => r.name.startsWith('attnlens')).map((r) => r.seconds));
     console.log(`time ratio attnlens (best) / NumPy: ${fmt(best / np32.seconds, 2)} vs float32, ${fmt(best / np64.seconds, 2)} vs float64 (below 1 = attnlens faster)`);
-  } else {
+  } else if (!havePython('numpy')) {
     console.log('(no /usr/bin/python3 with NumPy: no NumPy comparison)');
   }
   if (havePython('numpy')) wholeCommands();

@@ -8,7 +8,8 @@
 // end. Reads hit a warm page cache (just written) for both. attnlens times are for an
 // open after the first in the process (which also compiles the HDF5 wasm module, shown
 // apart); h5py times start after its import. `KERAS_BENCH_MB=100 pnpm bench keras` for a quicker run.
-// First, the cold start of `attnlens inspect` on a 1 MB file against a python3 h5py process.
+// First, the cold start of `attnlens inspect` on a 1 MB file against a python3 h5py process
+// (KERAS_BENCH_ONLY=inspect runs only that row).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,6 +140,10 @@ try {
   const h5 = join(dir, 'model.h5');
   const zip = join(dir, 'model.keras');
   inspectRows();
+  if (process.env.KERAS_BENCH_ONLY === 'inspect') {
+    rmSync(dir, { recursive: true, force: true }); // process.exit skips the finally below
+    process.exit(0);
+  }
   const made = runPython(WRITE_MODEL, [h5, zip, String(rows), String(COLS)]);
   const size = statSync(h5).size;
   console.log(`wrote ${fmt(size / 1e6, 0)} MB (${rows} x ${COLS} float32 embedding + GRU, AttLayer, Dense) and its .keras zip in ${fmt(made.seconds, 1)} s; temp dir ${dir}`);
