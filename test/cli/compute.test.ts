@@ -187,7 +187,9 @@ describe('attnlens compute', () => {
       ['an output name that says nothing', () => ['--weights', weights, '--inputs', fx('X.npy'), '--out', p('o.csv')], /o\.csv: cannot tell what to write from the name o\.csv/, 2],
       ['an unknown variant', () => ['--weights', weights, '--variant', 'luong', '--inputs', fx('X.npy'), '--out', p('o.npy')], /--variant "luong" is not a variant attnlens knows \(hint: use one of awc-tf, awc-th, attlayer, linear[,)]/, 2],
       ['a variant that does not fit W', () => ['--weights', weights, '--variant', 'awc-th', '--inputs', fx('X.npy'), '--out', p('o.npy')], /W\.npy: awc-th needs a square W \(F, F\), but W is \(6, 4\)/],
-      ['X whose F does not fit W', () => ['--weights', weights, '--inputs', p('x5.npy'), '--out', p('o.npy')], /x5\.npy: X is \(2, 3, 5\) but W is \(6, 4\): X's last axis \(F = 5\) must equal W's axis 0 \(x·W\) = 6/],
+      ['X whose F does not fit W', () => ['--weights', weights, '--inputs', p('x5.npy'), '--out', p('o.npy')], /x5\.npy: X is \(2, 3, 5\) but W is \(6, 4\): X's last axis \(F = 5\) must equal W's axis 0 \(x·W\) = 6 \(hint: .*check the layer chosen, or the variant .* \(--layer NAME and --variant\)\)/],
+      // the package names the option (details.option), the CLI's printer adds its flags
+      ['token ids given as X', () => ['--weights', weights, '--inputs', p('xint.npy'), '--out', p('o.npy')], /xint\.npy: X \(2, 3, 6\) has dtype int32.*\(hint: give token ids as the ids \(with their padding id\), not as X \(--ids and --pad-id\)\)/],
       ['lengths longer than T', () => ['--weights', weights, '--inputs', fx('X.npy'), '--lengths', p('L9.npy'), '--out', p('o.npy')], /L9\.npy: lengths\[1\] = 9 is longer than T = 7 \(lengths is \(5,\), X is \(5, 7, 6\)\)/],
       ['negative lengths', () => ['--weights', weights, '--inputs', fx('X.npy'), '--lengths', p('Lneg.npy'), '--out', p('o.npy')], /Lneg\.npy: lengths \(5,\) holds -2 at \[3\]/, 2],
       ['lengths for another batch', () => ['--weights', weights, '--inputs', fx('X.npy'), '--lengths', p('L3.npy'), '--out', p('o.npy')], /L3\.npy: lengths is \(3,\) but X is \(5, 7, 6\): need one length per sequence \(5\)/],
@@ -210,6 +212,7 @@ describe('attnlens compute', () => {
     ];
     beforeAll(async () => {
       await writeNpyFile(p('x5.npy'), tensor('float32', [2, 3, 5], new Float32Array(30)));
+      await writeNpyFile(p('xint.npy'), tensor('int32', [2, 3, 6], new Int32Array(36)));
       await writeNpyFile(p('L9.npy'), tensor('int32', [5], Int32Array.from([7, 9, 1, 1, 1])));
       await writeNpyFile(p('Lneg.npy'), tensor('int32', [5], Int32Array.from([7, 1, 1, -2, 1])));
       await writeNpyFile(p('L3.npy'), tensor('int32', [3], Int32Array.from([1, 1, 1])));

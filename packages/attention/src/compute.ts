@@ -39,7 +39,8 @@ export function sequenceLayout(k: Kernel, xShape: readonly number[], dtype: Tens
   if (!isFloat(dtype)) {
     fail('UNSUPPORTED', `X ${formatShape(xShape)} has dtype ${dtype}; attention inputs are the float outputs of the layer before the attention layer`, {
       file,
-      hint: 'token ids go to --ids (with --pad-id), not --inputs',
+      hint: 'give token ids as the ids (with their padding id), not as X',
+      details: { option: ['ids', 'padId'] },
     });
   }
   if (xShape.length < 2) {
@@ -53,8 +54,8 @@ export function sequenceLayout(k: Kernel, xShape: readonly number[], dtype: Tens
   if (F !== k.inputDim) {
     fail('SHAPE_MISMATCH', `X is ${formatShape(xShape)} but W is ${formatShape(k.shapes.W)}: X's last axis (F = ${F}) must equal ${inputAxisOfW(k)} = ${k.inputDim}`, {
       file,
-      hint: 'X must be the output of the layer that feeds this attention layer; check --layer, or the variant (awc-tf reads W transposed)',
-      details: { x: xShape, W: k.shapes.W, variant: k.variant },
+      hint: 'X must be the output of the layer that feeds this attention layer; check the layer chosen, or the variant (awc-tf reads W transposed)',
+      details: { x: xShape, W: k.shapes.W, variant: k.variant, option: ['layer', 'variant'] },
     });
   }
   if (k.stepBias && T !== k.stepBias.length) {

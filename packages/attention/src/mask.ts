@@ -37,8 +37,8 @@ export function maskFromArray(m: Tensor, file?: string): Mask {
     if (v !== 0 && v !== 1) {
       fail('BAD_ARGUMENT', `mask ${formatShape(m.shape)} holds ${v} at [${unravelText(i, m.shape)}]; a mask holds only 0 (padding) and 1 (valid)`, {
         file,
-        hint: isFloat(m.dtype) ? 'is this an attention array rather than a mask? use --lengths for valid lengths' : 'use --pad-id with --ids for token ids',
-        details: { index: i, value: v },
+        hint: isFloat(m.dtype) ? 'is this an attention array rather than a mask? give valid lengths instead' : 'give token ids as the ids, with their padding id',
+        details: { index: i, value: v, option: isFloat(m.dtype) ? 'lengths' : ['ids', 'padId'] },
       });
     }
     out[i] = v;
@@ -52,7 +52,7 @@ export function maskFromArray(m: Tensor, file?: string): Mask {
  * (ids saved from a float array); anything else is not an id array.
  */
 export function masksFromIds(ids: Tensor, padId: number, file?: string): Mask {
-  if (!Number.isInteger(padId)) fail('BAD_ARGUMENT', `the padding id must be an integer, got ${padId}`, { hint: 'Keras pads with 0 (--pad-id 0)' });
+  if (!Number.isInteger(padId)) fail('BAD_ARGUMENT', `the padding id must be an integer, got ${padId}`, { hint: 'Keras pads with 0', details: { option: 'padId' } });
   const n = ids.data.length;
   const out = new Uint8Array(n);
   const float = isFloat(ids.dtype);

@@ -56,8 +56,8 @@ function normaliseEps(
     const v = Math.exp(scores[at(t)]!);
     if (v === Infinity) {
       fail('NON_FINITE', `the score at ${whereStep(t)} is ${scores[at(t)]!.toPrecision(6)}: exp() overflows in the layer's own eps normalisation`, {
-        hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
-        details: { score: scores[at(t)] },
+        hint: "the layer itself (float32) already overflows above 88.7; recompute with 'softmax' normalisation to see the weights it meant",
+        details: { score: scores[at(t)], option: 'normalise' },
       });
     }
     e[t] = v;
@@ -65,7 +65,8 @@ function normaliseEps(
   }
   if (sum === Infinity) {
     fail('NON_FINITE', `the scores of ${whereSeq()} sum to more than float64 holds after exp() in the layer's own eps normalisation`, {
-      hint: 'the layer itself (float32) already overflows above 88.7; recompute with --normalise softmax to see the weights it meant',
+      hint: "the layer itself (float32) already overflows above 88.7; recompute with 'softmax' normalisation to see the weights it meant",
+      details: { option: 'normalise' },
     });
   }
   const z = sum + KERAS_EPSILON;

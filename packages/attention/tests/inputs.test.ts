@@ -93,7 +93,8 @@ describe('non-finite values', () => {
     const e = error(() => computeAttention(kl, X, undefined, { file: 'X.npy' }));
     expect(e.code).toBe('NON_FINITE');
     expect(e.message).toMatch(/^X\.npy: the score at X\[0, 0, :\] is 800\.000: exp\(\) overflows/);
-    expect(e.hint).toMatch(/--normalise softmax/);
+    expect(e.hint).toMatch(/recompute with 'softmax' normalisation/);
+    expect(e.details?.option).toBe('normalise'); // the CLI adds --normalise
     // Each exp fits float64 but their sum does not.
     const X2 = tensor('float64', [1, 2, 3, 2], Float64Array.from([1, 2, 3, 4, 5, 6, 354.5, 354.5, 354.5, 354.5, 354.5, 354.5]));
     const e2 = error(() => computeAttention(kl, X2));
