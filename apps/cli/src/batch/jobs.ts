@@ -1,6 +1,19 @@
 // What the main thread sends a render worker, and what comes back. `root` is the
 // output folder the user named: the worker writes nothing outside it or through a link in it.
-import type { AttentionDocument, AttentionMap } from '@attnlens/core';
+import { limits, type AttentionDocument, type AttentionMap, type Limits } from '@attnlens/core/tensor';
+
+/**
+ * A render worker's workerData: the command line's size limits (--max-highlight-tokens and the
+ * rest), since each thread holds its own copy of core's limits (render-worker.ts sets them).
+ */
+export interface RenderWorkerData {
+  limits: Partial<Limits>;
+}
+
+/** The workerData for render workers started now (core's runPool passes it to each). */
+export function renderWorkerData(): RenderWorkerData {
+  return { limits: { ...limits() } };
+}
 
 export type RenderFormat = 'png' | 'svg' | 'html';
 

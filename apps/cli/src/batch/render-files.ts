@@ -2,12 +2,11 @@
 // from the input (a million documents never sit in memory), atomic, resumable.
 import { extname, join } from 'node:path';
 import { documentProblem, type AttentionDocument, type Shard } from '@attnlens/core';
-import { prepareOutputFolder, removeTempFiles } from '@attnlens/core/node';
+import { prepareOutputFolder, removeTempFiles, runPool } from '@attnlens/core/node';
 import type { ConvertOptions } from '../formats/index.js';
 import { documentsFrom } from './inputs.js';
-import type { RenderFormat, RenderJob, RenderResult, RenderStyle } from './jobs.js';
+import { renderWorkerData, type RenderFormat, type RenderJob, type RenderResult, type RenderStyle } from './jobs.js';
 import { SafeNames } from '@attnlens/report/node';
-import { runPool } from './pool.js';
 import { progress } from './progress.js';
 import { SharedRange } from '@attnlens/render';
 
@@ -94,6 +93,7 @@ export async function renderFiles(o: RenderFilesOptions): Promise<RenderFilesSum
   const { aborted } = await runPool(new URL('./render-worker.js', import.meta.url), jobs(), {
     size: o.workers,
     signal: o.signal,
+    workerData: renderWorkerData(),
     onAbandon: (job) => removeTempFiles((job as RenderJob).path),
     onResult(r) {
       const res = r as RenderResult;

@@ -6,9 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 // The light core entries: a worker's start-up then loads no protobufjs (issue 15).
 import { isAttnlensError, setLimits } from '@attnlens/core/tensor';
 import { atomicWriteFile } from '@attnlens/core/fs';
-import type { RenderJob, RenderResult } from './jobs.js';
+import type { RenderJob, RenderResult, RenderWorkerData } from './jobs.js';
 import { drawJob } from './draw.js';
-import type { RenderWorkerData } from './pool.js';
 
 // The command line's size limits (this thread has its own copy of core's).
 setLimits((workerData as RenderWorkerData | undefined)?.limits ?? {});

@@ -8,10 +8,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttentionMap } from '@attnlens/core';
-import { removeTempFiles } from '@attnlens/core/node';
+import { removeTempFiles, runPool } from '@attnlens/core/node';
 import type { PlannedHeatmap } from '@attnlens/report';
-import type { RenderJob, RenderResult, RenderStyle } from './jobs.js';
-import { runPool } from './pool.js';
+import { renderWorkerData, type RenderJob, type RenderResult, type RenderStyle } from './jobs.js';
 import { progress } from './progress.js';
 import { JobQueue } from './queue.js';
 
@@ -54,6 +53,7 @@ export class HeatmapDrawing {
     this.run = runPool(new URL('./render-worker.js', import.meta.url), this.queue, {
       size: this.o.workers,
       signal: this.o.signal,
+      workerData: renderWorkerData(),
       onAbandon: (job) => removeTempFiles((job as RenderJob).path),
       onResult: (r, job) => this.settled(r as RenderResult, job as RenderJob),
     });
