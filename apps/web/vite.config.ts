@@ -3,7 +3,7 @@
 // bundle is one classic IIFE script; the Keras worker is inlined as a blob: URL (a worker
 // file next to the page would not load from file:// either). Fonts: Latin, Arabic and Hebrew
 // are inlined as data: URLs in the CSS (every page needs them, and they are small); the ~100
-// unicode-range subsets of Noto Sans SC and Noto Emoji stay separate woff2 files under
+// unicode-range subsets of Noto Sans SC, Noto Sans KR and Noto Emoji stay separate woff2 files under
 // assets/, which the browser fetches only when a page's text uses a character of one
 // (Chromium loads them from file:// as well: test/web/viewer.test.ts). The page fetches
 // nothing but itself and those files.
@@ -22,7 +22,7 @@ function classicScript(): Plugin {
 }
 
 /** Fonts fetched by unicode-range on demand, not inlined (src/fonts.ts loads them for the canvas). */
-const LAZY_FONTS = /@fontsource[/\\](noto-sans-sc|noto-emoji)[/\\]/;
+const LAZY_FONTS = /@fontsource[/\\](noto-sans-sc|noto-sans-kr|noto-emoji)[/\\]/;
 
 /**
  * fontsource's CSS lists a .woff after each .woff2; every browser that runs this page reads

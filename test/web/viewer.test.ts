@@ -511,11 +511,11 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
     await page.close();
   });
 
-  describe('CJK and emoji tokens drawn with the bundled fonts (unicode-range subsets fetched on demand)', () => {
-    const TOKENS = ['注意力', '机制', '😀', 'テスト'];
+  describe('CJK, hangul and emoji tokens drawn with the bundled fonts (unicode-range subsets fetched on demand)', () => {
+    const TOKENS = ['注意力', '机制', '😀', 'テスト', '주의'];
     const fontsDoc = (): string => {
       const file = join(dir, 'cjk-emoji.attn.pb');
-      writeFileSync(file, encodeStream([{ id: 'cjk', maps: [{ name: 'tokens', shape: [4], weights: new Float32Array([0.4, 0.3, 0.2, 0.1]), colLabels: TOKENS }] }]));
+      writeFileSync(file, encodeStream([{ id: 'cjk', maps: [{ name: 'tokens', shape: [5], weights: new Float32Array([0.4, 0.3, 0.15, 0.1, 0.05]), colLabels: TOKENS }] }]));
       return file;
     };
     /** The pixels of the page's highlighted-tokens canvas once every font it asked for is in. */
@@ -526,7 +526,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
       return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
     });
 
-    it('from file://: the Noto Sans SC and Noto Emoji faces covering the tokens load, only a few of their ~110 subsets, and their glyphs are not the missing-glyph box', async () => {
+    it('from file://: the Noto Sans SC, Noto Sans KR and Noto Emoji faces covering the tokens load, only a few of their ~110 subsets, and their glyphs are not the missing-glyph box', async () => {
       const page = await browser.newPage();
       await page.goto(PAGE);
       await page.setInputFiles('#files', fontsDoc());
@@ -536,7 +536,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
         await document.fonts.ready;
         const out: { family: string; status: string; range: string }[] = [];
         document.fonts.forEach((f) => {
-          if (f.family === 'Noto Sans SC' || f.family === 'Noto Emoji') out.push({ family: f.family, status: f.status, range: f.unicodeRange });
+          if (f.family === 'Noto Sans SC' || f.family === 'Noto Sans KR' || f.family === 'Noto Emoji') out.push({ family: f.family, status: f.status, range: f.unicodeRange });
         });
         return out;
       });
@@ -546,10 +546,13 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
         return parseInt(a!, 16) <= cp && cp <= parseInt(b ?? a!, 16);
       });
       const loaded = faces.filter((f) => f.status === 'loaded');
-      for (const [family, ch] of [['Noto Sans SC', '注'], ['Noto Sans SC', '机'], ['Noto Sans SC', 'テ'], ['Noto Emoji', '😀']] as const) {
+      for (const [family, ch] of [['Noto Sans SC', '注'], ['Noto Sans SC', '机'], ['Noto Sans SC', 'テ'], ['Noto Sans KR', '주'], ['Noto Sans KR', '의'], ['Noto Emoji', '😀']] as const) {
         expect(loaded.some((f) => f.family === family && covers(f.range, ch)), `${family} face for ${ch} loaded`).toBe(true);
       }
       expect(faces.filter((f) => f.family === 'Noto Sans SC').length).toBeGreaterThan(90);
+      expect(faces.filter((f) => f.family === 'Noto Sans KR').length).toBeGreaterThan(90);
+      // hangul not in SC's 80 syllables comes from KR, never from SC
+      expect(loaded.some((f) => f.family === 'Noto Sans SC' && covers(f.range, '주'))).toBe(false);
       expect(loaded.length).toBeLessThanOrEqual(6);
       // Glyphs drawn naming the bundled family alone. A family that did not load falls back
       // exactly as an unknown family does, so "differs from the unknown family" means the bundled
@@ -571,7 +574,7 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
           for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) ink++;
           return { key: c.toDataURL(), ink };
         };
-        return [['注', '"Noto Sans SC"'], ['テ', '"Noto Sans SC"'], ['😀', '"Noto Emoji"']].map(([ch, family]) => ({
+        return [['注', '"Noto Sans SC"'], ['テ', '"Noto Sans SC"'], ['주', '"Noto Sans KR"'], ['의', '"Noto Sans KR"'], ['😀', '"Noto Emoji"']].map(([ch, family]) => ({
           ch, bundled: draw(ch!, family!), unknownFamily: draw(ch!, '"attnlens-no-such-font"'), missing: draw('\u{10FFFD}', family!),
         }));
       });
@@ -600,10 +603,12 @@ describe.skipIf(!haveChromium())('web viewer in headless Chromium', () => {
         };
         const withFonts = await shot(false);
         const blocked = await shot(true);
+        console.log(`font subsets fetched for ${TOKENS.join(' ')}: ${withFonts.fetched.join(' ')}`);
         // Only subsets of the lazy families were asked for (the Latin/Arabic/Hebrew faces are inlined).
         expect(withFonts.fetched.length).toBeGreaterThanOrEqual(2);
-        expect(withFonts.fetched.every((f) => /^noto-(sans-sc|emoji)-/.test(f)), withFonts.fetched.join(' ')).toBe(true);
-        expect(withFonts.fetched.length).toBeLessThanOrEqual(6);
+        expect(withFonts.fetched.every((f) => /^noto-(sans-sc|sans-kr|emoji)-/.test(f)), withFonts.fetched.join(' ')).toBe(true);
+        expect(withFonts.fetched.some((f) => f.startsWith('noto-sans-kr-')), withFonts.fetched.join(' ')).toBe(true);
+        expect(withFonts.fetched.length).toBeLessThanOrEqual(6); // KR's subsets of the hanzi are not fetched
         expect(new Set(withFonts.types)).toEqual(new Set(['font/woff2']));
         expect(withFonts.px.length).toBeGreaterThan(0);
         let differ = 0;

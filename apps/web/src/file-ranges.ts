@@ -1,7 +1,9 @@
 // A File read by byte ranges (File.slice), never whole: the ReadAt that @attnlens/npy's row
 // reader (openNpyRows, the same code ./node's openNpy runs over a file handle) and core's
-// .attn.pb stream decoder read through, so a 2 GB X holds only the rows a block needs.
-import { DocumentStreamDecoder, type AttentionDocument } from '@attnlens/core';
+// .attn.pb stream decoder and @attnlens/tf's dump reader (rangeDump) read through, so a 2 GB X
+// holds only the rows a block needs and a TFRecord or event file one range and one record.
+import { DocumentStreamDecoder, type AttentionDocument, type SniffedFormat } from '@attnlens/core';
+import { rangeDump, type DumpSource } from '@attnlens/tf';
 import { openNpyRows, type NpyRows, type ReadAt } from '@attnlens/npy';
 import type { RowSource } from '@attnlens/keras-graph';
 
@@ -30,4 +32,9 @@ export async function streamDocuments(file: File): Promise<AttentionDocument[]> 
   for (let at = 0; at < file.size; at += STREAM_CHUNK) for (const d of dec.push(await read(at, STREAM_CHUNK))) docs.push(d);
   dec.end();
   return docs;
+}
+
+/** A TensorProto, TFRecord or event File as @attnlens/tf's dumpDocuments reads it: by ranges. */
+export function fileDump(file: File, format: SniffedFormat): Promise<DumpSource> {
+  return rangeDump(fileReadAt(file), file.size, format, file.name);
 }

@@ -4,14 +4,14 @@
 // 500 MB file is never copied into memory (WORKERFS exists only in workers, hence this file).
 import { ready } from 'h5wasm';
 import { checkSize, fail, isAttnlensError, sniff, tensor, SNIFF_BYTES, type AttentionDocument, type SniffedFormat, type Tensor } from '@attnlens/core';
-import { bytesDump, dumpDocuments, grayFromRgba, pngSize, type GrayImage } from '@attnlens/tf';
+import { dumpDocuments, grayFromRgba, pngSize, type GrayImage } from '@attnlens/tf';
 import { openKerasHdf5, type H5Module, type KerasFile } from '@attnlens/keras';
 import { kerasZipRanges } from '@attnlens/keras/zip-ranges';
 import { attentionFromInputs, encodeForModel, findAttentionLayer, kernelFromKeras, kerasLayerSource, kerasSummary, planAttention, vocabularyFor, type AttentionPlan } from '@attnlens/forward';
 import { loadModel, tensorRows, type KerasModel } from '@attnlens/keras-graph';
 import type { EncodedTexts } from '@attnlens/text';
 import { attentionDocuments, computeAttention, sequenceLayout } from '@attnlens/attention';
-import { npyFileRows, npyRowSource } from './file-ranges.js';
+import { fileDump, npyFileRows, npyRowSource } from './file-ranges.js';
 import type { ForwardInput, TextInput, WorkerReply, WorkerRequest } from './protocol.js';
 
 interface WorkerFs {
@@ -143,7 +143,8 @@ async function decodePngGray(png: Uint8Array, where: string, file: string): Prom
 
 /** A TensorProto, TFRecord or event file as alignment documents (@attnlens/tf's dumpDocuments, as convert reads them). */
 async function dump(id: number, file: File, format: SniffedFormat): Promise<WorkerReply> {
-  const source = bytesDump(new Uint8Array(await file.arrayBuffer()), format, file.name);
+  // read by ranges (one range and one record at a time), as ./node's tfDocuments streams a file
+  const source = await fileDump(file, format);
   const documents: AttentionDocument[] = [];
   const provenance = { sourceFormat: source.kind, fileName: file.name, framework: 'tensorflow' };
   for await (const d of dumpDocuments(source, { decodePng: (png, where) => decodePngGray(png, where, file.name), provenance })) {

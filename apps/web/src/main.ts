@@ -7,6 +7,8 @@ import '@fontsource/noto-sans-arabic/400.css';
 import '@fontsource/noto-sans-hebrew/400.css';
 // CJK and emoji: unicode-range subsets kept as separate files, fetched only when used (src/fonts.ts).
 import '@fontsource/noto-sans-sc/400.css';
+// Hangul: Noto Sans SC holds only 80 of the 11172 syllables; KR, after SC so Chinese keeps SC's glyph forms, draws the rest.
+import '@fontsource/noto-sans-kr/400.css';
 import '@fontsource/noto-emoji/400.css';
 import './style.css';
 import { decodeJson, encodeJson, encodeStream, isAttnlensError, looksLikeAttnJson, readCentralNames, sniff, zipCentralDirectory, SNIFF_BYTES, ZIP_TAIL_BYTES, type AttentionDocument, type SniffedFormat } from '@attnlens/core';
