@@ -3,11 +3,11 @@
 // byte-equal to one run. A real kill: a shard SIGKILLed while its temporary output exists
 // leaves no final file or index, and its rerun (and another shard run twice) changes nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tensor } from '@attnlens/core';
+import { shardOf, tensor } from '@attnlens/core';
 import { writeNpyFile } from '@attnlens/npy/node';
 import { BIN, cli, cliAsync, isCleanError } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
@@ -97,6 +97,38 @@ describe('compute --shard K/N from X, then merge', () => {
     expect(isCleanError(mixed), mixed.stderr).toBe(true);
     expect(mixed.stderr).toContain('of another run');
     expect(existsSync(p('bad.npy'))).toBe(false);
+  });
+});
+
+describe('a document shard computes only its own samples of X', () => {
+  const mine = (k: number, n: number) => Array.from({ length: N }, (_, i) => i).filter((i) => shardOf(String(i), n) === k);
+
+  it('scores only the samples whose id hashes into it (said on stdout), with their tokens, and merges byte-equal', async () => {
+    writeFileSync(p('tokens.txt'), Array.from({ length: N }, (_, i) => Array.from({ length: 1 + (i % T) }, (_, t) => `w${i}_${t}`).join(' ')).join('\n') + '\n');
+    const tok = ['--inputs', p('x.npy'), '--weights', weights, '--lengths', p('lengths.npy'), '--tokens', p('tokens.txt')];
+    const whole = cli(['compute', ...tok, '--out', p('tok-whole.attn.pb')]);
+    expect(whole.code, whole.stderr).toBe(0);
+    const runs = await Promise.all([1, 0].map((k) => cliAsync(['compute', ...tok, '--out', p(`tok-${k}.attn.pb`), '--shard', `${k}/2`])));
+    for (const [i, k] of [1, 0].entries()) {
+      expect(runs[i]!.code, runs[i]!.stderr).toBe(0);
+      expect(runs[i]!.stdout).toContain(`${mine(k, 2).length} of X's ${N} samples (shard ${k}/2)`);
+    }
+    const m = cli(['merge', p('tok-0.attn.pb'), p('tok-1.attn.pb'), '--out', p('tok-merged.attn.pb')]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(readFileSync(p('tok-merged.attn.pb')).equals(readFileSync(p('tok-whole.attn.pb')))).toBe(true);
+  });
+
+  it('never reads another shard\'s sample into the maths: a NaN there fails only the shard it belongs to, naming its place in X', async () => {
+    const data = values(N * T * F, 1);
+    const bad = mine(1, 2)[3]!;
+    data[(bad * T + 0) * F + 2] = NaN;
+    await writeNpyFile(p('x-nan.npy'), tensor('float32', [N, T, F], data));
+    const run = (k: number) => cli(['compute', '--inputs', p('x-nan.npy'), '--weights', weights, '--out', p(`nan-${k}.attn.pb`), '--shard', `${k}/2`]);
+    expect(run(0).code, run(0).stderr).toBe(0);
+    const r = run(1);
+    // Its stderr is the shard line, then the error: one line each, no stack.
+    expect(isCleanError({ ...r, stderr: r.stderr.replace('attnlens: shard 1/2\n', '') }), r.stderr).toBe(true);
+    expect(r.stderr).toContain(`NaN at [${bad}, 0, 2]`);
   });
 });
 

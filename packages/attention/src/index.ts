@@ -16,3 +16,4 @@ export { attentionDocuments, hierarchicalDocumentsFromWeights } from './document
 export type { DocumentOptions, HierarchicalDocumentOptions } from './documents.js';
 export { hierarchicalAttention, hierarchicalDocuments } from './hierarchical.js';
 export type { LevelInput, HierarchicalWeights, HierarchicalOptions } from './hierarchical.js';
+export { shardSamples, checkSamples, gatherMask } from './shard-rows.js';

@@ -3,13 +3,16 @@
 // handed back in order, so memory stays constant whatever N is.
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
-import { fail, itemSize, shapeSize, shardRows, tensor, type DType, type Shard, type Tensor } from '@attnlens/core';
-import { sniffFile } from '@attnlens/core/node';
-import { createNpyWriter, inputFingerprint, loadArray, openNpy, removeNpyShardIndex, writeNpyShardIndex, type NpyReader } from '@attnlens/npy/node';
+import { fail, itemSize, shapeSize, shardRows, tensor, type DType, type Shard } from '@attnlens/core';
+import { createNpyWriter, inputFingerprint, removeNpyShardIndex, writeNpyShardIndex } from '@attnlens/npy/node';
 import { computeBlock, floatData, sequenceLayout, type Backend, type PrecisionOption } from './compute.js';
 import { checkMask, sliceMask, type Mask } from './mask.js';
 import type { Kernel } from './variants.js';
 import { WorkerPool } from './worker-pool.js';
+import { openXSource as openSource } from './x-source.js';
+
+export { computeFileSequences } from './shard-compute.js';
+export type { ComputeSequencesOptions, SequencesChunk, SequencesStream } from './shard-compute.js';
 
 export interface ComputeFileOptions {
   kernel: Kernel;
@@ -74,36 +77,6 @@ export interface AttentionStream {
 const DEFAULT_CHUNK = 4 << 20;
 /** Below this much X, starting threads costs more than it saves. */
 const SMALL_INPUT = 4 << 20;
-
-interface Source {
-  shape: number[];
-  dtype: DType;
-  rows: number;
-  read(start: number, count: number): Promise<Tensor>;
-  close(): Promise<void>;
-}
-
-async function openSource(path: string, array: string | undefined, warn?: (m: string) => void): Promise<Source> {
-  const { format } = await sniffFile(path);
-  if (format === 'npy' && array === undefined) {
-    const r: NpyReader = await openNpy(path, warn ? { warn } : {});
-    const shape = [...r.header.shape];
-    return { shape, dtype: r.header.dtype, rows: r.rows, read: (s, c) => r.readRows(s, c), close: () => r.close() };
-  }
-  if (format !== 'npy' && format !== 'npz') {
-    fail('UNKNOWN_FORMAT', `is ${format === 'unknown' ? 'not a format attnlens knows' : `a ${format} file`}, not a NumPy .npy or .npz`, { file: path, hint: 'save X with numpy.save' });
-  }
-  const t = await loadArray(path, array, warn ? { warn } : {});
-  const shape = [...t.shape];
-  const per = shape.length ? shapeSize(shape.slice(1)) : 1;
-  return {
-    shape,
-    dtype: t.dtype,
-    rows: shape[0] ?? 1,
-    read: async (s, c) => ({ dtype: t.dtype, shape: [c, ...shape.slice(1)], data: t.data.subarray(s * per, (s + c) * per) }) as Tensor,
-    close: async () => undefined,
-  };
-}
 
 /** Open X and prepare the computation; the work happens as chunks() is iterated. */
 export async function computeFile(opts: ComputeFileOptions): Promise<AttentionStream> {

@@ -19,19 +19,27 @@ export interface ShardIndex {
 
 export const shardIndexPath = (out: string): string => `${out}.shard.json`;
 
-/** Writes the documents of `shard` to `out` (.attn.pb/.attn.json), then its index. Returns how many. */
-export async function writeShard(out: string, docs: AsyncIterable<AttentionDocument>, shard: Shard): Promise<number> {
+/**
+ * Writes the documents of `shard` to `out` (.attn.pb/.attn.json), then its index. Returns how many.
+ * `docs` is the whole input, of which the shard's are kept; or, with `position`, only the shard's
+ * own documents, each at the input position `position` gives (increasing), for callers that
+ * picked the shard's samples before computing them (compute: position = sample number).
+ */
+export async function writeShard(out: string, docs: AsyncIterable<AttentionDocument>, shard: Shard, position?: (d: AttentionDocument) => number): Promise<number> {
   // A rerun killed halfway must leave the shard missing, not an old index beside a newer stream.
   await rm(shardIndexPath(out), { force: true }).catch((e) => { throw fsError(e, shardIndexPath(out)); });
   const positions: number[] = [];
   async function* mine(): AsyncGenerator<AttentionDocument> {
     let i = 0;
     for await (const d of docs) {
-      if (inShard(d.id, shard)) {
-        positions.push(i);
-        yield d;
+      const at = position ? position(d) : i++;
+      if (!inShard(d.id, shard)) {
+        if (position) fail('BAD_ARGUMENT', `document ${JSON.stringify(d.id)} is not shard ${shard.index}/${shard.count}'s`, { file: out });
+        continue;
       }
-      i++;
+      if (!(Number.isSafeInteger(at) && at > (positions[positions.length - 1] ?? -1))) fail('BAD_ARGUMENT', `document ${JSON.stringify(d.id)} is at input position ${at}, not after the shard's previous one`, { file: out });
+      positions.push(at);
+      yield d;
     }
   }
   const n = await writeDocuments(out, mine());

@@ -18,7 +18,7 @@ import {
   VARIANTS, arraysProvenance, attentionDocuments, guessVariant, hierarchicalDocuments, isVariant, maskFromArray, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel, sliceMask,
   type Kernel, type Mask, type Normalisation, type Variant,
 } from '@attnlens/attention';
-import { computeFile, computeFileToNpy } from '@attnlens/attention/node';
+import { computeFile, computeFileSequences, computeFileToNpy } from '@attnlens/attention/node';
 import { interruptSignal } from '../batch/interrupt.js';
 import { addShardOptions, readShard, writeDocumentsOf } from './shard-options.js';
 import type { ForwardComputeOpts } from './forward.js';
@@ -211,13 +211,12 @@ async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word:
     return;
   }
   const tokens = o.tokens ? parseTokens(await readTextFile(o.tokens), o.tokens) : undefined;
+  // A document shard scores only its own samples (those whose id hashes into it), picked before any maths.
+  if (shard && shard.count > 1) return runFlatShard(o, word, tokens, mask, maskFile, signal, shard);
   const s = await computeFile({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, signal });
   if (tokens && tokens.length !== s.sequences) {
     await s.close();
-    fail('SHAPE_MISMATCH', `has tokens for ${tokens.length} sample${tokens.length === 1 ? '' : 's'} but X ${formatShape(s.inputShape)} has ${s.sequences}`, {
-      file: o.tokens,
-      hint: 'give one line (or JSON array) of tokens per sample of X, in the same order',
-    });
+    tokenCountMismatch(o.tokens!, tokens.length, s.inputShape, s.sequences);
   }
   const T = s.steps;
   async function* docs(): AsyncGenerator<AttentionDocument> {
@@ -240,6 +239,41 @@ async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word:
     await s.close();
   }
   process.stdout.write(`wrote ${o.out}: ${n} document${n === 1 ? '' : 's'} of ${T} steps (${describe(word.kernel, word.layer)})\n`);
+}
+
+/** One level over X, for a document shard: only its samples are read out of X and scored, their documents written in sample order. */
+async function runFlatShard(o: ComputeOpts & { inputs: string }, word: Level & { provenance: Provenance }, tokens: string[][] | undefined, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal, shard: Shard): Promise<void> {
+  const s = await computeFileSequences({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, signal, documentShard: shard });
+  if (tokens && tokens.length !== s.sequences) {
+    await s.close();
+    tokenCountMismatch(o.tokens!, tokens.length, s.inputShape, s.sequences);
+  }
+  const T = s.steps;
+  const P = word.kernel.perStep;
+  async function* docs(): AsyncGenerator<AttentionDocument> {
+    for await (const c of s.chunks()) {
+      for (let i = 0; i < c.sequences.length; i++) {
+        const n = c.sequences[i]!;
+        yield* attentionDocuments(c.weights.subarray(i * T * P, (i + 1) * T * P), 1, T, {
+          tokens, mask: mask && sliceMask(mask, n, 1, T), kernel: word.kernel, layer: word.layer, provenance: word.provenance, first: n, file: o.tokens,
+        });
+      }
+    }
+  }
+  let n: number;
+  try {
+    n = await writeDocumentsOf(o.out, docs(), shard, 'shard');
+  } finally {
+    await s.close();
+  }
+  process.stdout.write(`wrote ${o.out}: ${n} document${n === 1 ? '' : 's'} of ${T} steps, ${s.selected} of X's ${s.sequences} samples (shard ${shard.index}/${shard.count}) (${describe(word.kernel, word.layer)})\n`);
+}
+
+function tokenCountMismatch(file: string, tokens: number, xShape: number[], sequences: number): never {
+  return fail('SHAPE_MISMATCH', `has tokens for ${tokens} sample${tokens === 1 ? '' : 's'} but X ${formatShape(xShape)} has ${sequences}`, {
+    file,
+    hint: 'give one line (or JSON array) of tokens per sample of X, in the same order',
+  });
 }
 
 /** An .npz (or multi-array .npy) given where one array is meant: compute takes one array per option, and says how to save it alone. */

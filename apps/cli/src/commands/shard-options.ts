@@ -26,10 +26,12 @@ export function readShard(raw: Record<string, unknown>, env: NodeJS.ProcessEnv =
 /**
  * Writes documents to `out`, or for a shard only its documents (by id hash) and, once they
  * are in place, their index of input positions beside them, for `attnlens merge`. Returns how many.
+ * `only: 'shard'`: `docs` are already the shard's own, computed alone, each named by its sample
+ * number in the whole input, which is then its position.
  */
-export async function writeDocumentsOf(out: string, docs: Iterable<AttentionDocument> | AsyncIterable<AttentionDocument>, shard: Shard | undefined): Promise<number> {
+export async function writeDocumentsOf(out: string, docs: Iterable<AttentionDocument> | AsyncIterable<AttentionDocument>, shard: Shard | undefined, only?: 'shard'): Promise<number> {
   if (!shard) return writeDocuments(out, docs);
   // Loaded only for a shard: compute's start-up stays free of the report package (issue 15).
   const { writeShard } = await import('@attnlens/report/node');
-  return writeShard(out, (async function* () { yield* docs; })(), shard);
+  return writeShard(out, (async function* () { yield* docs; })(), shard, only === 'shard' ? (d) => Number(d.id) : undefined);
 }
