@@ -6,7 +6,7 @@ import type { MeasureText } from './canvas-api.js';
  * the common system fonts for CJK, Arabic, Hebrew and emoji.
  */
 export const FONT_FAMILY =
-  '"Noto Sans", "Noto Sans SC", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Emoji", ' +
+  '"Noto Sans", "Noto Sans SC", "Noto Sans KR", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Emoji", ' +
   '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", ' +
   '"Segoe UI", Roboto, "Helvetica Neue", Arial, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif';
 
