@@ -24,7 +24,7 @@ describe('drawing limits on the command line', () => {
     expect(low.code, low.stderr).toBe(3);
     // one line for the document, its formats' errors joined in the order they finished
     expect(low.stderr).toMatch(/sample "twenty": (png|html): document "twenty" has 20 tokens, over the highlight token limit of 10 tokens/);
-    expect(low.stderr).toMatch(/png: document "twenty" has 20 tokens/);
+    expect(low.stderr).toMatch(/png: document "twenty" has 20 tokens, over the highlight token limit of 10 tokens \(hint: crop the map to the tokens of interest, or draw it as a heatmap \(SVG\), which averages it down to fit, or raise the highlight token limit \(--max-highlight-tokens\)\)/);
     expect(low.stderr).toMatch(/html: document "twenty" has 20 tokens/);
     expect(files(join(dir, 'low'))).toEqual([]);
     const ok = cli(['render', input, '--out', join(dir, 'ok'), '--format', 'png', '--quiet', '--max-highlight-tokens', '20']);
