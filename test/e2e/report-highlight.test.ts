@@ -22,7 +22,7 @@ function weights(n: number, seed: number): Float32Array {
   return Float32Array.from(raw, (x) => x / sum);
 }
 
-const FLAT = ['the', 'film', 'שלום', '42', 'עולם', '!', 'was', 'مرحبا', 'great'];
+const FLAT = ['the', 'film', 'שלום', '42', 'עולם', '!', 'was', 'مرحبا', 'great', '', 'two\nlines', 'ab'.repeat(150)];
 const SENTS = [['i', 'liked', 'it'], ['הסרט', 'היה', 'טוב', '.'], ['bad', 'ending']];
 
 function docOf(i: number): AttentionDocument {

@@ -3,8 +3,8 @@
 // text (Function.prototype.toString of the very functions the model calls) and the colour
 // maps as exact step tables. The report page (@attnlens/report) inlines both.
 import { colorScale, rgbHex, textColorFor, type Rgb } from './colormap.js';
-import { scalePosition, type Scale } from './scale.js';
-import { directionRuns, resolveDirections, RTL_STRONG, STRONG, textDirection } from './text.js';
+import { formatWeight, scalePosition, type Scale } from './scale.js';
+import { clipText, directionRuns, displayToken, graphemes, graphemeSegmenter, MAX_LABEL_CHARS, MAX_TITLE_CHARS, resolveDirections, RTL_STRONG, STRONG, textDirection } from './text.js';
 
 /**
  * A colour map as a step function, equal to `colorScale(name, reverse)` followed by `rgbHex`
@@ -85,12 +85,21 @@ export function barFraction(s: Scale, w: number): number {
 
 /**
  * JavaScript source of an expression whose value is an object of render's functions a page
- * needs to place a highlight: scalePosition, stepIndex, barFraction, textDirection,
- * resolveDirections, directionRuns. Built from the functions themselves (their compiled
- * source), so the page runs the code buildHighlight runs; no data is ever evaluated.
+ * needs to place a highlight: scalePosition, stepIndex, barFraction, formatWeight (colours, bars,
+ * hover values), textDirection, resolveDirections, directionRuns (right-to-left runs),
+ * displayToken, clipText, graphemes (labels), and MAX_LABEL_CHARS. Built from the functions
+ * themselves (their compiled source) and the module constants they read, so the page runs the
+ * code buildHighlight runs; no data is ever evaluated.
  */
 export function highlightClientSource(): string {
-  const fns = [scalePosition, stepIndex, barFraction, textDirection, resolveDirections, directionRuns];
+  const fns = [scalePosition, stepIndex, barFraction, formatWeight, textDirection, resolveDirections, directionRuns, displayToken, clipText, graphemes, graphemeSegmenter];
+  const consts = [
+    `const RTL_STRONG = ${RTL_STRONG.toString()};`,
+    `const STRONG = ${STRONG.toString()};`,
+    `const MAX_TITLE_CHARS = ${MAX_TITLE_CHARS};`,
+    `const MAX_LABEL_CHARS = ${MAX_LABEL_CHARS};`,
+    'const segmenter = graphemeSegmenter();',
+  ];
   const body = fns.map((f) => f.toString()).join('\n');
-  return `(function () {\nconst RTL_STRONG = ${RTL_STRONG.toString()};\nconst STRONG = ${STRONG.toString()};\n${body}\nreturn { ${fns.map((f) => f.name).join(', ')} };\n})()`;
+  return `(function () {\n${body}\n${consts.join('\n')}\nreturn { ${fns.map((f) => f.name).join(', ')}, MAX_LABEL_CHARS };\n})()`;
 }

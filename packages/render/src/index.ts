@@ -7,7 +7,7 @@ export { createColorizer, NAN_COLOR, NAN_HATCH, PAD_COLOR } from './colorizer.js
 export type { Colorizer, ColorizerOptions } from './colorizer.js';
 export { resolveScale, scaleFromRange, scalePosition, finiteRange, niceTicks, formatTick, formatWeight, formatBound, checkScaleSpec, SharedRange } from './scale.js';
 export type { Scale, ScaleSpec } from './scale.js';
-export { FONT_FAMILY, fontSpec, textDirection, hasRtl, resolveDirections, directionRuns, visualOrder, displayToken, clipText, MAX_LABEL_CHARS, MAX_TITLE_CHARS, graphemes, ellipsize, estimateTextWidth, escapeHtml, isolateBidi } from './text.js';
+export { FONT_FAMILY, fontSpec, textDirection, hasRtl, resolveDirections, directionRuns, visualOrder, displayToken, clipText, MAX_LABEL_CHARS, MAX_TITLE_CHARS, graphemes, graphemeSegmenter, ellipsize, estimateTextWidth, escapeHtml, isolateBidi } from './text.js';
 export type { Direction } from './text.js';
 export { layoutHeatmap, cellAt, cellOrigin } from './heatmap-layout.js';
 export type { HeatmapOptions, HeatmapLayout, LabelItem } from './heatmap-layout.js';

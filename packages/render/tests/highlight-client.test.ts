@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, colorScale, colorSteps, directionRuns, highlightClientSource, resolveDirections, rgbHex, scalePosition, stepIndex, textColorFor, textDirection } from '../src/index.js';
+import { barFraction, clipText, colorScale, colorSteps, directionRuns, displayToken, formatWeight, highlightClientSource, MAX_LABEL_CHARS, resolveDirections, rgbHex, scalePosition, stepIndex, textColorFor, textDirection } from '../src/index.js';
 
 // a small deterministic generator, so a failure names the same t every run
 function lcg(seed: number): () => number {
@@ -44,6 +44,7 @@ describe('highlightClientSource', () => {
   const kit = new Function(`return ${highlightClientSource()};`)() as {
     scalePosition: typeof scalePosition; stepIndex: typeof stepIndex; barFraction: typeof barFraction;
     textDirection: typeof textDirection; resolveDirections: typeof resolveDirections; directionRuns: typeof directionRuns;
+    displayToken: typeof displayToken; clipText: typeof clipText; formatWeight: typeof formatWeight; MAX_LABEL_CHARS: number;
   };
 
   it('is the functions buildHighlight uses, runnable on their own', () => {
@@ -57,6 +58,12 @@ describe('highlightClientSource', () => {
     expect(kit.resolveDirections(['123', 'שלום', 'a'])).toEqual({ base: 'rtl', dirs: ['rtl', 'rtl', 'ltr'] });
     const dirs = resolveDirections(toks).dirs;
     expect(kit.directionRuns(dirs)).toEqual(directionRuns(dirs));
+    for (const t of ['', 'a\nb\tc', '\u0007', 'x'.repeat(5000), '👩‍👩‍👧'.repeat(300), 'שלום']) {
+      expect(kit.displayToken(t)).toBe(displayToken(t));
+      expect(kit.clipText(kit.displayToken(t), kit.MAX_LABEL_CHARS)).toBe(clipText(displayToken(t), MAX_LABEL_CHARS));
+    }
+    expect(kit.clipText('👩‍👩‍👧'.repeat(300), 200)).toBe('👩‍👩‍👧'.repeat(200) + '…'); // whole clusters
+    for (const w of [0, 1e-7, 0.123456, NaN, -Infinity]) expect(kit.formatWeight(w, 4)).toBe(formatWeight(w, 4));
     const at = colorSteps('Reds').at;
     for (const t of [0, 0.25, at[3]!, 1]) expect(kit.stepIndex(at, t)).toBe(stepIndex(at, t));
   });

@@ -6,12 +6,17 @@
 // What a token, a right-to-left run and a sentence bar look like is render's highlight model
 // (buildHighlight), not this file's: colours are render's colour maps as step tables
 // (colorSteps) at render's scalePosition of the weight, runs are render's resolveDirections and
-// directionRuns, bar lengths render's barFraction. This file only places them in the table.
-import { highlightClientSource, type barFraction, type ColorSteps, type directionRuns, type resolveDirections, type scalePosition, type stepIndex } from '@attnlens/render';
+// directionRuns, bar lengths render's barFraction, labels render's displayToken and clipText,
+// hover values render's formatWeight. This file only places them in the table.
+import { highlightClientSource, type barFraction, type clipText, type displayToken, type formatWeight, type ColorSteps, type directionRuns, type resolveDirections, type scalePosition, type stepIndex } from '@attnlens/render';
 
 /** Render's functions as the page receives them (see highlightClientSource). */
 export interface HighlightKit {
   scalePosition: typeof scalePosition;
+  formatWeight: typeof formatWeight;
+  displayToken: typeof displayToken;
+  clipText: typeof clipText;
+  MAX_LABEL_CHARS: number;
   stepIndex: typeof stepIndex;
   barFraction: typeof barFraction;
   resolveDirections: typeof resolveDirections;
@@ -81,20 +86,19 @@ export function reportClient(kit: HighlightKit): void {
     if (text !== undefined) e.textContent = text; // always text: tokens are never parsed as HTML
     return e;
   }
-  // Labels past this many code points end in '…' (the full token, up to 2000, is in the title),
-  // as @attnlens/render's MAX_LABEL_CHARS cuts them in figures.
-  function clip(s: string): string {
-    if (s.length <= 200) return s;
-    const cps = Array.from(s);
-    return cps.length > 200 ? cps.slice(0, 200).join('') + '\u2026' : s;
+  /** A token as render shows it (newlines, tabs and empty tokens made visible), and its label, cut to MAX_LABEL_CHARS with '…'. */
+  function shown(token: string): { full: string; label: string } {
+    const full = kit.displayToken(token);
+    return { full, label: kit.clipText(full, kit.MAX_LABEL_CHARS) };
   }
   /** A line of tokens, each in its own <bdi>: a right-to-left override inside one never reorders the others. */
   function line(cls: string, prefix: string, toks: string[]): HTMLElement {
     const div = el('div', cls, prefix);
     toks.forEach((t, i) => {
       if (i) div.appendChild(document.createTextNode(' '));
-      const b = el('bdi', undefined, clip(t));
-      if (b.textContent !== t) b.title = t;
+      const { full, label } = shown(t);
+      const b = el('bdi', undefined, label);
+      if (label !== t) b.title = full;
       div.appendChild(b);
     });
     return div;
@@ -109,12 +113,13 @@ export function reportClient(kit: HighlightKit): void {
       const w = +c.w[row * cols + i]!; // NaN arrives as the string "NaN"
       const tok = c.t ? c.t[i]! : String(i);
       const k = colour(cfg.steps, w, c.lo, c.hi);
-      const span = el('span', k < 0 ? 'tok nan' : 'tok', tok === '' ? '\u2423' : clip(tok));
+      const { full, label } = shown(tok);
+      const span = el('span', k < 0 ? 'tok nan' : 'tok', label);
       if (k >= 0) {
         span.style.background = cfg.steps.bg[k]!;
         span.style.color = cfg.steps.fg[k]!;
       }
-      span.title = `${tok}: ${w === w ? w.toPrecision(4) : 'NaN'}`;
+      span.title = `${full}: ${kit.formatWeight(w, 4)}`;
       span.dataset.w = String(w);
       spans.push(span);
     }
@@ -154,7 +159,7 @@ export function reportClient(kit: HighlightKit): void {
         const k = colour(cfg.sentenceSteps, w, c.lo, c.hi);
         if (k >= 0) inner.style.background = cfg.sentenceSteps.bg[k]!;
         bar.appendChild(inner);
-        bar.title = `sentence ${s + 1}: ${w.toPrecision(4)}`;
+        bar.title = `sentence ${s + 1}: ${kit.formatWeight(w, 4)}`;
         line.appendChild(bar);
         line.appendChild(tokens(c.c[s]!, 0));
         td.appendChild(line);
