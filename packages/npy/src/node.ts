@@ -104,12 +104,12 @@ async function bytesAt(fh: FileHandle, position: number, length: number, path: s
   return got === length ? buf : buf.subarray(0, got);
 }
 
-/** The file's positioned reads as the ReadAt that ./rows.ts reads through. */
-const readerOf = (fh: FileHandle, path: string): ReadAt => (offset, length) => bytesAt(fh, offset, length, path);
+/** An open file's positioned reads as the ReadAt that ./rows.ts (and @attnlens/tf's readTFRecordsAt) read through; read errors name `path`. */
+export const fileHandleReadAt = (fh: FileHandle, path: string): ReadAt => (offset, length) => bytesAt(fh, offset, length, path);
 
 /** The header of the array starting at `offset`, read with at most two small reads. */
 function headerAt(fh: FileHandle, offset: number, size: number, path: string): Promise<NpyHeaderInfo> {
-  return npyHeaderAt(readerOf(fh, path), offset, size, path);
+  return npyHeaderAt(fileHandleReadAt(fh, path), offset, size, path);
 }
 
 /** What follows an array's data: AMBIGUOUS when another array, CORRUPT otherwise. */
@@ -182,11 +182,11 @@ async function scanNpy(fh: FileHandle, size: number, path: string): Promise<Extr
 
 /** The entries of a zip on disk, from its central directory (read by range). */
 function zipEntriesOf(fh: FileHandle, size: number, path: string): Promise<ZipEntry[]> {
-  return zipEntriesAt(readerOf(fh, path), size, path);
+  return zipEntriesAt(fileHandleReadAt(fh, path), size, path);
 }
 
 function entryStart(fh: FileHandle, e: ZipEntry, size: number, path: string): Promise<number> {
-  return entryStartAt(readerOf(fh, path), e, size, path);
+  return entryStartAt(fileHandleReadAt(fh, path), e, size, path);
 }
 
 /** The first `want` bytes of an entry's content, inflating only what is needed. */
@@ -258,7 +258,7 @@ export async function loadArray(path: string, name?: string, opts: LoadOptions =
     const entries = npyEntries(await zipEntriesOf(fh, size, path), path);
     const key = choose(entries.map((e) => e.key), name, path, 'entries');
     const e = [...entries].reverse().find((x) => x.key === key)!.entry;
-    return await readNpzEntry(readerOf(fh, path), e, size, path, opts.limits);
+    return await readNpzEntry(fileHandleReadAt(fh, path), e, size, path, opts.limits);
   } finally {
     await fh.close();
   }
@@ -285,7 +285,7 @@ export async function openNpy(path: string, opts: LoadOptions = {}): Promise<Npy
   const { fh, size } = await openRead(path);
   let rows: NpyRows;
   try {
-    rows = await openNpyRows(readerOf(fh, path), size, path, { warn: opts.warn ?? stderrWarn });
+    rows = await openNpyRows(fileHandleReadAt(fh, path), size, path, { warn: opts.warn ?? stderrWarn });
   } catch (e) {
     await fh.close();
     throw e;

@@ -2,7 +2,7 @@
 // or event file of any size is read with one record plus one chunk in memory), decode
 // event-file PNGs with pngjs, load token and length files.
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createGunzip, createInflate } from 'node:zlib';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
@@ -11,7 +11,7 @@ import {
   type AttentionDocument, type Provenance, type SniffedFormat, type Tensor,
 } from '@attnlens/core';
 import { fileSize, fsError, readRange, sha256File, sniffFile } from '@attnlens/core/node';
-import { loadArray } from '@attnlens/npy/node';
+import { fileHandleReadAt, loadArray } from '@attnlens/npy/node';
 import { tfDtypeName } from './dtypes.js';
 import { EventIndex, attentionTags, summaryKind, type EventTagInfo, type TFEvent } from './events.js';
 import { decodeExample, looksLikeTensorProto, type ExampleFeature } from './example.js';
@@ -20,6 +20,7 @@ import { parseLengths, parseTokenLines, type ExampleLabels } from './labels.js';
 import { decodeTensorProto, parseTensorProtoMessage, tensorProtoHead, tensorProtoShape, tensorValueOf } from './tensor-proto.js';
 import { TFRecordDecoder, detectCompression, type TFRecord, type TFRecordCompression, type TFRecordOptions } from './tfrecord.js';
 import { recordTensor, type DumpOptions } from './documents.js';
+import { readTFRecordsAt } from './record-ranges.js';
 import { dumpDocuments, dumpEvents, dumpKind, type DumpSource, type TFFileKind } from './dump.js';
 
 /** Bytes read from disk at a time. */
@@ -27,16 +28,29 @@ export const CHUNK_BYTES = 1 << 20;
 
 /**
  * The records of a TFRecord (or event) file, CRC-checked, read in chunks: memory holds one
- * record plus one chunk whatever the file size. GZIP and ZLIB files are inflated with
- * Node's zlib (about 4x faster than fflate, which the browser-safe decoder uses).
+ * record plus one chunk whatever the file size. An uncompressed file is read by ranges over
+ * a file handle with readTFRecordsAt, the code the web viewer runs over a File; GZIP and ZLIB
+ * files are streamed through Node's zlib (about 4x faster than fflate, which that reader uses).
  */
 export async function* readTFRecordFile(path: string, opts: Omit<TFRecordOptions, 'file' | 'totalBytes' | 'externalInflate'> & { chunkBytes?: number } = {}): AsyncGenerator<TFRecord, void, undefined> {
   const size = await fileSize(path);
   const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
   const compression = opts.compression && opts.compression !== 'auto' ? opts.compression : detectCompression(await readRange(path, 0, Math.min(size, 12)));
+  if (compression === 'none') {
+    const { chunkBytes: _, ...rest } = opts;
+    const fh = await open(path, 'r').catch((e) => {
+      throw fsError(e, path);
+    });
+    try {
+      yield* readTFRecordsAt(fileHandleReadAt(fh, path), size, { ...rest, compression, file: path, rangeBytes: chunkBytes });
+    } finally {
+      await fh.close();
+    }
+    return;
+  }
   const dec = new TFRecordDecoder({ ...opts, compression, file: path, totalBytes: size, externalInflate: true });
   const raw = createReadStream(path, { highWaterMark: chunkBytes });
-  const stream = compression === 'none' ? raw : raw.pipe(compression === 'gzip' ? createGunzip({ chunkSize: Math.max(1024, Math.min(chunkBytes, 1 << 16)) }) : createInflate({ chunkSize: Math.max(1024, Math.min(chunkBytes, 1 << 16)) }));
+  const stream = raw.pipe(compression === 'gzip' ? createGunzip({ chunkSize: Math.max(1024, Math.min(chunkBytes, 1 << 16)) }) : createInflate({ chunkSize: Math.max(1024, Math.min(chunkBytes, 1 << 16)) }));
   raw.on('error', (e) => stream.destroy(e));
   try {
     for await (const chunk of stream) yield* dec.push(chunk as Buffer);
