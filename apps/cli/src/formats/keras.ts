@@ -1,15 +1,18 @@
 import { fail, formatShape } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
-// The summary entry alone: not @attnlens/text and the forward loop, which inspect never runs (issue 15).
-import { forwardSummary, kerasSummary, modelClass, type ForwardSummary } from '@attnlens/forward/summary';
+// The summary entry alone (not the forward loop, which inspect never runs), imported by inspect
+// once the file is opening, so its modules load while h5wasm compiles (issue 15).
+import type { ForwardSummary } from '@attnlens/forward/summary';
 import type { FormatHandler } from './registry.js';
 
 const LAYOUT_NAME = { 'keras-h5': 'Keras HDF5', 'keras-weights-h5': 'Keras HDF5 weights', 'keras-zip': 'Keras .keras archive' } as const;
 
-/** What `inspect --json` prints: the summary @attnlens/forward builds for the CLI and the web viewer. */
-export const kerasJson = (k: KerasFile): { format: string } & Record<string, unknown> => kerasSummary(k);
+type Summary = typeof import('@attnlens/forward/summary');
 
-export function kerasText(k: KerasFile): string {
+/** What `inspect --json` prints: the summary @attnlens/forward builds for the CLI and the web viewer. */
+export const kerasJson = (k: KerasFile, s: Summary): { format: string } & Record<string, unknown> => s.kerasSummary(k);
+
+export function kerasText(k: KerasFile, { forwardSummary, modelClass }: Summary): string {
   const out: string[] = [];
   const facts = [k.kerasVersion ? `Keras ${k.kerasVersion}` : 'Keras version not recorded', k.backend ? `backend ${k.backend}` : 'no backend recorded'];
   const cls = modelClass(k);
@@ -62,9 +65,14 @@ export const kerasFormat: FormatHandler = {
   name: 'Keras',
   claims: ['hdf5', 'keras-zip'],
   async inspect({ path, allowExternal }) {
-    const k = await openKeras(path, allowExternal !== undefined ? { allowExternal } : {});
+    const opening = openKeras(path, allowExternal !== undefined ? { allowExternal } : {});
+    opening.catch(() => undefined); // awaited, with its error, below
+    // The summary's modules (keras-graph, the layers) load on this thread while V8's compile
+    // h5wasm's WebAssembly (packages/keras/src/node.ts).
+    const summary = await import('@attnlens/forward/summary');
+    const k = await opening;
     try {
-      return { json: kerasJson(k), text: kerasText(k) };
+      return { json: kerasJson(k, summary), text: kerasText(k, summary) };
     } finally {
       k.close();
     }
