@@ -75,7 +75,7 @@ describe('attnlens on TensorProto files', () => {
     const tokens = file('three.txt', 'a\nb\nc\n');
     const r3 = cli(['convert', pb, '--to', join(dir, 'x.attn.pb'), '--src-tokens', tokens]);
     expect(isCleanError(r3)).toBe(true);
-    expect(r3.stderr).toContain('--src-tokens has 3 examples but the array of shape (3, 2, 4) (layout tbe) has 2');
+    expect(r3.stderr).toContain('the source tokens give 3 examples but the array of shape (3, 2, 4) (layout tbe) has 2');
   });
 
   it('a damaged TensorProto is one clear line', () => {
@@ -251,8 +251,8 @@ describe('attnlens on .npy alignment dumps (the bundled nmt sample)', () => {
   it('a layout that does not fit the tokens, or the rank, is a clear error', () => {
     const r = cli(['convert', npy, '--to', join(dir, 'n.attn.pb'), '--layout', 'bet', ...args]);
     expect(isCleanError(r)).toBe(true);
-    expect(r.stderr).toContain('--src-tokens has 4 examples but the array of shape (8, 4, 7) (layout bet) has 8');
-    expect(r.stderr).toContain('fits --layout tbe');
+    expect(r.stderr).toContain('the source tokens give 4 examples but the array of shape (8, 4, 7) (layout bet) has 8');
+    expect(r.stderr).toContain('fits layout tbe; is the array transposed? (--layout)');
     const r2 = cli(['convert', npy, '--to', join(dir, 'n.attn.pb'), '--layout', 'et']);
     expect(isCleanError(r2)).toBe(true);
     expect(r2.stderr).toContain('shape (8, 4, 7) cannot be layout et');

@@ -5,6 +5,7 @@ import {
   fail, formatShape, toFloat32,
   type AttentionDocument, type AttentionMap, type Provenance, type Tensor,
 } from '@attnlens/core';
+import { LABEL_NAMES, type ExampleLabels } from './labels.js';
 
 export const DEFAULT_LAYOUT_3D = 'tbe';
 export const DEFAULT_LAYOUT_2D = 'te';
@@ -26,20 +27,21 @@ export function layoutAxes(shape: readonly number[], layout?: string, file?: str
   const valid = (letters.length === 3 || letters.length === 2) && new Set(letters).size === letters.length &&
     letters.includes('t') && letters.includes('e') && letters.every((c) => c === 't' || c === 'b' || c === 'e');
   if (!valid) {
-    fail('BAD_ARGUMENT', `--layout ${JSON.stringify(layout)} is not a layout: give the axis order with the letters t (decoder steps), b (batch), e (encoder steps)`, {
+    fail('BAD_ARGUMENT', `layout ${JSON.stringify(layout)} is not a layout: give the axis order with the letters t (decoder steps), b (batch), e (encoder steps)`, {
       file,
       hint: LAYOUT_HELP,
+      details: { option: 'layout' },
     });
   }
   if (rank !== letters.length) {
     const needs = letters.length === 3 ? `a 3-D array [${letters.map(axisWord).join(', ')}]` : `a 2-D array [${letters.map(axisWord).join(', ')}] (one example)`;
     fail('SHAPE_MISMATCH', `an array of shape ${formatShape(shape)} cannot be layout ${name}, which needs ${needs}`, {
       file,
-      hint: rank === 2 ? 'for one example use --layout te or et'
-        : rank === 3 ? 'for a batch use --layout tbe, bte or bet'
-        : rank === 4 && shape[3] === 1 ? 'it looks like an image batch [batch, encoder, decoder, 1]; drop the last axis (np.squeeze) and use --layout bet'
+      hint: rank === 2 ? 'for one example use layout te or et'
+        : rank === 3 ? 'for a batch use layout tbe, bte or bet'
+        : rank === 4 && shape[3] === 1 ? 'it looks like an image batch [batch, encoder, decoder, 1]; drop the last axis (np.squeeze) and use layout bet'
         : `attnlens reads 2-D (one example) or 3-D (a batch) alignments; ${LAYOUT_HELP}`,
-      details: { shape: [...shape], layout: name },
+      details: { shape: [...shape], layout: name, option: 'layout' },
     });
   }
   return { layout: name, t: letters.indexOf('t'), e: letters.indexOf('e'), ...(letters.includes('b') ? { b: letters.indexOf('b') } : {}) };
@@ -172,19 +174,21 @@ function checkLabels(t: Tensor, axes: Axes, opts: AlignmentOptions): void {
   const B = axes.b === undefined ? 1 : t.shape[axes.b]!;
   const T = t.shape[axes.t]!;
   const E = t.shape[axes.e]!;
-  const lists: [string, { length: number } | undefined, number, 'encoder' | 'decoder', boolean][] = [
-    ['--src-tokens', opts.srcTokens, E, 'encoder', true],
-    ['--tgt-tokens', opts.tgtTokens, T, 'decoder', true],
-    ['--src-lengths', opts.srcLengths, E, 'encoder', false],
-    ['--tgt-lengths', opts.tgtLengths, T, 'decoder', false],
+  const lists: [keyof ExampleLabels, { length: number } | undefined, number, 'encoder' | 'decoder', boolean][] = [
+    ['srcTokens', opts.srcTokens, E, 'encoder', true],
+    ['tgtTokens', opts.tgtTokens, T, 'decoder', true],
+    ['srcLengths', opts.srcLengths, E, 'encoder', false],
+    ['tgtLengths', opts.tgtLengths, T, 'decoder', false],
   ];
   const where = `the array of shape ${formatShape(t.shape)} (layout ${axes.layout})`;
   for (const [flag, list] of lists) {
     if (list && list.length !== B) {
-      fail('SHAPE_MISMATCH', `${flag} has ${list.length} example${list.length === 1 ? '' : 's'} but ${where} has ${B}`, {
+      const other = suggestLayout(t, opts, axes.layout);
+      fail('SHAPE_MISMATCH', `${LABEL_NAMES[flag]} give ${list.length} example${list.length === 1 ? '' : 's'} but ${where} has ${B}`, {
         file,
-        hint: suggestLayout(t, opts, axes.layout) ?? `give one line (or one length) per example, in batch order`,
-        details: { shape: [...t.shape], layout: axes.layout, examples: B, given: list.length },
+        hint: other ?? `give one line (or one length) per example, in batch order`,
+        // the choice to make: the layout when another one fits, else the list
+        details: { shape: [...t.shape], layout: axes.layout, examples: B, given: list.length, option: other ? 'layout' : flag },
       });
     }
   }
@@ -193,13 +197,14 @@ function checkLabels(t: Tensor, axes: Axes, opts: AlignmentOptions): void {
     for (let b = 0; b < B; b++) {
       const n = isTokens ? (list as string[][])[b]!.length : (list as number[])[b]!;
       if (!isTokens && (!Number.isInteger(n) || n < 0)) {
-        fail('BAD_ARGUMENT', `${flag}: example ${b} has length ${n}, not a non-negative integer`, { file, hint: 'lengths are counts of valid steps' });
+        fail('BAD_ARGUMENT', `${LABEL_NAMES[flag]}: example ${b} has length ${n}, not a non-negative integer`, { file, hint: 'lengths are counts of valid steps', details: { option: flag } });
       }
       if (n > axisLen) {
-        fail('SHAPE_MISMATCH', `${flag}: example ${b} has ${n} ${isTokens ? `${axisName === 'encoder' ? 'source' : 'target'} tokens` : 'steps'} but the ${axisName} axis of ${where} has only ${axisLen}`, {
+        const other = suggestLayout(t, opts, axes.layout);
+        fail('SHAPE_MISMATCH', `${LABEL_NAMES[flag]}: example ${b} has ${n} ${isTokens ? `${axisName === 'encoder' ? 'source' : 'target'} tokens` : 'steps'} but the ${axisName} axis of ${where} has only ${axisLen}`, {
           file,
-          hint: suggestLayout(t, opts, axes.layout) ?? (isTokens ? 'check that the token file belongs to this dump and is in the same order' : 'check that the lengths belong to this dump'),
-          details: { shape: [...t.shape], layout: axes.layout, example: b, given: n, axis: axisLen },
+          hint: other ?? (isTokens ? 'check that the token file belongs to this dump and is in the same order' : 'check that the lengths belong to this dump'),
+          details: { shape: [...t.shape], layout: axes.layout, example: b, given: n, axis: axisLen, option: other ? 'layout' : flag },
         });
       }
     }
@@ -223,7 +228,7 @@ function suggestLayout(t: Tensor, opts: AlignmentOptions, current: string): stri
     const fits = (list: { length: number } | undefined, axis: number, tokens: boolean) =>
       !list || (list.length === B && Array.from({ length: B }, (_, b) => (tokens ? (list as string[][])[b]!.length : (list as number[])[b]!)).every((n) => n <= axis));
     if (fits(opts.srcTokens, E, true) && fits(opts.tgtTokens, T, true) && fits(opts.srcLengths, E, false) && fits(opts.tgtLengths, T, false)) {
-      return `the shape fits --layout ${l}; is the array transposed?`;
+      return `the shape fits layout ${l}; is the array transposed?`;
     }
   }
   return undefined;
@@ -246,13 +251,13 @@ function checkDistribution(t: Tensor, axes: Axes, opts: AlignmentOptions): void 
   const fitting = common.length ? common : all;
   const msg = `the rows along axis ${axes.e} (the encoder axis of layout ${axes.layout}) do not sum to 1, but the rows along axis ${e} do: the array looks like layout ${fitting.join(' or ')}`;
   if (opts.layout) {
-    opts.warn?.(`${opts.file ? `${opts.file}: ` : ''}${msg}; using --layout ${axes.layout} as asked`);
+    opts.warn?.(`${opts.file ? `${opts.file}: ` : ''}${msg}; using layout ${axes.layout} as asked`);
     return;
   }
   fail('SHAPE_MISMATCH', `${msg}, not the default ${axes.layout}`, {
     file: opts.file,
-    hint: `pass --layout ${fitting[0]} (or --layout ${axes.layout} to keep the default)`,
-    details: { shape: [...t.shape], layout: axes.layout, suggested: fitting },
+    hint: `choose layout ${fitting[0]} (or choose ${axes.layout} to keep the default)`,
+    details: { shape: [...t.shape], layout: axes.layout, suggested: fitting, option: 'layout' },
   });
 }
 

@@ -31,7 +31,11 @@ export function parseLengths(text: string, file?: string): number[] {
   });
 }
 
-const FLAGS: Record<keyof ExampleLabels, string> = { srcTokens: '--src-tokens', tgtTokens: '--tgt-tokens', srcLengths: '--src-lengths', tgtLengths: '--tgt-lengths' };
+/**
+ * What each label list is called in errors. The errors speak of the lists, not of CLI flags:
+ * `details.option` names the list's option (srcTokens...) and the CLI adds its flag.
+ */
+export const LABEL_NAMES: Readonly<Record<keyof ExampleLabels, string>> = { srcTokens: 'the source tokens', tgtTokens: 'the target tokens', srcLengths: 'the source lengths', tgtLengths: 'the target lengths' };
 
 /** Hands out the labels of the next examples, in order, for dumps made of several tensors. */
 export class LabelCursor {
@@ -45,13 +49,14 @@ export class LabelCursor {
   /** The labels of the next `n` examples; SHAPE_MISMATCH when a list has fewer lines left. */
   take(n: number, what: string): ExampleLabels {
     const out: ExampleLabels = {};
-    for (const k of Object.keys(FLAGS) as (keyof ExampleLabels)[]) {
+    for (const k of Object.keys(LABEL_NAMES) as (keyof ExampleLabels)[]) {
       const list = this.labels[k];
       if (!list) continue;
       if (this.next + n > list.length) {
-        fail('SHAPE_MISMATCH', `${FLAGS[k]} has ${list.length} line${list.length === 1 ? '' : 's'} but the dump has more examples (${what} needs lines ${this.next + 1} to ${this.next + n})`, {
+        fail('SHAPE_MISMATCH', `${LABEL_NAMES[k]} give ${list.length} line${list.length === 1 ? '' : 's'} but the dump has more examples (${what} needs lines ${this.next + 1} to ${this.next + n})`, {
           file: this.file,
           hint: 'give one line per example, for every example in the file, in order',
+          details: { option: k },
         });
       }
       (out as Record<string, unknown>)[k] = list.slice(this.next, this.next + n);
@@ -62,12 +67,13 @@ export class LabelCursor {
 
   /** Every line must have been used. */
   finish(): void {
-    for (const k of Object.keys(FLAGS) as (keyof ExampleLabels)[]) {
+    for (const k of Object.keys(LABEL_NAMES) as (keyof ExampleLabels)[]) {
       const list = this.labels[k];
       if (list && list.length !== this.next) {
-        fail('SHAPE_MISMATCH', `${FLAGS[k]} has ${list.length} line${list.length === 1 ? '' : 's'} but the dump has ${this.next} example${this.next === 1 ? '' : 's'}`, {
+        fail('SHAPE_MISMATCH', `${LABEL_NAMES[k]} give ${list.length} line${list.length === 1 ? '' : 's'} but the dump has ${this.next} example${this.next === 1 ? '' : 's'}`, {
           file: this.file,
           hint: 'give one line per example, for every example in the file, in order',
+          details: { option: k },
         });
       }
     }

@@ -122,7 +122,8 @@ describe('alignmentDocuments: wrong layouts and labels', () => {
   it('a rank the layout cannot have', () => {
     const e = expectError(() => alignmentDocuments(tensor('float32', [5, 4], stack(5, 1, 4)), { layout: 'tbe', file: 'a.npy' }), 'SHAPE_MISMATCH');
     expect(e.reason).toBe('an array of shape (5, 4) cannot be layout tbe, which needs a 3-D array [decoder steps, batch, encoder steps]');
-    expect(e.hint).toMatch(/--layout te or et/);
+    expect(e.hint).toMatch(/use layout te or et/);
+    expect(e.details).toMatchObject({ option: 'layout' }); // no CLI flag in the package: the CLI adds --layout
     expect(e.file).toBe('a.npy');
     const e4 = expectError(() => alignmentDocuments(tensor('float32', [2, 4, 5, 1], new Float32Array(40))), 'SHAPE_MISMATCH');
     expect(e4.hint).toMatch(/squeeze/);
@@ -131,22 +132,24 @@ describe('alignmentDocuments: wrong layouts and labels', () => {
 
   it('a layout that is not one', () => {
     for (const layout of ['tbx', 'tt', 'tbeb', '', 'tb']) expectError(() => layoutAxes([5, 2, 4], layout), 'BAD_ARGUMENT');
+    expect(expectError(() => layoutAxes([5, 2, 4], 'tbx'), 'BAD_ARGUMENT').message).toMatch(/^layout "tbx" is not a layout/);
   });
 
   it('token files with a different number of examples', () => {
     const e = expectError(() => alignmentDocuments(t, { srcTokens: [['a'], ['b'], ['c']] }), 'SHAPE_MISMATCH');
-    expect(e.message).toBe('--src-tokens has 3 examples but the array of shape (5, 2, 4) (layout tbe) has 2');
+    expect(e.message).toBe('the source tokens give 3 examples but the array of shape (5, 2, 4) (layout tbe) has 2');
+    expect(e.details).toMatchObject({ option: 'srcTokens' });
   });
 
   it('tokens or lengths longer than the axis, with a layout hint when another fits', () => {
     const e = expectError(() => alignmentDocuments(t, { tgtTokens: [['a', 'b', 'c', 'd', 'e', 'f'], ['x']] }), 'SHAPE_MISMATCH');
     expect(e.message).toMatch(/example 0 has 6 target tokens but the decoder axis .* has only 5/);
     const e2 = expectError(() => alignmentDocuments(t, { srcLengths: [4, 5] }), 'SHAPE_MISMATCH');
-    expect(e2.message).toMatch(/--src-lengths: example 1 has 5 steps but the encoder axis/);
+    expect(e2.message).toMatch(/the source lengths: example 1 has 5 steps but the encoder axis/);
     // a Tacotron [B, E, T] array read as the default tbe: 2 examples of 4 source tokens fit bet
     const bet = permute(stack(5, 2, 4), 5, 2, 4, 'bet');
     const e3 = expectError(() => alignmentDocuments(bet, { layout: 'tbe', noLayoutCheck: true, srcTokens: [['a', 'b', 'c', 'd'], ['e']] }), 'SHAPE_MISMATCH');
-    expect(e3.hint).toMatch(/fits --layout bet/);
+    expect(e3.hint).toMatch(/fits layout bet/);
     expectError(() => alignmentDocuments(t, { srcLengths: [1, -1] }), 'BAD_ARGUMENT');
   });
 
@@ -155,16 +158,16 @@ describe('alignmentDocuments: wrong layouts and labels', () => {
     expect(distributionAxes(bet)).toEqual([false, true, false]);
     const e = expectError(() => alignmentDocuments(bet, { file: 'taco.npy' }), 'SHAPE_MISMATCH');
     expect(e.message).toMatch(/rows along axis 2 .* do not sum to 1, but the rows along axis 1 do: the array looks like layout bet/);
-    expect(e.hint).toMatch(/--layout bet/);
+    expect(e.hint).toBe('choose layout bet (or choose tbe to keep the default)');
     const warnings: string[] = [];
     const docs = alignmentDocuments(bet, { layout: 'tbe', warn: (m) => warnings.push(m) });
     expect(docs).toHaveLength(4);
-    expect(warnings[0]).toMatch(/looks like layout bet; using --layout tbe as asked/);
+    expect(warnings[0]).toMatch(/looks like layout bet; using layout tbe as asked/);
     expect(alignmentDocuments(bet, { layout: 'bet' })).toHaveLength(3);
     // 2-D: a Tacotron single example (E, T) read as te
     const et = permute(stack(6, 1, 4), 6, 1, 4, 'ebt');
     const e2 = expectError(() => alignmentDocuments(tensor('float32', [4, 6], et.data as Float32Array)), 'SHAPE_MISMATCH');
-    expect(e2.hint).toMatch(/--layout et/);
+    expect(e2.hint).toMatch(/choose layout et/);
   });
 });
 
@@ -182,9 +185,9 @@ describe('token and length files', () => {
   it('a cursor hands out lines in order and checks the total', () => {
     const c = new LabelCursor({ srcTokens: [['a'], ['b'], ['c']] });
     expect(c.take(2, 'record 0').srcTokens).toEqual([['a'], ['b']]);
-    expect(expectError(() => c.take(2, 'record 1'), 'SHAPE_MISMATCH').message).toMatch(/has 3 lines but the dump has more examples \(record 1 needs lines 3 to 4\)/);
+    expect(expectError(() => c.take(2, 'record 1'), 'SHAPE_MISMATCH').message).toMatch(/give 3 lines but the dump has more examples \(record 1 needs lines 3 to 4\)/);
     const c2 = new LabelCursor({ tgtLengths: [1, 2, 3] });
     c2.take(2, 'r');
-    expect(expectError(() => c2.finish(), 'SHAPE_MISMATCH').message).toBe('--tgt-lengths has 3 lines but the dump has 2 examples');
+    expect(expectError(() => c2.finish(), 'SHAPE_MISMATCH').message).toBe('the target lengths give 3 lines but the dump has 2 examples');
   });
 });

@@ -67,9 +67,9 @@ describe('recordDocuments', () => {
   it('too few or too many token lines for the whole file', async () => {
     const short = await collect(recordDocuments(readTFRecords(fixtureBytes('alignments.tfrecord.gz')), { tgtLengths: [1, 1, 1, 1] })).catch((x) => x);
     expect(short.code).toBe('SHAPE_MISMATCH');
-    expect(short.message).toMatch(/--tgt-lengths has 4 lines but the dump has more examples \(record 1 needs lines 4 to 5\)/);
+    expect(short.message).toMatch(/the target lengths give 4 lines but the dump has more examples \(record 1 needs lines 4 to 5\)/);
     const long = await collect(recordDocuments(readTFRecords(fixtureBytes('alignments.tfrecord.gz')), { tgtLengths: [1, 1, 1, 1, 1, 1] })).catch((x) => x);
-    expect(long.message).toMatch(/--tgt-lengths has 6 lines but the dump has 5 examples/);
+    expect(long.message).toMatch(/the target lengths give 6 lines but the dump has 5 examples/);
   });
 
   it('a wrong layout for the records, and an empty file', async () => {
