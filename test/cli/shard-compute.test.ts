@@ -139,7 +139,7 @@ describe('compute --shard with the bundled sample\'s model, and convert --shard 
     const jobs: { one: string[]; shard: (out: string, k: number) => string[]; ext: string }[] = [
       { one: [...base, '--out', p('han.npy')], shard: (out, k) => [...base, '--out', out, '--shard', `${k}/3`], ext: 'npy' },
       { one: [...base, '--out', p('han.attn.pb')], shard: (out, k) => [...base, '--out', out, '--shard', `${k}/3`], ext: 'attn.pb' },
-      // The forward pass over token ids: documents by id hash (every shard runs the model).
+      // The forward pass over token ids: documents by id hash (each shard runs the model on its own samples).
       { one: ['compute', '--model', join(HAN, 'model.h5'), '--ids', join(HAN, 'ids.npy'), '--out', p('han-fw.attn.pb')], shard: (out, k) => ['compute', '--model', join(HAN, 'model.h5'), '--ids', join(HAN, 'ids.npy'), '--out', out, '--shard', `${k}/3`], ext: 'fw.attn.pb' },
       { one: ['convert', ...nmt, '--to', p('nmt.attn.pb')], shard: (out, k) => ['convert', ...nmt, '--to', out, '--shard', `${k}/3`], ext: 'nmt.attn.pb' },
     ];
@@ -153,6 +153,38 @@ describe('compute --shard with the bundled sample\'s model, and convert --shard 
       expect(readFileSync(p(`sample-merged.${j.ext}`)).equals(readFileSync(whole)), j.ext).toBe(true);
     }
   });
+});
+
+describe('a forward-pass shard runs the model on its own samples only', () => {
+  const TORCH = (name: string) => join(REPO, 'packages', 'torch', 'tests', 'fixtures', name);
+  const runs: { name: string; args: string[]; samples: number }[] = [
+    { name: 'keras-ids', args: ['--model', join(HAN, 'model.h5'), '--ids', join(HAN, 'ids.npy'), '--batch-size', '4'], samples: 20 },
+    { name: 'keras-text', args: ['--model', join(HAN, 'model.h5'), '--text', join(HAN, 'reviews.txt'), '--tokenizer', join(HAN, 'tokenizer.json'), '--padding', 'post', '--truncating', 'post'], samples: 20 },
+    { name: 'torch-han', args: ['--model', TORCH('fwd-han.pt'), '--ids', TORCH('fwd-han-ids-packed.npy')], samples: 4 },
+  ];
+  for (const run of runs) {
+    it(`${run.name}: 1, 2 and 3 shards merge byte-equal to one run, each shard's model run over its samples alone`, async () => {
+      const out = (n: number, k: number) => p(`fw-${run.name}-${n}-${k}.attn.pb`);
+      const whole = cli(['compute', ...run.args, '--out', p(`fw-${run.name}.attn.pb`)]);
+      expect(whole.code, whole.stderr).toBe(0);
+      for (const n of [1, 2, 3]) {
+        const shards = await Promise.all(Array.from({ length: n }, (_, k) => cliAsync(['compute', ...run.args, '--out', out(n, k), '--shard', `${k}/${n}`])));
+        for (const r of shards) expect(r.code, r.stderr).toBe(0);
+        if (n > 1) {
+          for (let k = 0; k < n; k++) {
+            const positions = (JSON.parse(readFileSync(`${out(n, k)}.shard.json`, 'utf8')) as { positions: number[] }).positions;
+            // The index's positions are the shard's sample numbers, exactly those whose id hashes into it.
+            expect(positions).toEqual(Array.from({ length: run.samples }, (_, i) => i).filter((i) => shardOf(String(i), n) === k));
+            expect(shards[k]!.stdout).toContain(`model run on ${positions.length} of ${run.samples} samples`);
+          }
+        }
+        const merged = p(`fw-${run.name}-${n}.attn.pb`);
+        const m = cli(['merge', ...Array.from({ length: n }, (_, k) => out(n, n - 1 - k)), '--out', merged]);
+        expect(m.code, m.stderr).toBe(0);
+        expect(readFileSync(merged).equals(readFileSync(p(`fw-${run.name}.attn.pb`))), `${run.name}, ${n} shards`).toBe(true);
+      }
+    }, 60_000);
+  }
 });
 
 describe('a shard killed halfway', () => {

@@ -2,10 +2,11 @@
 // memory in the browser, .npy files read by rows in ./node). Browser-safe: the one
 // implementation of the forward path's maps, which ./node re-exports.
 import { AttnlensError, fail, formatShape, isAttnlensError, type AttentionDocument, type Provenance, type Tensor } from '@attnlens/core';
-import { attentionDocuments, computeAttention, hierarchicalDocuments, masksFromIds, type Kernel, type Mask } from '@attnlens/attention';
+import { attentionDocuments, checkSamples, computeAttention, hierarchicalDocuments, masksFromIds, type Kernel, type Mask } from '@attnlens/attention';
 import { forwardBatches, type Batch, type BatchOptions, type KerasModel, type RowSource } from '@attnlens/keras-graph';
 import { addOriginals, type EncodedTexts } from '@attnlens/text';
 import { builtinMaps, maskOf } from './maps.js';
+import { renameToSamples, selectRows, selectTexts } from './samples.js';
 import type { AttentionPlan } from './plan.js';
 
 export interface AttentionRun {
@@ -21,24 +22,42 @@ export interface AttentionRun {
   provenance?: Provenance;
   /** The ids file, named in mask errors. */
   file?: string;
+  /**
+   * Only these samples (increasing sample numbers, e.g. a document shard's from
+   * @attnlens/attention's shardSamples): the model runs on them alone; documents keep their ids.
+   */
+  samples?: ArrayLike<number>;
 }
 
 /** Attention documents, one per sample, streamed batch by batch. */
-export async function* attentionFromInputs(run: AttentionRun, o: BatchOptions = {}): AsyncGenerator<AttentionDocument> {
-  const { plan } = run;
-  if (run.texts && run.texts.shape[0] !== run.sources[0]?.rows) fail('SHAPE_MISMATCH', `the texts give ${run.texts.shape[0]} samples but the ids hold ${run.sources[0]?.rows}`);
+export async function* attentionFromInputs(whole: AttentionRun, o: BatchOptions = {}): AsyncGenerator<AttentionDocument> {
+  const { plan } = whole;
+  if (whole.texts && whole.texts.shape[0] !== whole.sources[0]?.rows) fail('SHAPE_MISMATCH', `the texts give ${whole.texts.shape[0]} samples but the ids hold ${whole.sources[0]?.rows}`);
+  const run = chosenSamples(whole);
   for await (const b of namingInputFiles(forwardBatches(run.model, run.sources, plan.taps, o), run.model, run.sources)) {
+    let docs: AttentionDocument[];
     if (plan.kind === 'builtin') {
-      yield* builtinMaps(b.values[0]!, b.start, { layer: plan.attention.layer, kind: plan.attention.kind, ...(run.provenance ? { provenance: run.provenance } : {}) });
-      continue;
+      docs = builtinMaps(b.values[0]!, b.start, { layer: plan.attention.layer, kind: plan.attention.kind, ...(run.provenance ? { provenance: run.provenance } : {}) });
+    } else {
+      docs = plan.sentence ? hierarchicalBatch(run, b) : flatBatch(run, b);
+      if (run.texts) {
+        addOriginals(docs, run.texts, b.start);
+        if (plan.sentence) labelSentences(docs, run.texts, b.start);
+      }
     }
-    const docs = plan.sentence ? hierarchicalBatch(run, b) : flatBatch(run, b);
-    if (run.texts) {
-      addOriginals(docs, run.texts, b.start);
-      if (plan.sentence) labelSentences(docs, run.texts, b.start);
-    }
+    if (run.samples) renameToSamples(docs, run.samples, b.start);
     yield* docs;
   }
+}
+
+/** The run over its chosen samples only (sources and texts narrowed to them), or the run as it is. */
+function chosenSamples(run: AttentionRun): AttentionRun {
+  const { samples, sources } = run;
+  const rows = sources[0]?.rows ?? 0;
+  // Sources of different lengths are left whole, for forwardBatches to refuse by name.
+  if (!samples || sources.some((s) => s.rows !== rows)) return { ...run, samples: undefined };
+  checkSamples(samples, rows, 'the samples to run');
+  return { ...run, sources: sources.map((s) => selectRows(s, samples)), ...(run.texts ? { texts: selectTexts(run.texts, samples) } : {}) };
 }
 
 /**

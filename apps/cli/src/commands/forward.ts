@@ -4,14 +4,14 @@
 // text becomes ids by @attnlens/forward's encodeForModel.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { fail, formatShape, GENERATOR, tensor, type Provenance, type Shard } from '@attnlens/core';
+import { fail, formatShape, GENERATOR, tensor, type AttentionDocument, type Provenance, type Shard } from '@attnlens/core';
 import { sha256File } from '@attnlens/core/node';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadModel, type KerasModel } from '@attnlens/keras-graph';
 import { attentionFromInputs, encodeForModel, forwardToNpy, kernelFromKeras, npyRows, planAttention, tensorRows, vocabularyFor, type AttentionPlan, type RowSource } from '@attnlens/forward/node';
 import type { EncodedTexts, PlainVocabularyOptions } from '@attnlens/text';
 import { readTextFile } from '@attnlens/text/node';
-import type { Normalisation, Variant } from '@attnlens/attention';
+import { shardSamples, type Normalisation, type Variant } from '@attnlens/attention';
 import { interruptSignal } from '../batch/interrupt.js';
 import { ALLOW_EXTERNAL_HELP } from '../input.js';
 import { writeDocumentsOf } from './shard-options.js';
@@ -132,10 +132,9 @@ export async function computeForward(o: ForwardComputeOpts, v: { variant?: Varia
     const sources: RowSource[] = texts ? [tensorRows(tensor('int32', texts.shape, texts.ids), o.text)] : await npyRows(splitList(o.ids ?? o.modelInputs!));
     try {
       const provenance = await forwardProvenance(kf, o.model, plan, o.text ?? o.ids ?? o.modelInputs!);
-      const docs = attentionFromInputs({ model, plan, ...(kernels ? { kernels } : {}), sources, ...(texts ? { texts } : {}), ...(v.padId !== undefined ? { padId: v.padId } : {}), provenance, ...(o.ids ? { file: o.ids } : {}) }, { signal: stop.signal, ...batchSize(o.batchSize) });
-      // A shard keeps its documents by id hash: the model still runs over every sample (docs/scale.md).
-      const n = await writeDocumentsOf(o.out, docs, shard);
-      process.stdout.write(`wrote ${o.out}: ${n} ${plan.kind === 'recompute' && plan.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${describePlan(plan)}, from the forward pass)\n`);
+      const docs = attentionFromInputs({ model, plan, ...(kernels ? { kernels } : {}), sources, ...(texts ? { texts } : {}), ...(v.padId !== undefined ? { padId: v.padId } : {}), provenance, ...(o.ids ? { file: o.ids } : {}), ...shardRun(sources, shard) }, { signal: stop.signal, ...batchSize(o.batchSize) });
+      const n = await writeShardDocuments(o.out, docs, shard);
+      process.stdout.write(`wrote ${o.out}: ${n} ${plan.kind === 'recompute' && plan.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${describePlan(plan)}, from the forward pass${shardNote(n, sources, shard)})\n`);
     } finally {
       for (const s of sources) await s.close();
     }
@@ -143,6 +142,21 @@ export async function computeForward(o: ForwardComputeOpts, v: { variant?: Varia
     kf.close();
     stop.dispose();
   }
+}
+
+/** A document shard runs the model on its own samples only (those whose id hashes into it): they are picked before the first batch. */
+export function shardRun(sources: readonly RowSource[], shard: Shard | undefined): { samples?: Uint32Array } {
+  return shard && shard.count > 1 ? { samples: shardSamples(sources[0]?.rows ?? 0, shard) } : {};
+}
+
+/** For a shard: how many of the input's samples the model ran on. */
+export function shardNote(ran: number, sources: readonly RowSource[], shard: Shard | undefined): string {
+  return shard && shard.count > 1 ? `; model run on ${ran} of ${sources[0]?.rows ?? 0} samples, shard ${shard.index}/${shard.count}` : '';
+}
+
+/** The documents of shardRun's run: for a shard, already its own, each at its sample number. */
+export function writeShardDocuments(out: string, docs: AsyncIterable<AttentionDocument>, shard: Shard | undefined): Promise<number> {
+  return writeDocumentsOf(out, docs, shard, shard && shard.count > 1 ? 'shard' : undefined);
 }
 
 function describePlan(p: AttentionPlan): string {

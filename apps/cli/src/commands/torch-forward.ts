@@ -9,8 +9,7 @@ import type { Normalisation, Variant } from '@attnlens/attention';
 import { attentionFromInputs, npyRows, tensorRows, type RowSource } from '@attnlens/forward/node';
 import { chainForward, inferChain, loadChain, openTorchFile, type TorchChain } from '@attnlens/torch/node';
 import { interruptSignal } from '../batch/interrupt.js';
-import { batchSize, checkForwardOptions, textIds, type ForwardComputeOpts } from './forward.js';
-import { writeDocumentsOf } from './shard-options.js';
+import { batchSize, checkForwardOptions, shardNote, shardRun, textIds, writeShardDocuments, type ForwardComputeOpts } from './forward.js';
 
 export async function isTorchModel(path: string): Promise<boolean> {
   const { format } = await sniffFile(path);
@@ -39,9 +38,9 @@ export async function computeTorchForward(o: ForwardComputeOpts & { packed?: boo
     const sources: RowSource[] = texts ? [tensorRows(tensor('int32', texts.shape, texts.ids), o.text)] : await npyRows([o.ids!]);
     try {
       const provenance = await chainProvenance(o.model, f.format, inf.chain, packed, o.text ?? o.ids!);
-      const docs = attentionFromInputs({ model: fw.model, plan: fw.plan, kernels: fw.kernels, sources, ...(texts ? { texts } : {}), provenance, ...(o.ids ? { file: o.ids } : {}) }, { signal: stop.signal, ...batchSize(o.batchSize) });
-      const n = await writeDocumentsOf(o.out, docs, shard);
-      process.stdout.write(`wrote ${o.out}: ${n} ${inf.chain.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${inf.chain.description}; ${packed ? 'packed' : 'unpacked'}, from the forward pass)\n`);
+      const docs = attentionFromInputs({ model: fw.model, plan: fw.plan, kernels: fw.kernels, sources, ...(texts ? { texts } : {}), provenance, ...(o.ids ? { file: o.ids } : {}), ...shardRun(sources, shard) }, { signal: stop.signal, ...batchSize(o.batchSize) });
+      const n = await writeShardDocuments(o.out, docs, shard);
+      process.stdout.write(`wrote ${o.out}: ${n} ${inf.chain.sentence ? 'hierarchical ' : ''}document${n === 1 ? '' : 's'} (${inf.chain.description}; ${packed ? 'packed' : 'unpacked'}, from the forward pass${shardNote(n, sources, shard)})\n`);
     } finally {
       for (const s of sources) await s.close();
     }
