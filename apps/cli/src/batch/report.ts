@@ -126,6 +126,8 @@ async function planAll(o: ReportOptions, collector: ReportCollector, model: Repo
   return planHeatmaps(model, o.heatmaps, (id) => names.get(id));
 }
 
+const YIELD_MS = 4;
+
 /**
  * Every input's documents into the rows. Every document is counted, this shard's or not, so a
  * sample's position is its place in the whole input and a merge of shard reports orders rows
@@ -134,9 +136,17 @@ async function planAll(o: ReportOptions, collector: ReportCollector, model: Repo
  */
 async function readReport(o: ReportOptions, collector: ReportCollector, onDocument: (d: AttentionDocument, shown: boolean, fresh: boolean) => void): Promise<void> {
   let position = 0;
+  let since = performance.now();
   for (const [k, input] of o.inputs.entries()) {
     for await (const raw of documentsFrom(input, o.convert)) {
       if (o.signal?.aborted) return;
+      // Decoded documents arrive through promises (microtasks) only, which would keep the workers'
+      // replies (macrotasks) waiting until the whole input is read: give the event loop a turn
+      // every few milliseconds, so a worker done with a heatmap gets its next one meanwhile.
+      if (performance.now() - since > YIELD_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+        since = performance.now();
+      }
       const here = position++;
       if (!inShard(raw.id, o.shard)) {
         if (o.scale === 'shared') collector.addToRange(raw);
