@@ -126,7 +126,7 @@ try {
     const r = spawnSync(process.execPath, [...flags, here, '--case', dir, String(workers)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`case workers=${workers} failed: ${r.stderr}`);
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
-    line(`attnlens${j.fused ? ' (FMA)' : ''}, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
+    line(`attnlens${j.fused ? ' (FMA)' : ''}, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''} + calling thread` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
   }
 
   if (!ONLY_WHOLE && havePython('numpy')) {
