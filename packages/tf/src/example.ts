@@ -72,9 +72,9 @@ export function exampleTensor(features: Map<string, ExampleFeature>, key: string
         : `${where} has no feature holding a tensor (features: ${names.map((n) => `${n} (${features.get(n)!.kind})`).join(', ') || 'none'})`, {
         file,
         hint: keys.length
-          ? 'name one with --array FEATURE'
+          ? 'name the feature to read'
           : 'attnlens reads a serialized TensorProto in a bytes feature, or a float feature with its shape in an int64 feature KEY_shape',
-        details: { features: names },
+        details: { features: names, ...(keys.length ? { option: 'array' } : {}) }, // the CLI adds its flag
       });
     }
     key = keys[0]!;

@@ -56,7 +56,7 @@ export interface ImageMapOptions extends Pick<AlignmentOptions, 'name' | 'layer'
 export function imageAlignmentMap(img: GrayImage, opts: ImageMapOptions = {}): AttentionMap {
   const layout = (opts.layout ?? 'et').toLowerCase();
   if (layout !== 'et' && layout !== 'te') {
-    fail('BAD_ARGUMENT', `--layout ${layout} does not apply to an image: its rows and columns are either et (encoder x decoder, as tensorflow/nmt writes them) or te`, { file: opts.file, hint: 'use --layout et (the default) or te' });
+    fail('BAD_ARGUMENT', `layout ${layout} does not apply to an image: its rows and columns are either et (encoder x decoder, as tensorflow/nmt writes them) or te`, { file: opts.file, hint: 'use layout et (the default) or te', details: { option: 'layout' } });
   }
   const { width: W, height: H, gray } = img;
   const transpose = layout === 'et';
