@@ -7,7 +7,6 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { fail, type Limits } from '@attnlens/core';
 import { sniffFile } from '@attnlens/core/node';
 import { openKerasHdf5 } from './keras-file.js';
-import { checkKerasEntries, extractKerasZip } from './keras-zip.js';
 import type { KerasFile } from './types.js';
 
 export type { KerasFile, KerasLayer, KerasWeight, KerasLayout, AttentionLayerInfo, UnrecognisedAttention, Variant } from './types.js';
@@ -102,6 +101,8 @@ export async function openKeras(path: string, opts: OpenKerasOptions = {}): Prom
     return openKerasHdf5(module, resolve(path), { file: path, ...hdf5 });
   }
   if (format === 'keras-zip') {
+    // Only a .keras file needs the unzipper (fflate builds its tables at import, issue 15).
+    const { checkKerasEntries, extractKerasZip } = await import('./keras-zip.js');
     checkKerasEntries(path, zipEntries ?? []);
     const x = await extractKerasZip(path, opts.limits);
     const module = await hdf5Module();
