@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { DEFAULT_LIMITS, encodeHeader, encodeStream, MAX_MAP_DEPTH, type AttentionDocument } from '@attnlens/core';
+import { DEFAULT_LIMITS, encodeStream, MAX_MAP_DEPTH, type AttentionDocument } from '@attnlens/core';
 import { MAX_LABEL_CHARS } from '@attnlens/render';
 import { BIN, cli, isCleanError } from '../helpers/cli.js';
+import { deepJson, deepPb } from '../../packages/core/tests/deep-documents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-render-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,29 +85,12 @@ describe('one failure count', () => {
   });
 });
 
-const varint = (n: number): number[] => {
-  const b: number[] = [];
-  while (n > 127) {
-    b.push((n & 127) | 128);
-    n = Math.floor(n / 128);
-  }
-  b.push(n);
-  return b;
-};
-
 describe('children nested 20000 deep', () => {
   it('are one clear error from .attn.pb and .attn.json, not "Maximum call stack size exceeded"', () => {
-    // written byte by byte: the encoders refuse to nest this deep
-    const leaf = [0x12, 1, 1, 0x1a, 4, 0, 0, 0x80, 0x3f]; // shape [1], weights [1.0]
-    let m = Buffer.from(leaf);
-    for (let i = 0; i < 20000; i++) m = Buffer.concat([Buffer.from([...leaf, 0x62, ...varint(m.length)]), m]);
-    const doc = Buffer.concat([Buffer.from([0x0a, 4]), Buffer.from('deep'), Buffer.from([0x12, ...varint(m.length)]), m]);
     const pb = join(dir, 'deep.attn.pb');
-    writeFileSync(pb, Buffer.concat([encodeHeader({}), Buffer.from(varint(doc.length)), doc]));
-    let s = '{"shape":[1],"weights":[1]}';
-    for (let i = 0; i < 20000; i++) s = `{"shape":[1],"weights":[1],"children":[${s}]}`;
+    writeFileSync(pb, deepPb(20000));
     const json = join(dir, 'deep.attn.json');
-    writeFileSync(json, `{"header":{"magic":"attnlens","version":1},"documents":[{"id":"deep","maps":[${s}]}]}`);
+    writeFileSync(json, deepJson(20000));
     for (const [cmd, input] of [['render', pb], ['report', json], ['render', json]] as const) {
       const r = cli([cmd, input, '--out', join(dir, `deep-${cmd}`), '--quiet']);
       expect(isCleanError(r), r.stderr).toBe(true);

@@ -5,38 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  decodeJson, decodeStream, encodeDocumentDelimited, encodeHeader, encodeJson, encodeStream, MAX_MAP_DEPTH, validateDocument,
+  decodeJson, decodeStream, encodeDocumentDelimited, encodeJson, encodeStream, MAX_MAP_DEPTH, validateDocument,
   type AttentionDocument, type AttentionMap,
 } from '../src/index.js';
 import { atomicWriteFile, checkWritePath, prepareOutputFolder, readDocuments, writeDocuments } from '../src/node.js';
+import { deepJson, deepPb } from './deep-documents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-core-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const varint = (n: number): number[] => {
-  const b: number[] = [];
-  while (n > 127) {
-    b.push((n & 127) | 128);
-    n = Math.floor(n / 128);
-  }
-  b.push(n);
-  return b;
-};
-
-/** An .attn.pb stream whose one document holds a map nested `depth` deep, written byte by byte (the encoders refuse to). */
-function deepPb(depth: number): Uint8Array {
-  const leaf = [0x12, 1, 1, 0x1a, 4, 0, 0, 0x80, 0x3f]; // shape [1], weights [1.0]
-  let m = Buffer.from(leaf);
-  for (let i = 0; i < depth; i++) m = Buffer.concat([Buffer.from([...leaf, 0x62, ...varint(m.length)]), m]); // children = 12
-  const doc = Buffer.concat([Buffer.from([0x0a, 4]), Buffer.from('deep'), Buffer.from([0x12, ...varint(m.length)]), m]);
-  return Buffer.concat([encodeHeader({}), Buffer.from(varint(doc.length)), doc]);
-}
-
-function deepJson(depth: number): string {
-  let s = '{"shape":[1],"weights":[1]}';
-  for (let i = 0; i < depth; i++) s = `{"shape":[1],"weights":[1],"children":[${s}]}`;
-  return `{"header":{"magic":"attnlens","version":1},"documents":[{"id":"deep","maps":[${s}]}]}`;
-}
 
 function nested(depth: number): AttentionMap {
   let m: AttentionMap = { shape: [1], weights: Float32Array.of(1) };
