@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AttnlensError, type AttentionDocument } from '@attnlens/core';
 import { prepareOutputFolder } from '@attnlens/core/node';
-import { documentProblem, labelFiller, parseLabels, planHeatmaps, ReportCollector, reportFiles, rowText } from '../src/index.js';
+import { documentProblem, labelFiller, parseLabels, planHeatmaps, ReportCollector, reportFiles, rowText, scriptJson } from '../src/index.js';
 import { readLabels, SafeNames, writeReport } from '../src/node.js';
 
 const doc = (id: string, w: number[], extra: Partial<AttentionDocument> = {}, name?: string): AttentionDocument => ({
@@ -117,5 +117,21 @@ describe('node', () => {
     const w = await writeReport(out, c.finish(), settings, new Map(), new Map());
     expect(readdirSync(join(out, 'data'))).toEqual([]);
     expect(readFileSync(w.index, 'utf8')).toContain('<title>t</title>');
+  });
+});
+
+describe('scriptJson', () => {
+  // The reference: the replacer on every value, as scriptJson wrote it before its fast path.
+  const slow = (v: unknown) =>
+    JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity') : x))
+      .replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  it('writes what the replacer on every value wrote, non-finite numbers and script-breaking text included', () => {
+    const values: unknown[] = [
+      'plain', '</script><!--', 'a\u2028b\u2029c', 0.25, NaN, -Infinity, null,
+      ['id', null, 'pos', [{ s: [3], w: [0.1, NaN, 0.5], lo: 0, hi: 0.5, t: ['<b>', 'x'] }, null], null],
+      { a: { b: [1, [2, [Infinity]]] } }, { s: [2], w: [0.5, 0.5], lo: 0, hi: 0.5, c: [{ s: [1], w: [1], lo: 0, hi: 1 }] },
+    ];
+    for (const v of values) expect(scriptJson(v)).toBe(slow(v));
+    expect(scriptJson([NaN])).toBe('["NaN"]');
   });
 });
