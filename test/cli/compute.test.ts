@@ -13,6 +13,7 @@ import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
 import { openKeras } from '@attnlens/keras/node';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
+import { maxAbsDiff } from '../helpers/numbers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-compute-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,13 +32,6 @@ const weights = `${fx('W.npy')},${fx('b.npy')},${fx('u.npy')}`;
 const want = async (name: string) => toFloat64(await readNpyFile(fx(`expected_${name}.npy`)));
 // The CLI writes float32 weights: the float64 reference to within float32 rounding.
 const TOL = 1e-6;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 describe('attnlens compute', () => {
   it('--weights to .npy: float32 (N, T), unmasked and with --lengths', async () => {

@@ -13,6 +13,7 @@ import { tensor } from '@attnlens/core';
 import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { describeReal, real, REPO } from '../helpers/shared.js';
+import { maxAbsDiff } from '../helpers/numbers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-forward-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,13 +23,6 @@ const want = async (f: string) => toFloat64(await readNpyFile(fx(f)));
 const docsOf = (f: string): AttentionDocument[] => decodeJson(readFileSync(f, 'utf8')).documents;
 // float32 outputs of a float32 forward pass against NumPy's float64 one.
 const TOL = 1e-5;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 const flatWeights = (docs: AttentionDocument[]) => docs.flatMap((d) => Array.from(d.maps[0]!.weights));
 const hanWeights = (docs: AttentionDocument[]) => ({

@@ -13,18 +13,12 @@ import { openKeras } from '@attnlens/keras/node';
 import { computeAttention, maskFromLengths, prepareKernel, type Variant } from '@attnlens/attention';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { describeReal, expected, real } from '../helpers/shared.js';
+import { maxAbsDiff } from '../helpers/numbers.js';
 
 const CASES = [
   { name: 'eindh-awc', model: 'eindh-at-conv-lstm/model_0025-0.0035.h5', layer: 'attention_with_context_1', variant: 'awc-tf' as Variant, keras: '2.3.1' },
   { name: 'flamingjay-attlayer', model: 'flamingjay-han-ids/one_layer_best_model.hdf5', layer: 'att_layer_1', variant: 'attlayer' as Variant, keras: '2.2.4' },
 ];
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 describeReal('attention: the real cases in ../shared/fixtures/expected', () => {
   let dir: string;

@@ -13,6 +13,7 @@ import { loadModel, type KerasModel, type Tap } from '@attnlens/keras-graph';
 import { forwardFile } from '@attnlens/keras-graph/node';
 import { readNpyFile } from '@attnlens/npy/node';
 import { describeReal, real } from '../helpers/shared.js';
+import { maxAbsDiff } from '../helpers/numbers.js';
 
 const CASES = fileURLToPath(new URL('../../packages/keras-graph/tests/real', import.meta.url));
 
@@ -34,13 +35,7 @@ async function model(file: string, config?: string): Promise<KerasModel> {
   return loadModel(k, config ? { config: JSON.parse(readFileSync(real(config), 'utf8')) } : {});
 }
 
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  const x = toFloat64(a);
-  const y = toFloat64(b);
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
-  return m;
-}
+const tensorDiff = (a: Tensor, b: Tensor): number => maxAbsDiff(toFloat64(a), toFloat64(b));
 
 /** Max |Σ − 1| over rows of `width` values (all rows unmasked). */
 function rowSumError(t: Tensor, width: number): number {
@@ -74,7 +69,7 @@ async function runCase(name: string, file = undefined as string | undefined) {
     const want = await readNpyFile(join(dir, t.expected));
     const key = `${t.layer} ${t.what}${t.index ? ` ${t.index}` : ''}`;
     expect([...got[i]!.value.shape], `${name} ${key}`).toEqual([...want.shape]);
-    errors[key] = maxAbsDiff(got[i]!.value, want);
+    errors[key] = tensorDiff(got[i]!.value, want);
   }
   for (const [k, e] of Object.entries(errors)) expect(e, `${name} ${k} max |Δ| vs NumPy`).toBeLessThan(1e-5);
   return { m, got, c };
@@ -218,6 +213,6 @@ describeReal('forward pass on the real models', () => {
     expect(parts.map((p) => p.length)).toEqual([30, 10]);
     const all = new Float32Array(40);
     parts.forEach((p, i) => all.set(p, i * 30));
-    expect(maxAbsDiff({ dtype: 'float32', shape: [4, 10], data: all }, want)).toBeLessThan(1e-5);
+    expect(tensorDiff({ dtype: 'float32', shape: [4, 10], data: all }, want)).toBeLessThan(1e-5);
   });
 });
