@@ -1,4 +1,4 @@
-// The web viewer (apps/web, built) in headless Chromium, two cases (WEB_BENCH_ONLY=keras|x runs one):
+// The web viewer (apps/web, built) in headless Chromium, three cases (WEB_BENCH_ONLY=keras|x|tf runs one):
 // 1. keras: opening a generated Keras file, a Keras 2.2.4 full save with a WEB_BENCH_MB (default
 //    500) MB embedding and an AttLayer, written by h5py. The page reads it in its worker through
 //    the File (WORKERFS), so the tab's memory must not grow by the file's size. Printed: time from
@@ -10,21 +10,30 @@
 //    size. Printed: time from clicking "Compute attention" to the first sample drawn, and NumPy
 //    computing the same attention over np.load(mmap_mode='r') in blocks, for the ratio (and the
 //    largest difference between the two on the first sample).
-// Both print the page's JS heap (CDP Performance.getMetrics) and the peak RSS of all the browser's
+// 3. tf: a generated WEB_BENCH_TF_MB (default 500) MB TensorFlow event file (tf's fixture event
+//    file, its attention images, then 1 MB graph_def events) opened in the page: the worker reads
+//    it by ranges, one record at a time (@attnlens/tf's rangeDump), so the memory must not grow by
+//    the file's size. Printed: time from picking the file to the first map drawn, and Node's
+//    tfDocuments (what `attnlens convert` runs) over the same file, for the ratio (no TensorFlow here).
+// All print the page's JS heap (CDP Performance.getMetrics) and the peak RSS of all the browser's
 // processes (sampled from /proc every 25 ms) before and during.
-import { readFileSync, readdirSync, mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { createWriteStream, readFileSync, readdirSync, mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { fmt, havePython, runPython } from './util.mjs';
 import { decodeJson } from '../packages/core/dist/index.js';
+import { encodeEvent, encodeTFRecord } from '../packages/tf/dist/index.js';
+import { tfDocuments } from '../packages/tf/dist/node.js';
 
 const require = createRequire(new URL('../test/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 const PAGE = pathToFileURL(fileURLToPath(new URL('../apps/web/dist/page/index.html', import.meta.url))).href;
 const MB = Number(process.env.WEB_BENCH_MB ?? 500);
 const X_MB = Number(process.env.WEB_BENCH_X_MB ?? 1000);
+const TF_MB = Number(process.env.WEB_BENCH_TF_MB ?? 500);
 const ONLY = process.env.WEB_BENCH_ONLY;
 const COLS = 200;
 // X of case 2: (N, T, F) float32 and the AttLayer's attention dimension A.
@@ -182,6 +191,48 @@ async function xCase(dir) {
   if (!(diff < 1e-5)) throw new Error(`the page's attention differs from NumPy's by ${diff}`);
 }
 
+/** The fixture event file (its attention images), then 1 MB graph_def events up to TF_MB. */
+async function writeEventFile(file) {
+  const out = createWriteStream(file);
+  const write = (b) => (out.write(b) ? undefined : once(out, 'drain'));
+  await write(readFileSync(new URL('../packages/tf/tests/fixtures/events.out.tfevents.1500000000.fixture', import.meta.url)));
+  const pad = encodeTFRecord(encodeEvent({ step: 2, graphDef: new Uint8Array(1 << 20).fill(7) }));
+  for (let n = 0; n * pad.length < TF_MB * 1e6; n++) await write(pad);
+  out.end();
+  await once(out, 'finish');
+}
+
+async function tfCase(dir) {
+  const file = join(dir, 'events.out.tfevents.1.bench');
+  await writeEventFile(file);
+  const size = statSync(file).size / 1e6;
+  const { browser, page, heap } = await browserPage();
+  const m = await measured(heap, async () => {
+    await page.setInputFiles('#files', file);
+    await page.waitForSelector('.doc-id, .error[role=alert]', { timeout: 600_000 });
+  });
+  const error = await page.locator('.error[role=alert]').count();
+  await browser.close();
+  if (error) throw new Error('the page showed an error for the event file');
+  const t0 = process.hrtime.bigint();
+  let docs = 0;
+  for await (const _ of tfDocuments(file)) docs++;
+  const node = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`web viewer opens a ${fmt(size, 0)} MB event file (${docs} attention images, then 1 MB graph_def events; read by ranges; file picker to first map drawn): ${fmt(m.seconds, 3)} s`);
+  printMemory(m, size);
+  console.log(`  Node tfDocuments (attnlens convert's reader) over the same file: ${fmt(node, 3)} s; page / Node: ${fmt(m.seconds / node, 1)}x time`);
+  rmSync(file, { force: true });
+}
+
+if (ONLY === 'tf') {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-web-'));
+  try {
+    await tfCase(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 if (!havePython('h5py', 'numpy')) {
   console.log("skipped: the files are written with Debian's /usr/bin/python3 h5py and NumPy, which are not installed");
   process.exit(0);
@@ -189,10 +240,11 @@ if (!havePython('h5py', 'numpy')) {
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-web-'));
 try {
   const { bavail, bsize } = statfsSync(dir);
-  const need = Math.max(ONLY === 'x' ? 0 : MB, ONLY === 'keras' ? 0 : X_MB) * 1.2;
+  const need = Math.max(ONLY === 'x' ? 0 : MB, ONLY === 'keras' ? 0 : X_MB, ONLY ? 0 : TF_MB) * 1.2;
   if ((bavail * bsize) / 1e6 < need) throw new Error(`need ${need} MB free in ${dir}`);
   if (ONLY !== 'x') await kerasCase(dir);
   if (ONLY !== 'keras') await xCase(dir);
+  if (!ONLY) await tfCase(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
