@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +185,20 @@ describe('attnlens report', () => {
     expect(files(join(moved.out, 'heatmaps'))).toEqual(['b.png', 'c.png']);
     expect(png(moved.out, 'c.png').equals(png(run('ahead-c', [doc('c', vec(0.2, 0.8))]).out, 'c.png'))).toBe(true);
     expect(files(join(moved.out, 'data')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes the cell file a killed run left in data/, not one of a run still going', () => {
+    const p = join(dir, 'cells.attn.pb');
+    writeFileSync(p, encodeStream([doc('x', vec(0.1, 0.9))]));
+    const out = join(dir, 'cells');
+    expect(cli(['report', p, '--out', out, '--quiet']).code).toBe(0);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // a process that has ended
+    const dead = `cells.${gone}.k1ll3d.tmp`;
+    const live = `cells.${process.pid}.st1ll.tmp`;
+    writeFileSync(join(out, 'data', dead), 'x');
+    writeFileSync(join(out, 'data', live), 'x');
+    expect(cli(['report', p, '--out', out, '--quiet']).code).toBe(0);
+    expect(files(join(out, 'data'))).toEqual([live]);
   });
 
   it('stops cleanly on Ctrl-C, leaves no partial files, and a rerun finishes the job', async () => {

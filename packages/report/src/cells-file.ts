@@ -3,11 +3,33 @@
 // written with positioned sync writes (the collector's add is synchronous); reads of the cells
 // of consecutive rows, which were appended one after another, are one read of their span.
 import { closeSync, constants as FS, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsError, openTemp } from '@attnlens/core/node';
 import { NumberColumn, type CellStore } from './collect.js';
 
 const FLUSH_BYTES = 1 << 20;
+
+/** Whether process `pid` still runs (signal 0 only checks; EPERM means it runs as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cell files of runs that were killed (SIGKILL, a lost machine) and so could not remove them:
+ * openTemp names them cells.PID.RANDOM.tmp, and one whose process is gone is removed.
+ */
+async function removeDeadCells(folder: string): Promise<void> {
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    const m = /^cells\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(folder, name), { force: true });
+  }
+}
 const WINDOW_BYTES = 1 << 20;
 
 export class FileCells implements CellStore {
@@ -24,6 +46,7 @@ export class FileCells implements CellStore {
 
   /** A new store in `folder` (the report's data/ folder), as a temp file removeTempFiles(join(folder, 'cells')) removes. */
   static async create(folder: string): Promise<FileCells> {
+    await removeDeadCells(folder);
     const { tmp, fh } = await openTemp(join(folder, 'cells')).catch((e: unknown) => {
       throw fsError(e, folder, 'write');
     });
