@@ -3,7 +3,8 @@
 // `compute --weights` and `report --heatmaps none`, as 1 process against 2 shards at once:
 //   1 process:  compute X → all.attn.pb;           report all.attn.pb
 //   2 shards:   compute --shard K/2 (both at once) → merge → report --shard K/2 (both at once) → report --merge
-// Wall time of each stage, peak RSS of each process (GNU time's %M), and the merges' times at two
+// Wall time of each stage, peak RSS of each process (GNU time's %M), compute's CPU time per process
+// (%U + %S: a document shard computes only its own samples, so each of 2 takes about half), and the merges' times at two
 // sizes (SHARD_COMPUTE_SMALL and SHARD_COMPUTE_N) per sample: the issue asks that a merge not grow
 // faster than the number of samples. Also compute's .npy output by row ranges and its merge.
 // The issue's case is SHARD_COMPUTE_N=1000000 (3.2 GB of X on disk); the default, 100 000, keeps a
@@ -44,16 +45,17 @@ await writeNpyFile(at('b.npy'), tensor('float32', [A], lcg(A, 2)));
 await writeNpyFile(at('u.npy'), tensor('float32', [A], lcg(A, 3)));
 const weights = ['--weights', `${at('W.npy')},${at('b.npy')},${at('u.npy')}`];
 
-/** Runs attnlens under GNU time; resolves wall seconds and peak RSS in MB. */
+/** Runs attnlens under GNU time; resolves wall seconds, peak RSS in MB and CPU seconds (user + system, all threads). */
 function run(args) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`attnlens ${args.join(' ')}: ${err}`));
-      resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, rssMB: Number(err.trim().split('\n').pop()) / 1024 });
+      const [rss, user, sys] = err.trim().split('\n').pop().split(' ').map(Number);
+      resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, rssMB: rss / 1024, cpu: user + sys });
     });
   });
 }
@@ -91,6 +93,10 @@ const total1 = one.compute.seconds + one.report.seconds;
 const total2 = big.compute.seconds + big.merge.seconds + big.report.seconds + big.reportMerge.seconds;
 console.log(`1 process: compute ${fmt(one.compute.seconds, 2)} s (${fmt(one.compute.rssMB, 0)} MB peak) → report ${fmt(one.report.seconds, 2)} s (${fmt(one.report.rssMB, 0)} MB peak) = ${fmt(total1, 2)} s`);
 console.log(`2 shards at once: compute ${fmt(big.compute.seconds, 2)} s wall (peak ${peaks(big.compute)} MB) → merge ${fmt(big.merge.seconds, 2)} s (${fmt(big.merge.rssMB, 0)} MB) → report ${fmt(big.report.seconds, 2)} s wall (peak ${peaks(big.report)} MB) → report --merge ${fmt(big.reportMerge.seconds, 2)} s (${fmt(big.reportMerge.rssMB, 0)} MB) = ${fmt(total2, 2)} s; ${fmt(total1 / total2, 2)}x the 1 process`);
+// A document shard scores only its own samples (issue 16): each of 2 shards should take about half
+// the CPU time of the whole run (start-up, ~0.3 s, is paid by each).
+const shardCpu = big.compute.runs.map((r) => r.cpu);
+console.log(`compute to documents, CPU: 1 process ${fmt(one.compute.cpu, 2)} s | shards 0/2 and 1/2 ${shardCpu.map((c) => fmt(c, 2)).join(' s and ')} s (${shardCpu.map((c) => fmt(c / one.compute.cpu, 2)).join(' and ')} of the whole run; together ${fmt((shardCpu[0] + shardCpu[1]) / one.compute.cpu, 2)}x); wall ${fmt(one.compute.seconds, 2)} s against ${fmt(big.compute.seconds, 2)} s for both at once (${fmt(one.compute.seconds / big.compute.seconds, 2)}x)`);
 console.log(`.npy: 1 process ${fmt(one.npy.seconds, 2)} s (${fmt(one.npy.rssMB, 0)} MB) | 2 shards at once ${fmt(big.npy.seconds, 2)} s wall (${fmt(one.npy.seconds / big.npy.seconds, 2)}x; peak ${peaks(big.npy)} MB) + merge ${fmt(big.npyMerge.seconds, 2)} s (${fmt(big.npyMerge.rssMB, 0)} MB)`);
 for (const [what, key] of [['merge .attn.pb', 'merge'], ['report --merge', 'reportMerge'], ['merge .npy', 'npyMerge']]) {
   const perS = small[key].seconds / SMALL;

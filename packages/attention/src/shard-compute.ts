@@ -61,7 +61,8 @@ export async function computeFileSequences(opts: ComputeSequencesOptions): Promi
     if (!(chunkBytes > 0)) fail('BAD_ARGUMENT', `chunkBytes must be positive, not ${chunkBytes}`);
     const seqBytes = T * F * itemSize(src.dtype);
     const perBlock = Math.max(1, Math.floor(chunkBytes / Math.max(1, seqBytes)));
-    const workers = opts.workers ?? (sel.length * seqBytes < SMALL_INPUT ? 0 : availableParallelism());
+    // As computeFile: one core is this thread's, which computes too whenever every worker holds two blocks.
+    const workers = opts.workers ?? (sel.length * seqBytes < SMALL_INPUT ? 0 : availableParallelism() - 1);
     if (!Number.isInteger(workers) || workers < 0) fail('BAD_ARGUMENT', `workers must be a whole number ≥ 0, not ${workers}`, { hint: '0 computes on the calling thread' });
     const poolSize = workers > 0 ? Math.min(workers, Math.ceil(sel.length / perBlock)) : 0;
     const reader = sequenceReader(src, T * F, chunkBytes);
@@ -73,12 +74,12 @@ export async function computeFileSequences(opts: ComputeSequencesOptions): Promi
       await Promise.all([src.close(), pool?.close()]);
     };
     const how = { file, backend: opts.backend, precision: opts.precision };
-    /** Score one gathered block, on a worker or on this thread. */
+    /** Score one gathered block, on a worker, or on this thread when every worker already holds two. */
     const run = (b: Block): Promise<Float32Array> => {
       const count = b.seqs.length;
       const mask = opts.mask && gatherMask(opts.mask, b.seqs, T);
       // The block's own shape: a message naming a place in it is replaced by placeError's, which names X's.
-      if (pool) return pool.run({ dtype: src.dtype, data: b.data, start: 0, count, T, xShape: [count, T, F], mask });
+      if (pool && pool.busy < 2 * pool.size) return pool.run({ dtype: src.dtype, data: b.data, start: 0, count, T, xShape: [count, T, F], mask });
       const out = new Float32Array(count * T * k.perStep);
       try {
         computeBlock(k, floatData(src.dtype, b.data), 0, count, T, [count, T, F], mask, out, 0, how);
@@ -103,7 +104,8 @@ export async function computeFileSequences(opts: ComputeSequencesOptions): Promi
       if (poolSize && !pool) pool = new WorkerPool(poolSize, k, { backend: opts.backend ?? 'auto', precision: opts.precision ?? 'auto' }, file);
       const blocks = reader.blocks(sel, perBlock);
       const inFlight: { seqs: Uint32Array; weights: Promise<Float32Array> }[] = [];
-      const limit = pool ? 2 * pool.size : 1;
+      // Blocks held at once, awaiting their turn: two per worker, and room for this thread's own.
+      const limit = pool ? 4 * (pool.size + 1) : 1;
       let done = 0;
       try {
         for (;;) {
