@@ -1,25 +1,21 @@
 // `attnlens inspect / extract / convert` on TensorFlow dumps: files written by the
 // project's own encoders (@attnlens/tf), the committed fixtures of packages/tf (written by
 // an independent Python encoder), and the bundled nmt sample.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { decodeJson, decodeStream, tensor } from '@attnlens/core';
 import { decodeNpy } from '@attnlens/npy';
 import { encodeEvent, encodeTFRecords, encodeTensorProto } from '@attnlens/tf';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
+import { tempFolder } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'attnlens-cli-tf-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, data: Uint8Array | string) => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const tmp = tempFolder('cli-tf');
+const dir = tmp.dir;
+const file = tmp.write;
 const SAMPLE = join(REPO, 'apps', 'cli', 'samples', 'nmt');
 const FIX = join(REPO, 'packages', 'tf', 'tests', 'fixtures');
 

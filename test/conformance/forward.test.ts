@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { tensor, toFloat64, type AttnlensError, type Tensor } from '@attnlens/core';
+import { tensor, toFloat64, type Tensor } from '@attnlens/core';
 import { openKeras, type KerasFile } from '@attnlens/keras/node';
 import { loadModel, type KerasModel, type Tap } from '@attnlens/keras-graph';
 import { forwardFile } from '@attnlens/keras-graph/node';
 import { readNpyFile } from '@attnlens/npy/node';
 import { describeReal, real } from '../helpers/shared.js';
 import { maxAbsDiff } from '../helpers/numbers.js';
+import { errorOf as error } from '../helpers/errors.js';
 
 const CASES = fileURLToPath(new URL('../../packages/keras-graph/tests/real', import.meta.url));
 
@@ -75,14 +76,6 @@ async function runCase(name: string, file = undefined as string | undefined) {
   return { m, got, c };
 }
 
-function error(f: () => unknown): AttnlensError {
-  try {
-    f();
-  } catch (e) {
-    return e as AttnlensError;
-  }
-  throw new Error('expected an error');
-}
 
 describeReal('forward pass on the real models', () => {
   it('flamingjay HAN (BiGRU×2 → AttLayer): to the attention layer and the output, as NumPy; rows sum to 1, sigmoid in (0, 1)', async () => {

@@ -6,27 +6,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAttnlensError, type AttnlensError } from '@attnlens/core';
 import { openKeras } from '@attnlens/keras/node';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { REPO } from '../helpers/shared.js';
 import { buildZip, inChild, MIB, zeroBomb } from './craft.js';
+import { asyncErrorOf as error } from '../helpers/errors.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');
 const fx = (n: string) => join(FIX, n);
 const KERNEL = 'dense/dense/kernel:0';
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-hostile-keras-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function error(fn: () => Promise<unknown>): Promise<AttnlensError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (isAttnlensError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
 
 async function readKernel(path: string, opts: Parameters<typeof openKeras>[1] = {}) {
   const k = await openKeras(path, opts);

@@ -1,32 +1,17 @@
 // Hostile .npz files (issue 12): entries that claim or inflate to GBs, a directory whose 600
 // entries share one member, and valid ZIP64 archives. Built here, a few MB at most.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspectNumpyFile, loadArray } from '@attnlens/npy/node';
-import { isAttnlensError } from '@attnlens/core';
 import { cli, isCleanError } from '../helpers/cli.js';
 import { buildZip, inChild, MIB, npyHeader, zeroBomb } from './craft.js';
+import { asyncErrorOf as error } from '../helpers/errors.js';
+import { tempFolder } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'attnlens-hostile-npz-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = tempFolder('hostile-npz');
+const dir = tmp.dir;
 const GB39 = 3720 * MIB; // 3.9 GB of zeros
-const at = (name: string, bytes: Buffer) => {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return p;
-};
-
-async function error(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (isAttnlensError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
+const at = tmp.write;
 
 // float32 (975175680,) = 3.9 GB after its 128-byte header; the directory tells the truth.
 const head = npyHeader('<f4', [GB39 / 4]);
