@@ -19,6 +19,8 @@ const require = createRequire(import.meta.url);
 export const BUNDLED_FONTS: readonly { pkg: string; family: string; weights: readonly number[]; lazy: boolean }[] = [
   { pkg: '@fontsource/noto-sans', family: 'Noto Sans', weights: [400, 600], lazy: false },
   { pkg: '@fontsource/noto-sans-sc', family: 'Noto Sans SC', weights: [400], lazy: true },
+  // After SC, as in FONT_FAMILY: SC holds only 80 of the 11 172 hangul syllables, and Chinese keeps SC's forms.
+  { pkg: '@fontsource/noto-sans-kr', family: 'Noto Sans KR', weights: [400], lazy: true },
   { pkg: '@fontsource/noto-sans-arabic', family: 'Noto Sans Arabic', weights: [400], lazy: false },
   { pkg: '@fontsource/noto-sans-hebrew', family: 'Noto Sans Hebrew', weights: [400], lazy: false },
   { pkg: '@fontsource/noto-emoji', family: 'Noto Emoji', weights: [400], lazy: true },

@@ -76,6 +76,7 @@ describe('bundled fonts', () => {
   // Noto Sans CJK) neither helps nor hurts this check.
   it.each([
     ['CJK', '@fontsource/noto-sans-sc', '网', '球'],
+    ['Korean', '@fontsource/noto-sans-kr', '주', '의'],
     ['Arabic', '@fontsource/noto-sans-arabic', 'ب', 'ع'],
     ['Hebrew', '@fontsource/noto-sans-hebrew', 'ש', 'ל'],
     ['emoji', '@fontsource/noto-emoji', '😀', '🎾'],
@@ -93,6 +94,7 @@ describe('bundled fonts', () => {
 
   it.each([
     ['CJK', '@fontsource/noto-sans-sc', '网'],
+    ['Korean', '@fontsource/noto-sans-kr', '주'],
     ['Arabic', '@fontsource/noto-sans-arabic', 'ب'],
     ['Hebrew', '@fontsource/noto-sans-hebrew', 'ש'],
     ['emoji', '@fontsource/noto-emoji', '😀'],
