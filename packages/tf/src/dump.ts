@@ -53,12 +53,13 @@ export async function* dumpEvents(records: Source<TFRecord>, file?: string): Asy
  */
 export async function* dumpDocuments(src: DumpSource, opts: DumpDocumentOptions): AsyncGenerator<AttentionDocument, void, undefined> {
   const { kind, file } = src;
+  // named as options, not as CLI flags (the package speaks to the API and the CLI alike)
   const ignored = [
-    ...(kind !== 'tfevents' && opts.tag !== undefined ? ['--tag'] : []),
-    ...(kind !== 'tfevents' && opts.step !== undefined ? ['--step'] : []),
-    ...(kind === 'tensorproto' && opts.array !== undefined ? ['--array'] : []),
+    ...(kind !== 'tfevents' && opts.tag !== undefined ? ['tag'] : []),
+    ...(kind !== 'tfevents' && opts.step !== undefined ? ['step'] : []),
+    ...(kind === 'tensorproto' && opts.array !== undefined ? ['array'] : []),
   ];
-  if (ignored.length) opts.warn?.(`${file}: ${ignored.join(' and ')} ${ignored.length === 1 ? 'applies' : 'apply'} to ${kind === 'tensorproto' ? 'other files' : 'event files'} only; ignored`);
+  if (ignored.length) opts.warn?.(`${file}: the ${ignored.join(' and ')} option${ignored.length === 1 ? ' applies' : 's apply'} to ${kind === 'tensorproto' ? 'other files' : 'event files'} only; ignored`);
   const dump: DumpOptions = { ...opts, ...(file ? { file } : {}) };
   const rec = { skipCorrupt: opts.skipCorrupt, warn: opts.warn };
   if (kind === 'tensorproto') {

@@ -166,7 +166,7 @@ describe('documents from files, with token and length files', () => {
     const warnings: string[] = [];
     const docs = await collect(tfDocuments(fixture('examples.tfrecord'), { tag: 'x', step: 3, warn: (m) => warnings.push(m) }));
     expect(docs).toHaveLength(2);
-    expect(warnings).toEqual([`${fixture('examples.tfrecord')}: --tag and --step apply to event files only; ignored`]);
+    expect(warnings).toEqual([`${fixture('examples.tfrecord')}: the tag and step options apply to event files only; ignored`]);
   });
 
   it('GZIP TFRecords, Examples and events', async () => {
