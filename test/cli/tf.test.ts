@@ -111,7 +111,7 @@ describe('attnlens on TFRecord files', () => {
     expect(decodeNpy(new Uint8Array(readFileSync(out))).shape).toEqual([2, 1, 4]);
     const r = cli(['extract', plain, '--out', out]);
     expect(isCleanError(r)).toBe(true);
-    expect(r.stderr).toContain('--array INDEX');
+    expect(r.stderr).toMatch(/name a TFRecord record by its index, INDEX .* \(--array NAME\)\)$/m);
   });
 
   it('a bad CRC names the record and offset; --skip-corrupt goes on with a warning', () => {

@@ -252,7 +252,8 @@ function describeRecord(r: TFRecord, file: string): TFRecordContent {
 
 const MAX_SHAPES_LISTED = 100;
 
-export const EXTRACT_SYNTAX = 'a TFRecord record: --array INDEX (an Example\'s feature: INDEX:FEATURE); an event-file value: --array TAG@STEP (TAG@STEP#K for the K-th value at that step, TAG alone when it has one value)';
+// How a value is named (extractTFTensor's name; the CLI's --array takes it): said without CLI flags, details.option 'array'.
+export const EXTRACT_SYNTAX = 'name a TFRecord record by its index, INDEX (an Example\'s feature: INDEX:FEATURE), and an event-file value by TAG@STEP (TAG@STEP#K for the K-th value at that step, TAG alone when it has one value)';
 
 /**
  * One tensor: a TensorProto file's tensor; a TFRecord record by index ("3", or "3:feature"
@@ -262,7 +263,7 @@ export const EXTRACT_SYNTAX = 'a TFRecord record: --array INDEX (an Example\'s f
 export async function extractTFTensor(path: string, name: string | undefined, sniffed?: SniffedFormat): Promise<Tensor> {
   const { kind } = await detectTFFile(path, sniffed);
   if (kind === 'tensorproto') {
-    if (name !== undefined) fail('BAD_ARGUMENT', `a TensorProto file holds one tensor; --array ${JSON.stringify(name)} does not apply`, { file: path, hint: 'leave out --array' });
+    if (name !== undefined) fail('BAD_ARGUMENT', `a TensorProto file holds one tensor; the name ${JSON.stringify(name)} does not apply`, { file: path, hint: 'name no array: the file is one tensor' });
     return readTensorProtoFile(path);
   }
   if (kind === 'tfrecord') {
@@ -270,7 +271,7 @@ export async function extractTFTensor(path: string, name: string | undefined, sn
     let feature: string | undefined;
     if (name !== undefined) {
       const m = /^(\d+)(?::(.+))?$/.exec(name);
-      if (!m) fail('BAD_ARGUMENT', `--array ${JSON.stringify(name)} does not name a record`, { file: path, hint: EXTRACT_SYNTAX });
+      if (!m) fail('BAD_ARGUMENT', `${JSON.stringify(name)} does not name a record`, { file: path, hint: EXTRACT_SYNTAX, details: { option: 'array' } });
       want = Number(m[1]);
       feature = m[2];
     }
@@ -280,7 +281,7 @@ export async function extractTFTensor(path: string, name: string | undefined, sn
       if (want !== undefined && r.index === want) return recordTensor(r.payload, r.index, feature, path).tensor;
       if (want === undefined) {
         if (count === 0) only = r;
-        else fail('AMBIGUOUS', 'the TFRecord file holds several records', { file: path, hint: `name one: ${EXTRACT_SYNTAX}` });
+        else fail('AMBIGUOUS', 'the TFRecord file holds several records', { file: path, hint: EXTRACT_SYNTAX, details: { option: 'array' } });
       }
       count++;
     }
@@ -295,7 +296,7 @@ async function extractEventValue(path: string, name: string | undefined): Promis
   const index = await indexEventFile(path);
   const tags = index.tagList();
   const listing = tags.map((t) => `${t.tag} (${t.kind}, steps ${t.firstStep}..${t.lastStep})`).join(', ');
-  if (name === undefined) fail('BAD_ARGUMENT', 'an event file holds many values; name one with --array', { file: path, hint: `${EXTRACT_SYNTAX}; tags: ${listing}` });
+  if (name === undefined) fail('BAD_ARGUMENT', 'an event file holds many values; name the one to read', { file: path, hint: `${EXTRACT_SYNTAX}; tags: ${listing}`, details: { option: 'array' } });
   const m = /^(.*?)(?:@(\d+)(?:#(\d+))?)?$/.exec(name)!;
   const tag = m[1]!;
   const info = index.tagInfo(tag);
