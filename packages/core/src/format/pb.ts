@@ -156,7 +156,7 @@ export class DocumentStreamDecoder {
 
   /** Call at end of input: throws if bytes are left over (a truncated stream). */
   end(): void {
-    if (!this.header) fail('CORRUPT', 'no attnlens header: this is not an .attn.pb stream', { file: this.file, hint: 'write it with `attnlens convert IN --to OUT.attn.pb`' });
+    if (!this.header) fail('CORRUPT', 'no attnlens header: this is not an .attn.pb stream', { file: this.file, hint: 'an .attn.pb stream starts with the header attnlens writes first (writeDocuments, or converting the source file again)' });
     if (this.buf.length || this.waitingBytes) {
       fail('TRUNCATED', `stream ends inside document ${this.count} (byte ${this.offset}, ${this.buf.length + this.waitingBytes} bytes left over)`, {
         file: this.file,
