@@ -63,3 +63,42 @@ export function timeProcess(cmd, args, { repeat = 1 } = {}) {
 export function loadLine() {
   return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 }
+
+/**
+ * The benches' one document generator: `n` documents of one `T`-token word-attention map (a
+ * softmax of exp(3·u), u from a seeded LCG), labelled pos/neg at random, written to `path` as an
+ * .attn.pb stream in 16 MB pieces (a million documents never sit in memory). `token(i, t)` names
+ * token t of document i; `predicted` adds a random predicted label; `name` names the map.
+ * Returns the file's size in bytes.
+ */
+export async function writeBenchDocuments(path, n, { T = 50, seed = 42, token = (i, t) => `w${(i + t) % 97}`, predicted = false, name } = {}) {
+  const { encodeDocumentDelimited, encodeHeader } = await import('../packages/core/dist/index.js');
+  const { closeSync, openSync, statSync, writeSync } = await import('node:fs');
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const fd = openSync(path, 'w');
+  let parts = [encodeHeader({ generator: 'bench' })];
+  let bytes = 0;
+  const flush = () => {
+    writeSync(fd, Buffer.concat(parts));
+    parts = [];
+    bytes = 0;
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      const w = new Float32Array(T);
+      let z = 0;
+      for (let t = 0; t < T; t++) z += w[t] = Math.exp(3 * rand());
+      for (let t = 0; t < T; t++) w[t] /= z;
+      const trueLabel = rand() < 0.5 ? 'pos' : 'neg';
+      const doc = { id: `s${i}`, trueLabel, ...(predicted ? { predictedLabel: rand() < 0.5 ? 'pos' : 'neg' } : {}), maps: [{ shape: [T], weights: w, colLabels: Array.from({ length: T }, (_, t) => token(i, t)), ...(name ? { name } : {}) }] };
+      const b = encodeDocumentDelimited(doc);
+      parts.push(b);
+      if ((bytes += b.length) > 16 << 20) flush();
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(path).size;
+}
