@@ -2,19 +2,11 @@
 // stack overflow, a hang or silently wrong numbers. Models are built in memory (a KerasFile
 // stand-in holding the weights) so each case is one bad thing.
 import { describe, expect, it } from 'vitest';
-import { isAttnlensError, type AttnlensError, type Tensor } from '@attnlens/core';
+import type { Tensor } from '@attnlens/core';
 import { loadModel } from '../src/index.js';
 import { f32, file, input, L, model, node } from './helpers.js';
+import { errorOf as error } from '../../../test/helpers/errors.js';
 
-function error(f: () => unknown): AttnlensError {
-  try {
-    f();
-  } catch (e) {
-    if (isAttnlensError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an AttnlensError');
-}
 
 const dense = (name: string, fin: number, units: number) => ({ [name]: [['kernel:0', f32([fin, units])], ['bias:0', f32([units])]] as [string, Tensor][] });
 

@@ -1,12 +1,2 @@
-import { isAttnlensError } from '@attnlens/core';
-
-/** The AttnlensError `f` throws (anything else fails the test). */
-export function error(f: () => unknown): { code: string; message: string; hint?: string } {
-  try {
-    f();
-  } catch (e) {
-    if (isAttnlensError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an AttnlensError');
-}
+// The one errorOf of the repository's tests (test/helpers/errors.ts), under the name these tests use.
+export { errorOf as error } from '../../../test/helpers/errors.js';
