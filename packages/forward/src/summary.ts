@@ -64,8 +64,16 @@ export function shapesOnly(k: KerasFile): KerasFile {
 
 /** What the forward pass can run (keras-graph) and which attention it reaches (readiness.ts's policy). */
 export function forwardSummary(k: KerasFile): ForwardSummary {
+  return summaryOfModel(k, shapesOnly(k));
+}
+
+/**
+ * The summary of `k` with the model built from `from`: forwardSummary builds it from the weights'
+ * shapes only; from `k` itself it reads every weight (the tests compare the two).
+ */
+export function summaryOfModel(k: KerasFile, from: KerasFile): ForwardSummary {
   try {
-    const model = loadModel(shapesOnly(k));
+    const model = loadModel(from);
     return {
       runs: model.layers.every((l) => l.runnable),
       layers: model.layers.map((l) => ({ name: l.name, class_name: l.className, runnable: l.runnable, reason: l.reason ?? null })),

@@ -4,12 +4,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAttnlensError } from '@attnlens/core';
 import type { KerasFile } from '@attnlens/keras';
 import { openKeras } from '@attnlens/keras/node';
-import { loadModel } from '@attnlens/keras-graph';
-import { forwardSummary, type ForwardSummary } from '../src/summary.js';
-import { attentionReadiness } from '../src/readiness.js';
+import { forwardSummary, summaryOfModel, type ForwardSummary } from '../src/summary.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const REAL = join(REPO, '..', 'shared', 'fixtures', 'real');
@@ -22,19 +19,7 @@ const FILES = [
 ].filter((p) => existsSync(p));
 
 /** The summary the old way: the model bound to the weights read from the file (the truth here). */
-function summaryReadingWeights(k: KerasFile): ForwardSummary {
-  try {
-    const model = loadModel(k);
-    return {
-      runs: model.layers.every((l) => l.runnable),
-      layers: model.layers.map((l) => ({ name: l.name, class_name: l.className, runnable: l.runnable, reason: l.reason ?? null })),
-      attention: attentionReadiness(k, model).map((a) => ({ layer: a.layer, kind: a.kind, from_inputs: a.fromInputs, from_ids: a.fromIds, why: a.why ?? null })),
-    };
-  } catch (e) {
-    if (!isAttnlensError(e)) throw e;
-    return { runs: false, why: e.reason, ...(e.hint ? { hint: e.hint } : {}) };
-  }
-}
+const summaryReadingWeights = (k: KerasFile): ForwardSummary => summaryOfModel(k, k);
 
 describe('forwardSummary reads no weight', () => {
   const open: KerasFile[] = [];
