@@ -1,11 +1,10 @@
 // attnlens report on 10 000 samples of 50 tokens with 1 000 heatmaps: wall time,
 // files per second, peak RSS and the size of index.html, on 1 worker and on every core.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeDocumentDelimited, encodeHeader, concat } from '../packages/core/dist/index.js';
-import { fmt, loadLine } from './util.mjs';
+import { fmt, loadLine, writeBenchDocuments } from './util.mjs';
 
 const N = Number(process.env.REPORT_N ?? 10_000);
 const T = 50;
@@ -13,21 +12,8 @@ const HEATMAPS = Number(process.env.REPORT_HEATMAPS ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-report-'));
 const WORDS = 'the movie was great but the ending felt slow and the cast wonderful boring plot music 电影 好看 שלום'.split(' ');
 
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const parts = [encodeHeader({ generator: 'bench' })];
-for (let i = 0; i < N; i++) {
-  const w = new Float32Array(T);
-  let z = 0;
-  for (let t = 0; t < T; t++) z += w[t] = Math.exp(3 * rand());
-  for (let t = 0; t < T; t++) w[t] /= z;
-  parts.push(encodeDocumentDelimited({
-    id: `s${i}`, trueLabel: rand() < 0.5 ? 'pos' : 'neg', predictedLabel: rand() < 0.5 ? 'pos' : 'neg',
-    maps: [{ shape: [T], weights: w, colLabels: Array.from({ length: T }, (_, t) => WORDS[(i + t * 7) % WORDS.length]), name: 'word attention' }],
-  }));
-}
 const input = join(dir, 'in.attn.pb');
-writeFileSync(input, concat(parts));
+await writeBenchDocuments(input, N, { T, seed: 42, predicted: true, name: 'word attention', token: (i, t) => WORDS[(i + t * 7) % WORDS.length] });
 console.log(`input: ${N} documents of ${T} tokens, ${fmt(statSync(input).size / 1e6)} MB`);
 
 const cores = availableParallelism();

@@ -6,42 +6,21 @@
 // convert runs at the first size only. The compute part of the pipeline is shard-compute.bench.
 // No anchor in another tool: the comparison is one process vs shards, and size vs size.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeDocumentDelimited, encodeHeader } from '../packages/core/dist/index.js';
-import { fmt, loadLine } from './util.mjs';
+import { fmt, loadLine, writeBenchDocuments } from './util.mjs';
 
 const SIZES = (process.env.SHARD_N ?? '100000,1000000').split(',').map(Number);
 const T = 50;
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-bench-shard-'));
 const BIN = 'apps/cli/dist/bin.js';
 
-/** N documents of T tokens, written as they are made (a million would not sit in memory twice). */
-function makeInput(n) {
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+/** N documents of T tokens (bench/util.mjs's generator, written as they are made). */
+async function makeInput(n) {
   const path = join(dir, `in-${n}.attn.pb`);
-  const fd = openSync(path, 'w');
-  let parts = [encodeHeader({ generator: 'bench' })];
-  let bytes = 0;
-  const flush = () => {
-    writeSync(fd, Buffer.concat(parts));
-    parts = [];
-    bytes = 0;
-  };
-  for (let i = 0; i < n; i++) {
-    const w = new Float32Array(T);
-    let z = 0;
-    for (let t = 0; t < T; t++) z += w[t] = Math.exp(3 * rand());
-    for (let t = 0; t < T; t++) w[t] /= z;
-    const b = encodeDocumentDelimited({ id: `s${i}`, trueLabel: rand() < 0.5 ? 'pos' : 'neg', maps: [{ shape: [T], weights: w, colLabels: Array.from({ length: T }, (_, t) => `w${(i + t) % 97}`) }] });
-    parts.push(b);
-    if ((bytes += b.length) > 16 << 20) flush();
-  }
-  flush();
-  closeSync(fd);
-  console.log(`input: ${n} documents of ${T} tokens, ${fmt(statSync(path).size / 1e6)} MB`);
+  const size = await writeBenchDocuments(path, n, { T, seed: 7 });
+  console.log(`input: ${n} documents of ${T} tokens, ${fmt(size / 1e6)} MB`);
   return path;
 }
 
@@ -71,7 +50,7 @@ const steps = {
 
 const reports = [];
 for (const [s, n] of SIZES.entries()) {
-  const input = makeInput(n);
+  const input = await makeInput(n);
   for (const what of s === 0 ? ['convert', 'report'] : ['report']) {
     const [one, shard, merge] = steps[what];
     const base = join(dir, `${what}-${n}`);
