@@ -155,6 +155,26 @@ describe('compute --shard with the bundled sample\'s model, and convert --shard 
   });
 });
 
+describe('a hierarchical shard from X computes only its own samples', () => {
+  it('the bundled HAN sample\'s word and sentence inputs, with tokens: 1, 2 and 3 shards merge byte-equal to one run', async () => {
+    const args = ['compute', '--model', join(HAN, 'model.h5'), '--inputs', join(HAN, 'word_inputs.npy'), '--sentence-inputs', join(HAN, 'sentence_inputs.npy'), '--lengths', join(HAN, 'word_lengths.npy'), '--sentence-lengths', join(HAN, 'sentence_counts.npy'), '--tokens', join(HAN, 'tokens.json')];
+    const whole = cli([...args, '--out', p('hx.attn.pb')]);
+    expect(whole.code, whole.stderr).toBe(0);
+    for (const n of [1, 2, 3]) {
+      const out = (k: number) => p(`hx-${n}-${k}.attn.pb`);
+      const runs = await Promise.all(Array.from({ length: n }, (_, k) => cliAsync([...args, '--out', out(k), '--shard', `${k}/${n}`])));
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      for (let k = 0; k < n; k++) {
+        const positions = (JSON.parse(readFileSync(`${out(k)}.shard.json`, 'utf8')) as { positions: number[] }).positions;
+        expect(positions).toEqual(Array.from({ length: 20 }, (_, i) => i).filter((i) => shardOf(String(i), n) === k));
+      }
+      const m = cli(['merge', ...Array.from({ length: n }, (_, k) => out(k)).reverse(), '--out', p(`hx-${n}.attn.pb`)]);
+      expect(m.code, m.stderr).toBe(0);
+      expect(readFileSync(p(`hx-${n}.attn.pb`)).equals(readFileSync(p('hx.attn.pb'))), `${n} shards`).toBe(true);
+    }
+  }, 60_000);
+});
+
 describe('a forward-pass shard runs the model on its own samples only', () => {
   const TORCH = (name: string) => join(REPO, 'packages', 'torch', 'tests', 'fixtures', name);
   const runs: { name: string; args: string[]; samples: number }[] = [

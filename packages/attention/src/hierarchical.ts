@@ -27,8 +27,8 @@ export interface HierarchicalWeights {
   sentence: Float32Array;
 }
 
-/** Compute both levels and check that they describe the same N samples of S sentences. */
-export function hierarchicalAttention(word: LevelInput, sentence: LevelInput, opts: Pick<ComputeOptions, 'backend'> = {}): HierarchicalWeights {
+/** Check that both levels describe the same N samples of S sentences of T words, one weight per step each. */
+export function hierarchicalLayout(word: LevelInput, sentence: LevelInput): { samples: number; sentences: number; words: number } {
   for (const [level, k] of [['word', word.kernel], ['sentence', sentence.kernel]] as const) {
     if (k.perStep > 1) {
       fail('BAD_ARGUMENT', `the ${level}-level layer is ${k.variant}, which gives one weight per step and feature; hierarchical attention needs one weight per step at each level`, {
@@ -52,7 +52,12 @@ export function hierarchicalAttention(word: LevelInput, sentence: LevelInput, op
   if (ws.length !== 3 && ws.length !== 4) {
     fail('SHAPE_MISMATCH', `word-level X is ${formatShape(ws)} but must be (N, S, T, F) or (N·S, T, F)`, { file: word.file });
   }
-  const T = ws[ws.length - 2]!;
+  return { samples: N, sentences: S, words: ws[ws.length - 2]! };
+}
+
+/** Compute both levels and check that they describe the same N samples of S sentences. */
+export function hierarchicalAttention(word: LevelInput, sentence: LevelInput, opts: Pick<ComputeOptions, 'backend'> = {}): HierarchicalWeights {
+  const { samples: N, sentences: S, words: T } = hierarchicalLayout(word, sentence);
   const w = computeAttention(word.kernel, word.x, word.mask, { file: word.file, maskFile: word.maskFile, backend: opts.backend });
   const s = computeAttention(sentence.kernel, sentence.x, sentence.mask, { file: sentence.file, maskFile: sentence.maskFile, backend: opts.backend });
   return { samples: N, sentences: S, words: T, word: w, sentence: s };

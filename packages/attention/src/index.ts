@@ -17,3 +17,4 @@ export type { DocumentOptions, HierarchicalDocumentOptions } from './documents.j
 export { hierarchicalAttention, hierarchicalDocuments } from './hierarchical.js';
 export type { LevelInput, HierarchicalWeights, HierarchicalOptions } from './hierarchical.js';
 export { shardSamples, checkSamples, gatherMask } from './shard-rows.js';
+export { hierarchicalShardDocuments } from './hierarchical-shard.js';

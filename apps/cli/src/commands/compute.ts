@@ -15,7 +15,7 @@ import { readTextFile } from '@attnlens/text/node';
 // when used: compute of X with --weights then starts without the forward path or keras-graph (issue 15).
 import type { AttentionLayerSource } from '@attnlens/forward';
 import {
-  VARIANTS, arraysProvenance, attentionDocuments, guessVariant, hierarchicalDocuments, isVariant, maskFromArray, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel, sliceMask,
+  VARIANTS, arraysProvenance, attentionDocuments, guessVariant, hierarchicalDocuments, hierarchicalShardDocuments, isVariant, maskFromArray, maskFromLengths, masksFromIds, parseSentenceTokens, parseTokens, prepareKernel, sliceMask,
   type Kernel, type Mask, type Normalisation, type Variant,
 } from '@attnlens/attention';
 import { computeFile, computeFileSequences, computeFileToNpy } from '@attnlens/attention/node';
@@ -301,12 +301,15 @@ async function runHierarchical(
   const { word: xw, sentence: xs } = x;
   const sentenceMask = o.sentenceLengths ? maskFromLengths(await loadArray(o.sentenceLengths), o.sentenceLengths) : undefined;
   const tokens = o.tokens ? parseSentenceTokens(await readTextFile(o.tokens), o.tokens) : undefined;
-  const docs = hierarchicalDocuments(
+  const levels = [
     { kernel: word.kernel, x: xw, mask, layer: word.layer, file: o.inputs, maskFile },
     { kernel: sentence.kernel, x: xs, mask: sentenceMask, layer: sentence.layer, file: o.sentenceInputs, maskFile: o.sentenceLengths },
-    { tokens, tokensFile: o.tokens, provenance: word.provenance },
-  );
-  const n = await writeDocumentsOf(o.out, docs, shard);
+  ] as const;
+  const how = { tokens, tokensFile: o.tokens, provenance: word.provenance };
+  // A document shard computes only its own samples.
+  const sharded = shard && shard.count > 1;
+  const docs = sharded ? hierarchicalShardDocuments(...levels, shard, how) : hierarchicalDocuments(...levels, how);
+  const n = await writeDocumentsOf(o.out, docs, shard, sharded ? 'shard' : undefined);
   process.stdout.write(`wrote ${o.out}: ${n} hierarchical document${n === 1 ? '' : 's'} (words: ${describe(word.kernel, word.layer)}; sentences: ${describe(sentence.kernel, sentence.layer)})\n`);
 }
 
