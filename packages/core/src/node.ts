@@ -14,6 +14,8 @@ export { fsError, fileSize, readRange, sha256File, checkWritePath, prepareOutput
 export type { WriteOptions, AtomicFile } from './fs.js';
 export { WorkerPool, runPool, defaultWorkers } from './worker-pool.js';
 export type { WorkerPoolOptions, RunPoolOptions } from './worker-pool.js';
+export { writeShard, mergeShards, shardIndexPath } from './document-shards.js';
+export type { ShardIndex, MergeResult } from './document-shards.js';
 
 export interface SniffResult {
   format: SniffedFormat;

@@ -15,8 +15,6 @@ export async function readLabels(path: string): Promise<(d: AttentionDocument) =
 
 export { writeReport, writeReportRows, finishReport } from './report-writer.js';
 export type { ReportRows, WrittenReport } from './report-writer.js';
-export { writeShard, mergeShards, shardIndexPath } from './shard-files.js';
-export type { ShardIndex, MergeResult } from './shard-files.js';
 export { mergeReports, reportShardPath, shardRowsPath } from './report-merge.js';
 export { FileCells } from './cells-file.js';
 export type { ReportShardRecord } from './report-merge.js';

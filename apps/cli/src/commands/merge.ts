@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { fail } from '@attnlens/core';
 import { documentKindFor } from '@attnlens/core/node';
 import { mergeNpyShards } from '@attnlens/npy/node';
-import { mergeShards } from '@attnlens/report/node';
+import { mergeShards } from '@attnlens/core/node';
 
 export function registerMerge(program: Command): void {
   program

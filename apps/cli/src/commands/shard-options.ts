@@ -32,6 +32,6 @@ export function readShard(raw: Record<string, unknown>, env: NodeJS.ProcessEnv =
 export async function writeDocumentsOf(out: string, docs: Iterable<AttentionDocument> | AsyncIterable<AttentionDocument>, shard: Shard | undefined, only?: 'shard'): Promise<number> {
   if (!shard) return writeDocuments(out, docs);
   // Loaded only for a shard: compute's start-up stays free of the report package (issue 15).
-  const { writeShard } = await import('@attnlens/report/node');
+  const { writeShard } = await import('@attnlens/core/node');
   return writeShard(out, (async function* () { yield* docs; })(), shard, only === 'shard' ? (d) => Number(d.id) : undefined);
 }

@@ -5,8 +5,13 @@
 // old index first, then rewrites both. The merge interleaves shards by those positions, so it gives the unsharded run's
 // documents in the unsharded order: the merged file is byte-equal to an unsharded convert.
 import { readFile, rm } from 'node:fs/promises';
-import { fail, inShard, type AttentionDocument, type Shard } from '@attnlens/core';
-import { atomicWriteFile, fsError, readDocuments, writeDocuments } from '@attnlens/core/node';
+// In core (not the report package) because compute and convert write these shards too, and a
+// compute shard must not load the report's canvas code to do so (issue 16: ~0.3 s per shard).
+import type { AttentionDocument } from './attention.js';
+import { fail } from './errors.js';
+import { atomicWriteFile, fsError } from './fs.js';
+import { inShard, type Shard } from './shard.js';
+import { readDocuments, writeDocuments } from './node.js';
 
 export interface ShardIndex {
   format: 'attnlens-shard';
