@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { commandOf } from './commands/index.js';
 
@@ -15,5 +17,34 @@ if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--expe
 // that read data in volume (extract, compute, forward) keep the optimising tier.
 if (commandOf(process.argv) === 'inspect') setFlagsFromString('--liftoff-only');
 
+// compute on a large X will want attention's worker threads, and a Node 20 worker spends 80-150 ms
+// loading its modules before it helps (issue 15: start-up). Started here, before the CLI loads
+// its own ~130 ms of modules, that loading overlaps; the pool adopts them when the work starts
+// (@attnlens/attention/early-workers). Those it does not take (X small after all, an error
+// first) are terminated as soon as the command ends. Hierarchical X (--sentence-inputs) is
+// read whole and computed on this thread: no early workers.
+const early = commandOf(process.argv) === 'compute' && !process.argv.includes('--sentence-inputs') && bigInputs(process.argv) ? await import('@attnlens/attention/early-workers') : undefined;
+early?.startEarlyWorkers(availableParallelism() - 1);
+
 const { main } = await import('./main.js');
-process.exitCode = await main(process.argv);
+try {
+  process.exitCode = await main(process.argv);
+} finally {
+  await early?.stopEarlyWorkers();
+}
+
+/**
+ * X (--inputs FILE or --inputs=FILE) is large enough to pay for a worker: 16 MB is four of the
+ * 4 MiB blocks computeFile sends out. A cheap stat; anything odd (no such file) just says no,
+ * and the command reports it.
+ */
+function bigInputs(argv: readonly string[]): boolean {
+  const i = argv.findIndex((a) => a === '--inputs' || a.startsWith('--inputs='));
+  const file = i < 0 ? undefined : argv[i].startsWith('--inputs=') ? argv[i].slice('--inputs='.length) : argv[i + 1];
+  if (!file) return false;
+  try {
+    return statSync(file).size >= 16 << 20;
+  } catch {
+    return false;
+  }
+}

@@ -6,6 +6,7 @@
 import { AttnlensError, type ErrorCode } from '@attnlens/core/tensor';
 import { WorkerPool as CorePool } from '@attnlens/core/node';
 import type { Backend, PrecisionOption } from './compute.js';
+import { takeEarlyWorkers, workerUrl } from './early-workers.js';
 import type { Kernel } from './variants.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
@@ -14,18 +15,15 @@ type Job = Extract<WorkerRequest, { type: 'job' }>;
 /** Blocks one worker holds at once (computeFile keeps two per worker out). */
 const PER_WORKER = 2;
 
-/** The compiled worker beside this file; from the TypeScript sources (tests), the built one in dist/. */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('../dist/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
-}
-
 export class WorkerPool {
   private readonly pool: CorePool<Job, WorkerReply>;
   private ids = 0;
 
   constructor(size: number, kernel: Kernel, how: { backend: Backend; precision: PrecisionOption }, private readonly file?: string) {
     const init: WorkerRequest = { type: 'init', kernel, ...how };
-    this.pool = new CorePool<Job, WorkerReply>(workerUrl(), { size, init, perWorker: PER_WORKER });
+    // Workers started early (early-workers.ts, by the CLI before it loaded this code) are used
+    // first: their module loading is already done or under way.
+    this.pool = new CorePool<Job, WorkerReply>(workerUrl(), { size, init, perWorker: PER_WORKER, adopt: takeEarlyWorkers(size) });
   }
 
   get size(): number {

@@ -44,3 +44,31 @@ describe('attention WorkerPool', () => {
     await expect(pool.run({ dtype: 'float32', data: new Float32Array(F), start: 0, count: 1, T: 1, xShape: [1, 1, F] })).rejects.toThrow(/a worker thread failed: worker pool closed/);
   });
 });
+
+describe('early workers (started before the pool, adopted by it)', () => {
+  it('a pool adopts the started workers first, computes the same, and the rest are stopped', async () => {
+    const { startEarlyWorkers, takeEarlyWorkers, stopEarlyWorkers } = await import('../src/early-workers.js');
+    startEarlyWorkers(3);
+    const N = 6;
+    const T = 4;
+    const x = tensor('float32', [N, T, F], randomF32(N * T * F, r));
+    const pool = new WorkerPool(2, k, how, 'x.npy'); // takes two of the three
+    try {
+      expect(pool.size).toBe(2);
+      const blocks = [0, 1, 2].map((b) => pool.run({ dtype: 'float32', data: (x.data as Float32Array).slice(b * 2 * T * F, (b + 1) * 2 * T * F), start: b * 2, count: 2, T, xShape: [N, T, F] }));
+      expect((await Promise.all(blocks)).flatMap((w) => [...w])).toEqual([...computeAttention(k, x)]);
+    } finally {
+      await pool.close();
+    }
+    expect(takeEarlyWorkers(5)).toHaveLength(1); // the one no pool took
+    await stopEarlyWorkers();
+    expect(takeEarlyWorkers(1)).toHaveLength(0);
+  });
+
+  it('stopEarlyWorkers terminates the workers no pool took', async () => {
+    const { startEarlyWorkers, stopEarlyWorkers, takeEarlyWorkers } = await import('../src/early-workers.js');
+    startEarlyWorkers(2);
+    await stopEarlyWorkers();
+    expect(takeEarlyWorkers(2)).toHaveLength(0);
+  });
+});

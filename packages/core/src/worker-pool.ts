@@ -19,6 +19,12 @@ export interface WorkerPoolOptions {
    * message handler).
    */
   perWorker?: number;
+  /**
+   * Workers already started on the same script (e.g. before the program loaded this code, so
+   * their start-up overlapped it): the pool uses them first, counts them in `size`, and owns them
+   * from then on (sends them `init`, terminates them on close). They must not have been sent anything yet.
+   */
+  adopt?: readonly Worker[];
 }
 
 interface Slot {
@@ -43,8 +49,10 @@ export class WorkerPool<Job = unknown, Result = unknown> {
   constructor(script: URL, opts: WorkerPoolOptions = {}) {
     const size = Math.max(1, opts.size ?? defaultWorkers());
     this.perWorker = Math.max(1, opts.perWorker ?? 1);
-    for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: new Worker(script, opts.workerData === undefined ? {} : { workerData: opts.workerData }), waiting: [] };
+    const adopted = opts.adopt ?? [];
+    for (let i = 0; i < Math.max(size, adopted.length); i++) {
+      const worker = adopted[i] ?? new Worker(script, opts.workerData === undefined ? {} : { workerData: opts.workerData });
+      const slot: Slot = { worker, waiting: [] };
       slot.worker.on('message', (r: unknown) => this.reply(slot, r));
       slot.worker.on('error', (e) => this.fatal(e));
       slot.worker.on('exit', (code) => {

@@ -1,5 +1,6 @@
 // The one worker pool (src/worker-pool.ts): replies matched to jobs in order, least-busy dispatch,
 // a dying worker failing every job still out, and runPool's streaming, abort grace and abandon.
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { runPool, WorkerPool } from '../src/worker-pool.js';
 
@@ -18,6 +19,21 @@ describe('WorkerPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('adopts workers already started: they count in its size, get the init message, and are terminated on close', async () => {
+    const early = new Worker(WORKER);
+    const exited = new Promise<void>((r) => early.once('exit', () => r()));
+    const pool = new WorkerPool<{ n: number }, Reply>(WORKER, { size: 2, init: { type: 'init', value: 'kernel' }, adopt: [early] });
+    try {
+      expect(pool.size).toBe(2);
+      const replies = await Promise.all(Array.from({ length: 8 }, (_, n) => pool.run({ n })));
+      expect(replies.map((r) => r.init)).toEqual(Array(8).fill('kernel'));
+      expect(new Set(replies.map((r) => r.thread))).toContain(early.threadId);
+    } finally {
+      await pool.close();
+    }
+    await exited;
   });
 
   it('gives every worker its workerData', async () => {
