@@ -234,7 +234,7 @@ describeReal('attention: the per-feature and per-step-bias layers of the real co
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout).toContain(`${c.variant}, ${c.normalise} normalisation`);
         const warned = c.variant === 'per-feature' && extra.length === 0;
-        expect(r.stderr).toBe(warned ? `attnlens: warning: ${wp}: W is square (64, 64) and there is no u: taking it as per-feature attention (exp(tanh(x·W + b)) over time for each feature, a (T, F) map); give u (W.npy,b.npy,u.npy) for AttentionWithContext\n` : '');
+        expect(r.stderr).toBe(warned ? `attnlens: warning: ${wp}: W is square (64, 64) and there is no u: taking it as per-feature attention (exp(tanh(x·W + b)) over time for each feature, a (T, F) map); give u as well (W, b, u) for AttentionWithContext (--weights W.npy,b.npy,u.npy)\n` : '');
         expect(maxAbsDiff((await readNpyFile(out)).data as Float32Array, want)).toBeLessThan(1e-6);
       }
     }

@@ -8,8 +8,8 @@ export interface VariantGuess {
   variant: Variant;
   /** Set when the shapes fit more than one variant: what was taken, and how to choose another. */
   warning?: string;
-  /** With a warning: the option that chooses the variant (for callers that map options to their own names). */
-  option?: 'variant';
+  /** With a warning: the option that settles it: 'variant' (name the variant) or 'weights' (give the missing u) (for callers that map options to their own names). */
+  option?: 'variant' | 'weights';
 }
 
 const is2d = (t: Tensor): t is Tensor & { shape: [number, number] } => t.shape.length === 2;
@@ -29,6 +29,7 @@ export function guessVariant(W: Tensor, b: Tensor | undefined, u: Tensor | undef
       return {
         variant: 'per-feature',
         warning: `W is square ${formatShape(W.shape)} and there is no u: taking it as per-feature attention (exp(tanh(x·W + b)) over time for each feature, a (T, F) map); give u as well (W, b, u) for AttentionWithContext`,
+        option: 'weights',
       };
     }
     return { variant: 'linear' };

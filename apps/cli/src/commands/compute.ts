@@ -369,7 +369,8 @@ async function kernelFromArrays(spec: string, variant: Variant | undefined, norm
     const guess = guessVariant(W, b, u, wf);
     if (guess.warning) {
       const vflag = flag === '--weights' ? '--variant' : '--sentence-variant';
-      process.stderr.write(`attnlens: warning: ${wf}: ${guess.warning}${guess.option ? ` (${vflag})` : ''}\n`);
+      const how = guess.option === 'variant' ? vflag : guess.option === 'weights' ? `${flag} W.npy,b.npy,u.npy` : undefined;
+      process.stderr.write(`attnlens: warning: ${wf}: ${guess.warning}${how ? ` (${how})` : ''}\n`);
     }
     v = guess.variant;
   }
