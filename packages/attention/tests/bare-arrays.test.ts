@@ -24,7 +24,7 @@ describe('guessVariant', () => {
     const pf = guessVariant(t(4, 4), t(4), undefined);
     expect(pf.variant).toBe('per-feature');
     expect(pf.warning).toMatch(/^W is square \(4, 4\) and there is no u: taking it as per-feature attention/);
-    expect(pf.option).toBeUndefined();
+    expect(pf.option).toBe('weights'); // the missing u settles it
     expect(guessVariant(t(1, 1), undefined, undefined)).toEqual({ variant: 'linear' }); // F = 1: not per-feature
   });
 
