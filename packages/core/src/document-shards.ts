@@ -53,21 +53,40 @@ export async function writeShard(out: string, docs: AsyncIterable<AttentionDocum
   return n;
 }
 
-async function readIndex(file: string): Promise<ShardIndex> {
-  const path = shardIndexPath(file);
+/**
+ * The JSON record a finished shard writes last (a document shard's index, an .npy shard's
+ * index, a report shard's record): `missing` when there is none (the shard did not finish),
+ * CORRUPT when it is not JSON or `valid` refuses it. One reader for every kind of shard.
+ */
+export async function readShardRecord<T>(
+  path: string,
+  o: { valid: (record: unknown) => boolean; what: string; rerun: string; missing: { file: string; message: string; hint: string } },
+): Promise<T> {
   const text = await readFile(path, 'utf8').catch((e) => {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('NOT_FOUND', 'has no shard index beside it (its shard did not finish, or it is not a shard)', { file, hint: `rerun that shard; it writes ${path} when done` });
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('NOT_FOUND', o.missing.message, { file: o.missing.file, hint: o.missing.hint });
     throw fsError(e, path);
   });
-  let o: ShardIndex;
+  let record: unknown;
   try {
-    o = JSON.parse(text) as ShardIndex;
+    record = JSON.parse(text);
   } catch {
-    return fail('CORRUPT', 'is not JSON', { file: path, hint: 'rerun the shard that wrote it' });
+    return fail('CORRUPT', 'is not JSON', { file: path, hint: o.rerun });
   }
-  const ok = o && o.format === 'attnlens-shard' && Number.isSafeInteger(o.shard) && Number.isSafeInteger(o.count) && o.shard >= 0 && o.shard < o.count && Array.isArray(o.positions) && o.positions.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (i === 0 || p > o.positions[i - 1]!));
-  if (!ok) fail('CORRUPT', 'is not a valid shard index (format, shard K of N with K from 0, increasing positions)', { file: path, hint: 'rerun the shard that wrote it' });
-  return o;
+  if (!o.valid(record)) fail('CORRUPT', `is not ${o.what}`, { file: path, hint: o.rerun });
+  return record as T;
+}
+
+/** What a shard without its index is: unfinished, or not a shard. */
+export const unfinishedShard = (file: string, path: string) => ({ file, message: 'has no shard index beside it (its shard did not finish, or it is not a shard)', hint: `rerun that shard; it writes ${path} when done` });
+
+const validIndex = (r: unknown): boolean => {
+  const o = r as ShardIndex | null;
+  return !!o && o.format === 'attnlens-shard' && Number.isSafeInteger(o.shard) && Number.isSafeInteger(o.count) && o.shard >= 0 && o.shard < o.count && Array.isArray(o.positions) && o.positions.every((p, i) => Number.isSafeInteger(p) && p >= 0 && (i === 0 || p > o.positions[i - 1]!));
+};
+
+function readIndex(file: string): Promise<ShardIndex> {
+  const path = shardIndexPath(file);
+  return readShardRecord<ShardIndex>(path, { valid: validIndex, what: 'a valid shard index (format, shard K of N with K from 0, increasing positions)', rerun: 'rerun the shard that wrote it', missing: unfinishedShard(file, path) });
 }
 
 export interface MergeResult {

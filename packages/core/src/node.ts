@@ -14,7 +14,7 @@ export { fsError, fileSize, readRange, sha256File, checkWritePath, prepareOutput
 export type { WriteOptions, AtomicFile } from './fs.js';
 export { WorkerPool, runPool, defaultWorkers } from './worker-pool.js';
 export type { WorkerPoolOptions, RunPoolOptions } from './worker-pool.js';
-export { writeShard, mergeShards, shardIndexPath } from './document-shards.js';
+export { writeShard, mergeShards, shardIndexPath, readShardRecord, unfinishedShard } from './document-shards.js';
 export type { ShardIndex, MergeResult } from './document-shards.js';
 
 export interface SniffResult {

@@ -6,10 +6,10 @@
 // index and is missing until rerun. The merge streams the shards, in row order, through the
 // one .npy writer (createNpyWriter) an unsharded run uses: the result is byte-equal to it.
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fail, formatShape, shardRows, type Shard } from '@attnlens/core';
-import { atomicWriteFile, fileSize, fsError, readRange } from '@attnlens/core/node';
+import { atomicWriteFile, fileSize, fsError, readRange, readShardRecord, unfinishedShard } from '@attnlens/core/node';
 import { createNpyWriter, openNpy, type NpyReader } from './node.js';
 
 export interface NpyShardIndex {
@@ -56,23 +56,16 @@ export async function writeNpyShardIndex(out: string, shard: Shard, o: { total: 
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
-async function readNpyShardIndex(file: string): Promise<NpyShardIndex> {
-  const path = npyShardIndexPath(file);
-  const text = await readFile(path, 'utf8').catch((e) => {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('NOT_FOUND', 'has no shard index beside it (its shard did not finish, or it is not a shard)', { file, hint: `rerun that shard; it writes ${path} when done` });
-    throw fsError(e, path);
-  });
-  let o: NpyShardIndex;
-  try {
-    o = JSON.parse(text) as NpyShardIndex;
-  } catch {
-    return fail('CORRUPT', 'is not JSON', { file: path, hint: 'rerun the shard that wrote it' });
-  }
-  const ok = o?.format === 'attnlens-npy-shard' && isCount(o.count) && o.count >= 1 && isCount(o.shard) && o.shard < o.count && isCount(o.total)
+const validNpyIndex = (r: unknown): boolean => {
+  const o = r as NpyShardIndex | null;
+  return o?.format === 'attnlens-npy-shard' && isCount(o.count) && o.count >= 1 && isCount(o.shard) && o.shard < o.count && isCount(o.total)
     && Array.isArray(o.rows) && o.rows.length === 2 && o.rows.every(isCount) && Array.isArray(o.inputShape) && o.inputShape.every(isCount)
     && typeof o.input?.sha256 === 'string' && isCount(o.input.size) && (o.run === undefined || typeof o.run === 'string');
-  if (!ok) fail('CORRUPT', 'is not an .npy shard index (format, shard K of N with K from 0, rows, total, input)', { file: path, hint: 'rerun the shard that wrote it' });
-  return o;
+};
+
+function readNpyShardIndex(file: string): Promise<NpyShardIndex> {
+  const path = npyShardIndexPath(file);
+  return readShardRecord<NpyShardIndex>(path, { valid: validNpyIndex, what: 'an .npy shard index (format, shard K of N with K from 0, rows, total, input)', rerun: 'rerun the shard that wrote it', missing: unfinishedShard(file, path) });
 }
 
 const sameRun = (a: NpyShardIndex, b: NpyShardIndex) =>

@@ -11,7 +11,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fail, type Shard } from '@attnlens/core';
-import { atomicWriteFile, fsError, openAtomic, prepareOutputFolder, type AtomicFile } from '@attnlens/core/node';
+import { atomicWriteFile, fsError, openAtomic, prepareOutputFolder, readShardRecord, type AtomicFile } from '@attnlens/core/node';
 import { fontFaceCss } from '@attnlens/render/node';
 import { chunkName, inlines, pageHtml, type PageSettings } from './pages.js';
 import type { ReportRows } from './report-writer.js';
@@ -77,25 +77,20 @@ export async function writeReportShard(out: string, shard: Shard, rows: ReportRo
   await atomicWriteFile(reportShardPath(out), JSON.stringify(record), { root: out });
 }
 
-async function readRecord(dir: string): Promise<ReportShardRecord> {
-  const path = reportShardPath(dir);
-  const text = await readFile(path, 'utf8').catch((e) => {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('NOT_FOUND', 'is not a finished report shard (no data/shard.json)', { file: dir, hint: 'build it with a shard (K/N) and let it finish' });
-    throw fsError(e, path);
-  });
-  let r: ReportShardRecord;
-  try {
-    r = JSON.parse(text) as ReportShardRecord;
-  } catch {
-    return fail('CORRUPT', 'is not JSON', { file: path, hint: 'rebuild that shard' });
-  }
-  if (
+const validRecord = (x: unknown): boolean => {
+  const r = x as ReportShardRecord | null;
+  return !(
     r?.format !== 'attnlens-report-shard' || !Number.isSafeInteger(r.shard) || !Number.isSafeInteger(r.count) || r.shard < 0 || r.shard >= r.count ||
     !Number.isSafeInteger(r.rows) || r.rows < 0 || !Array.isArray(r.columns) || !Array.isArray(r.heatmapErrors) || typeof r.codePoints !== 'string'
-  ) {
-    fail('CORRUPT', 'is not a report shard record', { file: path, hint: 'rebuild that shard' });
-  }
-  return r;
+  );
+};
+
+function readRecord(dir: string): Promise<ReportShardRecord> {
+  const path = reportShardPath(dir);
+  return readShardRecord<ReportShardRecord>(path, {
+    valid: validRecord, what: 'a report shard record', rerun: 'rebuild that shard',
+    missing: { file: dir, message: 'is not a finished report shard (no data/shard.json)', hint: 'build it with a shard (K/N) and let it finish' },
+  });
 }
 
 const sameSettings = (a: ReportShardRecord, b: ReportShardRecord) => JSON.stringify({ ...a.settings, heatmaps: 0 }) === JSON.stringify({ ...b.settings, heatmaps: 0 }) && JSON.stringify(a.columns) === JSON.stringify(b.columns);
