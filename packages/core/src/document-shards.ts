@@ -9,9 +9,11 @@ import { readFile, rm } from 'node:fs/promises';
 // compute shard must not load the report's canvas code to do so (issue 16: ~0.3 s per shard).
 import type { AttentionDocument } from './attention.js';
 import { fail } from './errors.js';
-import { atomicWriteFile, fsError } from './fs.js';
+import { atomicWriteChunks, atomicWriteFile, fsError } from './fs.js';
 import { inShard, type Shard } from './shard.js';
-import { readDocuments, writeDocuments } from './node.js';
+import { documentKindFor, readDocumentFrames, readDocuments, writeDocuments } from './node.js';
+import { encodeHeader } from './format/pb.js';
+import { GENERATOR } from './version.js';
 
 export interface ShardIndex {
   format: 'attnlens-shard';
@@ -113,19 +115,39 @@ export async function mergeShards(out: string, files: string[], opts: { allowMis
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((k) => !byShard.has(k));
   if (missing.length && !opts.allowMissing) fail('NOT_FOUND', `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing from the merge`, { hint: 'run the missing shards first, or allow a partial merge' });
-  const streams = [...byShard.values()].map((p) => ({ ...p, it: readDocuments(p.file)[Symbol.asyncIterator](), next: 0, seen: 0 }));
-  async function* interleaved(): AsyncGenerator<AttentionDocument> {
-    for (;;) {
-      let best: (typeof streams)[number] | undefined;
-      for (const s of streams) if (s.next < s.index.positions.length && (!best || s.index.positions[s.next]! < best.index.positions[best.next]!)) best = s;
-      if (!best) break;
-      const r = await best.it.next();
-      if (r.done) fail('CORRUPT', `holds ${best.next} documents, but its index lists ${best.index.positions.length}`, { file: best.file, hint: 'rerun that shard' });
-      best.next++;
-      yield r.value;
-    }
-    for (const s of streams) if (!(await s.it.next()).done) fail('CORRUPT', `holds more documents than its index lists (${s.index.positions.length})`, { file: s.file, hint: 'rerun that shard' });
-  }
-  const documents = await writeDocuments(out, interleaved());
+  // To an .attn.pb, the shards' document frames are copied as written (no decode and re-encode:
+  // a tenth of the time at a million documents); to .attn.json, documents are decoded.
+  const documents = documentKindFor(out) === 'pb'
+    ? await writeFrames(out, interleave([...byShard.values()], readDocumentFrames))
+    : await writeDocuments(out, interleave([...byShard.values()], readDocuments));
   return { documents, count, missing };
+}
+
+/** The items of the shards' streams in input order (by their indexes' positions), checked against the indexes. */
+async function* interleave<T>(parts: { file: string; index: ShardIndex }[], read: (file: string) => AsyncIterable<T>): AsyncGenerator<T> {
+  const streams = parts.map((p) => ({ ...p, it: read(p.file)[Symbol.asyncIterator](), next: 0 }));
+  for (;;) {
+    let best: (typeof streams)[number] | undefined;
+    for (const s of streams) if (s.next < s.index.positions.length && (!best || s.index.positions[s.next]! < best.index.positions[best.next]!)) best = s;
+    if (!best) break;
+    const r = await best.it.next();
+    if (r.done) fail('CORRUPT', `holds ${best.next} documents, but its index lists ${best.index.positions.length}`, { file: best.file, hint: 'rerun that shard' });
+    best.next++;
+    yield r.value;
+  }
+  for (const s of streams) if (!(await s.it.next()).done) fail('CORRUPT', `holds more documents than its index lists (${s.index.positions.length})`, { file: s.file, hint: 'rerun that shard' });
+}
+
+/** An .attn.pb of these document frames after the header writeDocuments writes, atomically; the number written. */
+async function writeFrames(out: string, frames: AsyncIterable<Uint8Array>): Promise<number> {
+  let n = 0;
+  async function* stream(): AsyncGenerator<Uint8Array> {
+    yield encodeHeader({ generator: GENERATOR });
+    for await (const f of frames) {
+      n++;
+      yield f;
+    }
+  }
+  await atomicWriteChunks(out, stream());
+  return n;
 }

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { AttentionDocument } from './attention.js';
 import { fail } from './errors.js';
 import { atomicWriteChunks, fileSize, fsError, readRange, type WriteOptions } from './fs.js';
-import { encodeDocumentChunks, encodeHeader, DocumentStreamDecoder, type StreamHeader } from './format/pb.js';
+import { encodeDocumentChunks, encodeDocumentDelimited, encodeHeader, DocumentStreamDecoder, type StreamHeader } from './format/pb.js';
 import { decodeJson, jsonDocument, jsonHead, jsonTail } from './format/json.js';
 import { SNIFF_BYTES, sniff, zipCentralDirectory, readCentralNames, type SniffedFormat } from './sniff.js';
 import { ZIP_TAIL_BYTES } from './zip-end.js';
@@ -60,6 +60,28 @@ export function documentKindFor(path: string): DocumentFileKind {
  * stream is read in chunks, so memory holds one document at a time.
  */
 export async function* readDocuments(path: string): AsyncGenerator<AttentionDocument, void, undefined> {
+  if ((await documentFileKind(path)) === 'json') {
+    yield* decodeJson(await readText(path), path).documents;
+    return;
+  }
+  yield* decodedChunks(path, (dec, chunk) => dec.push(chunk));
+}
+
+/**
+ * The documents of an .attn.pb or .attn.json file as .attn.pb frames (each a length-delimited
+ * Document message): a .pb stream's frames are copied as written, not decoded (its header and
+ * framing are checked); JSON documents are encoded. What a shard merge copies.
+ */
+export async function* readDocumentFrames(path: string): AsyncGenerator<Uint8Array, void, undefined> {
+  if ((await documentFileKind(path)) === 'json') {
+    for (const d of decodeJson(await readText(path), path).documents) yield encodeDocumentDelimited(d);
+    return;
+  }
+  yield* decodedChunks(path, (dec, chunk) => dec.pushFrames(chunk));
+}
+
+/** An attnlens document file's kind, sniffed by content; anything else is refused. */
+async function documentFileKind(path: string): Promise<'json' | 'pb'> {
   const { format, size } = await sniffFile(path);
   if (format !== 'attnlens') {
     fail('UNKNOWN_FORMAT', size === 0 ? 'file is empty' : `is ${format === 'unknown' ? 'not a format attnlens knows' : `a ${format} file`}, not an attnlens document file`, {
@@ -68,16 +90,20 @@ export async function* readDocuments(path: string): AsyncGenerator<AttentionDocu
     });
   }
   const head = await readRange(path, 0, 1);
-  if (head[0] === 0x7b || head[0] === 0x20 || head[0] === 0x0a || head[0] === 0x09 || head[0] === 0x0d) {
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(path, 'utf8').catch((e) => { throw fsError(e, path); });
-    yield* decodeJson(text, path).documents;
-    return;
-  }
+  return head[0] === 0x7b || head[0] === 0x20 || head[0] === 0x0a || head[0] === 0x09 || head[0] === 0x0d ? 'json' : 'pb';
+}
+
+async function readText(path: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(path, 'utf8').catch((e) => { throw fsError(e, path); });
+}
+
+/** A .pb stream read in chunks through one DocumentStreamDecoder, `take` turning each chunk into items. */
+async function* decodedChunks<T>(path: string, take: (dec: DocumentStreamDecoder, chunk: Uint8Array) => T[]): AsyncGenerator<T, void, undefined> {
   const dec = new DocumentStreamDecoder(path);
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      for (const d of dec.push(chunk as Buffer)) yield d;
+      for (const d of take(dec, chunk as Buffer)) yield d;
     }
   } catch (e) {
     throw fsError(e, path);

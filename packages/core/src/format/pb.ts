@@ -123,6 +123,22 @@ export class DocumentStreamDecoder {
   constructor(private readonly file?: string) {}
 
   push(chunk: Uint8Array): AttentionDocument[] {
+    return this.split(chunk, (body, at) => this.decodeDocument(body, at));
+  }
+
+  /**
+   * The documents of `chunk` as their length-delimited frames, prefix included, not decoded:
+   * for copying a stream's documents unchanged (a shard merge, byte-equal to one run). The
+   * header is still decoded and checked, and the framing (lengths, a cut end) as for push().
+   */
+  pushFrames(chunk: Uint8Array): Uint8Array[] {
+    return this.split(chunk, (_body, _at, frame) => {
+      this.count++;
+      return frame.slice();
+    });
+  }
+
+  private split<T>(chunk: Uint8Array, take: (body: Uint8Array, at: number, frame: Uint8Array) => T): T[] {
     if (this.buf.length + this.waitingBytes + chunk.length < this.need) {
       this.waiting.push(chunk);
       this.waitingBytes += chunk.length;
@@ -131,7 +147,7 @@ export class DocumentStreamDecoder {
     this.buf = this.buf.length || this.waiting.length ? concat([this.buf, ...this.waiting, chunk]) : chunk;
     this.waiting = [];
     this.waitingBytes = 0;
-    const out: AttentionDocument[] = [];
+    const out: T[] = [];
     let pos = 0;
     let need = 0;
     for (;;) {
@@ -145,7 +161,7 @@ export class DocumentStreamDecoder {
       }
       const body = this.buf.subarray(after, after + len);
       if (!this.header) this.header = this.decodeHeader(body, this.offset + pos);
-      else out.push(this.decodeDocument(body, this.offset + pos));
+      else out.push(take(body, this.offset + pos, this.buf.subarray(pos, after + len)));
       pos = after + len;
     }
     this.offset += pos;
