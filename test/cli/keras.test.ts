@@ -97,7 +97,6 @@ describe('attnlens on bad Keras input: one clear line, non-zero exit', () => {
     ['corrupt-middle.h5', /corrupt-middle\.h5: the HDF5 library cannot .*bad symbol table node signature/],
     ['not-hdf5.h5', /not-hdf5\.h5: not a format attnlens reads/],
     ['plain.h5', /plain\.h5: is an HDF5 file but not a Keras file/],
-    ['empty.h5', /empty\.h5: is an HDF5 file with nothing in it/],
     ['missing-dataset.h5', /missing-dataset\.h5: the layer group \/dense_1 lists the weight dense_1\/bias:0/],
     ['no-weights.keras', /no-weights\.keras: is a \.keras archive without weights/],
     ['npz-weights.keras', /npz-weights\.keras: .*model\.weights\.npz/],
@@ -142,6 +141,14 @@ describe('attnlens on bad Keras input: one clear line, non-zero exit', () => {
 });
 
 describeReal('attnlens on the real Keras files', () => {
+  it('refuses the HDF5 file with nothing in it in one line', () => {
+    const r = cli(['inspect', real('yaokui2018-sentiment', 'model_bilstm-self-attention.h5')]);
+    expect(r.code).toBe(1);
+    expect(isCleanError(r), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/model_bilstm-self-attention\.h5: is an HDF5 file with nothing in it/);
+    expect(r.stdout).toBe('');
+  });
+
   it('inspects every one and finds the attention layers of case.json', () => {
     const files = [
       ['flamingjay-han-ids/one_layer_best_model.hdf5', 'keras-h5', ['att_layer_1:attlayer']],
