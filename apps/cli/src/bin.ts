@@ -23,8 +23,8 @@ if (commandOf(process.argv) === 'inspect') setFlagsFromString('--liftoff-only');
 // (@attnlens/attention/early-workers). Those it does not take (X small after all, an error
 // first) are terminated as soon as the command ends. Hierarchical X (--sentence-inputs) is
 // read whole and computed on this thread: no early workers.
-const early = commandOf(process.argv) === 'compute' && !process.argv.includes('--sentence-inputs') && bigInputs(process.argv) ? await import('@attnlens/attention/early-workers') : undefined;
-early?.startEarlyWorkers(availableParallelism() - 1);
+const early = commandOf(process.argv) === 'compute' && !process.argv.includes('--sentence-inputs') ? await import('@attnlens/attention/early-workers') : undefined;
+if (early && inputsBytes(process.argv) >= early.EARLY_WORKERS_FROM_BYTES) early.startEarlyWorkers(availableParallelism() - 1);
 
 const { main } = await import('./main.js');
 try {
@@ -33,18 +33,14 @@ try {
   await early?.stopEarlyWorkers();
 }
 
-/**
- * X (--inputs FILE or --inputs=FILE) is large enough to pay for a worker: 16 MB is four of the
- * 4 MiB blocks computeFile sends out. A cheap stat; anything odd (no such file) just says no,
- * and the command reports it.
- */
-function bigInputs(argv: readonly string[]): boolean {
+/** The size of X (--inputs FILE or --inputs=FILE): a cheap stat; anything odd (no such file) is 0, and the command reports it. */
+function inputsBytes(argv: readonly string[]): number {
   const i = argv.findIndex((a) => a === '--inputs' || a.startsWith('--inputs='));
   const file = i < 0 ? undefined : argv[i].startsWith('--inputs=') ? argv[i].slice('--inputs='.length) : argv[i + 1];
-  if (!file) return false;
+  if (!file) return 0;
   try {
-    return statSync(file).size >= 16 << 20;
+    return statSync(file).size;
   } catch {
-    return false;
+    return 0;
   }
 }

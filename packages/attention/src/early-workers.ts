@@ -14,6 +14,13 @@ export function workerUrl(): URL {
 let started: Worker[] = [];
 
 /**
+ * How much X pays for workers started before the program has loaded: four of computeFile's
+ * 4 MiB blocks, enough that each thread gets several (below it, computeFile may still start its
+ * own workers, but their start-up is not worth spending on a guess made from the arguments).
+ */
+export const EARLY_WORKERS_FROM_BYTES = 16 << 20;
+
+/**
  * Start `count` attention workers now, for a pool made later to adopt (takeEarlyWorkers). They do
  * not keep the process alive while unadopted; stopEarlyWorkers ends those no pool took.
  */
