@@ -9,13 +9,12 @@
 // faster than the number of samples. Also compute's .npy output by row ranges and its merge.
 // The issue's case is SHARD_COMPUTE_N=1000000 (3.2 GB of X on disk); the default, 100 000, keeps a
 // run on this shared 2-core machine to a few minutes. The anchor is the one-process run.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor } from '../packages/core/dist/index.js';
 import { createNpyWriter, writeNpyFile } from '../packages/npy/dist/node.js';
-import { fmt, loadLine } from './util.mjs';
+import { fmt, loadLine, spawnTimed } from './util.mjs';
 
 const N = Number(process.env.SHARD_COMPUTE_N ?? 100_000);
 const SMALL = Number(process.env.SHARD_COMPUTE_SMALL ?? Math.max(1, Math.round(N / 10)));
@@ -45,20 +44,8 @@ await writeNpyFile(at('b.npy'), tensor('float32', [A], lcg(A, 2)));
 await writeNpyFile(at('u.npy'), tensor('float32', [A], lcg(A, 3)));
 const weights = ['--weights', `${at('W.npy')},${at('b.npy')},${at('u.npy')}`];
 
-/** Runs attnlens under GNU time; resolves wall seconds, peak RSS in MB and CPU seconds (user + system, all threads). */
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`attnlens ${args.join(' ')}: ${err}`));
-      const [rss, user, sys] = err.trim().split('\n').pop().split(' ').map(Number);
-      resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, rssMB: rss / 1024, cpu: user + sys });
-    });
-  });
-}
+/** Runs attnlens under GNU time (bench/util.mjs's spawnTimed). */
+const run = (args) => spawnTimed(process.execPath, [BIN, ...args]);
 const both = async (make) => {
   const t0 = process.hrtime.bigint();
   const runs = await Promise.all([0, 1].map((k) => run(make(k))));

@@ -5,11 +5,10 @@
 // grow against the samples (the issue: the merge no faster than the samples; memory bounded).
 // convert runs at the first size only. The compute part of the pipeline is shard-compute.bench.
 // No anchor in another tool: the comparison is one process vs shards, and size vs size.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, loadLine, writeBenchDocuments } from './util.mjs';
+import { fmt, loadLine, spawnTimed, writeBenchDocuments } from './util.mjs';
 
 const SIZES = (process.env.SHARD_N ?? '100000,1000000').split(',').map(Number);
 const T = 50;
@@ -24,19 +23,8 @@ async function makeInput(n) {
   return path;
 }
 
-/** Runs attnlens under GNU time; resolves wall seconds and peak RSS in MB. */
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(err));
-      resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, rssMB: Number(err.trim().split('\n').pop()) / 1024 });
-    });
-  });
-}
+/** Runs attnlens under GNU time (bench/util.mjs's spawnTimed). */
+const run = (args) => spawnTimed(process.execPath, [BIN, ...args]);
 const wallOf = async (runs) => {
   const t0 = process.hrtime.bigint();
   const r = await Promise.all(runs);

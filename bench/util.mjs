@@ -1,6 +1,6 @@
 // Shared by the benchmarks: timing, peak RSS of this process and of children, and
 // Debian's python3 for the NumPy/matplotlib comparison runs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
@@ -57,6 +57,24 @@ export function timeProcess(cmd, args, { repeat = 1 } = {}) {
   }
   const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
   return { ...sorted[0], median: sorted[Math.floor(sorted.length / 2)].seconds, runs: runs.length };
+}
+
+/**
+ * `cmd args` under GNU time, not waiting for it (for processes run at once): resolves its wall
+ * seconds, peak RSS in MB and CPU seconds (user + system, all threads); rejects with its stderr.
+ */
+export function spawnTimed(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')}: ${err}`));
+      const [rss, user, sys] = err.trim().split('\n').pop().split(' ').map(Number);
+      resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, rssMB: rss / 1024, cpu: user + sys });
+    });
+  });
 }
 
 /** The load average, for the output: benches on a shared machine say how busy it was. */

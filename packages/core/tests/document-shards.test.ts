@@ -9,6 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'attnlens-document-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const docs: AttentionDocument[] = Array.from({ length: 20 }, (_, i) => ({ id: `d${i}`, maps: [{ shape: [2], weights: Float32Array.from([0.5, 0.5]) }] }));
 async function* of(xs: AttentionDocument[]) { yield* xs; }
+// Not test/helpers/errors.ts: it imports @attnlens/core's built types, and core's own typecheck runs before core is built.
 const refused = async (p: Promise<unknown>, text: string) => {
   const e = await p.then(() => undefined, (x: unknown) => x);
   expect(e).toBeInstanceOf(AttnlensError);

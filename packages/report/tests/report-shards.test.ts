@@ -2,16 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AttnlensError } from '@attnlens/core';
+import { asyncErrorOf } from '../../../test/helpers/errors.js';
 import { mergeReports } from '../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnlens-shard-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const refused = async (p: Promise<unknown>, text: string) => {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  expect(e).toBeInstanceOf(AttnlensError);
-  expect(String((e as Error).message)).toContain(text);
-};
+const refused = async (p: Promise<unknown>, text: string) => expect((await asyncErrorOf(p)).message).toContain(text);
 
 describe('report shard checks', () => {
   it('refuses a report shard whose rows point a heatmap outside its folder, disagree with its record, or are out of order', async () => {
