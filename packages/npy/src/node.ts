@@ -98,7 +98,11 @@ async function readExactly(fh: FileHandle, buf: Uint8Array, position: number, pa
   if (got < buf.length) fail('TRUNCATED', `ended at byte ${position + got} while reading up to byte ${position + buf.length} (did it shrink while being read?)`, { file: path, hint: 'read it again once it is written completely' });
 }
 
-async function bytesAt(fh: FileHandle, position: number, length: number, path: string): Promise<Uint8Array> {
+async function bytesAt(fh: FileHandle, position: number, length: number, path: string, into?: Uint8Array): Promise<Uint8Array> {
+  if (into && into.length >= length) {
+    const got = await readAt(fh, into.subarray(0, length), position, path);
+    return into.subarray(0, got);
+  }
   // Not zero-filled: the read overwrites it, and only the bytes read are returned (zeroing X's
   // 4 MiB blocks cost ~10 % of compute's main thread, issue 15). allocUnsafeSlow gives a buffer of
   // its own (offset 0, so a block can be transferred to a worker whole), not a slice of Node's pool;
@@ -109,7 +113,7 @@ async function bytesAt(fh: FileHandle, position: number, length: number, path: s
 }
 
 /** An open file's positioned reads as the ReadAt that ./rows.ts (and @attnlens/tf's readTFRecordsAt) read through; read errors name `path`. */
-export const fileHandleReadAt = (fh: FileHandle, path: string): ReadAt => (offset, length) => bytesAt(fh, offset, length, path);
+export const fileHandleReadAt = (fh: FileHandle, path: string): ReadAt => (offset, length, into) => bytesAt(fh, offset, length, path, into);
 
 /** The header of the array starting at `offset`, read with at most two small reads. */
 function headerAt(fh: FileHandle, offset: number, size: number, path: string): Promise<NpyHeaderInfo> {
@@ -297,9 +301,9 @@ export async function openNpy(path: string, opts: LoadOptions = {}): Promise<Npy
   let closed = false;
   return {
     ...rows,
-    readRows(start: number, count: number) {
+    readRows(start: number, count: number, into?: Uint8Array) {
       if (closed) fail('BAD_ARGUMENT', 'readRows after close', { file: path });
-      return rows.readRows(start, count);
+      return rows.readRows(start, count, into);
     },
     async close() {
       if (closed) return;

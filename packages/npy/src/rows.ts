@@ -7,17 +7,25 @@ import { needsSwap, normaliseBool, swapBytes } from './order.js';
 
 /**
  * `length` bytes of the file from byte `offset` (fewer only where the file ends). The bytes
- * returned belong to the caller, which may change them in place (byte swapping).
+ * returned belong to the caller, which may change them in place (byte swapping). `into`, when
+ * given and at least `length` long, may be filled and returned instead of a new buffer (a reader
+ * that cannot, such as a browser File's slices, ignores it): a caller reading block after block
+ * reuses one buffer rather than paying for fresh pages each time (issue 15: 2.5 of 2.8 ms per
+ * 4 MiB block were page faults).
  */
-export type ReadAt = (offset: number, length: number) => Promise<Uint8Array>;
+export type ReadAt = (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>;
 
 export interface NpyRows {
   header: NpyHeader;
   /** shape[0] */
   rows: number;
   rowShape: number[];
-  /** Rows [start, start + count) as a tensor of shape [count, ...rowShape], C order and native byte order. */
-  readRows(start: number, count: number): Promise<Tensor>;
+  /**
+   * Rows [start, start + count) as a tensor of shape [count, ...rowShape], C order and native
+   * byte order. With `into` (bytes at least count rows long, aligned to the dtype), the tensor may
+   * be a view of it: valid until `into` is used again.
+   */
+  readRows(start: number, count: number, into?: Uint8Array): Promise<Tensor>;
   /** Every row in chunks of `rowsPerChunk`, the next chunk read while the caller works on this one. */
   chunks(rowsPerChunk: number): AsyncGenerator<{ start: number; tensor: Tensor }>;
 }
@@ -28,8 +36,8 @@ export interface NpyRowsOptions {
 }
 
 /** Exactly `length` bytes at `offset`, or TRUNCATED (the file ended or shrank). */
-export async function readExactlyAt(read: ReadAt, offset: number, length: number, file: string): Promise<Uint8Array> {
-  const b = await read(offset, length);
+export async function readExactlyAt(read: ReadAt, offset: number, length: number, file: string, into?: Uint8Array): Promise<Uint8Array> {
+  const b = await read(offset, length, into);
   if (b.length < length) fail('TRUNCATED', `ended at byte ${offset + b.length} while reading up to byte ${offset + length} (did it shrink while being read?)`, { file, hint: 'read it again once it is written completely' });
   return b.length === length ? b : b.subarray(0, length);
 }
@@ -85,12 +93,12 @@ export async function openNpyRows(read: ReadAt, size: number, file: string, opts
   const rowShape = h.shape.slice(1);
   const rowSize = shapeSize(rowShape);
 
-  const readRows = async (start: number, count: number): Promise<Tensor> => {
+  const readRows = async (start: number, count: number, into?: Uint8Array): Promise<Tensor> => {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0 || start + count > rows) {
       fail('BAD_ARGUMENT', `rows ${start}..${start + count} are outside the array's ${rows} rows`, { file, hint: `ask for rows within 0..${rows}` });
     }
     if (h.fortranOrder && rowShape.length > 0 && count > 0 && rowSize > 0) return tensor(h.dtype, [count, ...rowShape], await readFortranRows(read, h, isz, start, count, file) as never);
-    const bytes = await readExactlyAt(read, h.headerBytes + start * rowSize * isz, count * rowSize * isz, file);
+    const bytes = await readExactlyAt(read, h.headerBytes + start * rowSize * isz, count * rowSize * isz, file, into);
     toNative(h, isz, bytes);
     return tensor(h.dtype, [count, ...rowShape], asItems(h.dtype, bytes, count * rowSize) as never);
   };
