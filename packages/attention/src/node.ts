@@ -3,13 +3,17 @@
 // handed back in order, so memory stays constant whatever N is.
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
-import { fail, itemSize, shapeSize, shardRows, tensor, type DType, type Shard } from '@attnlens/core';
+import { AttnlensError, fail, itemSize, shapeSize, shardRows, tensor, type DType, type Shard } from '@attnlens/core';
 import { createNpyWriter, inputFingerprint, removeNpyShardIndex, writeNpyShardIndex } from '@attnlens/npy/node';
-import { computeBlock, floatData, sequenceLayout, type Backend, type PrecisionOption } from './compute.js';
-import { checkMask, sliceMask, type Mask } from './mask.js';
+import { sequenceLayout, type Backend, type PrecisionOption } from './compute.js';
+import { checkMask, type Mask } from './mask.js';
 import type { Kernel } from './variants.js';
+import {
+  BlockThread, blockAt, blockCount, blockWeights, FAILED, handOn, PENDING, READY, shareMask, sharedBlocks, slotOf, stopAt, takeBlock,
+  type BlockJob, type BlockLayout,
+} from './block-run.js';
 import { WorkerPool } from './worker-pool.js';
-import { openXSource as openSource } from './x-source.js';
+import { openXSource as openSource, type XSource } from './x-source.js';
 
 export { computeFileSequences } from './shard-compute.js';
 export type { ComputeSequencesOptions, SequencesChunk, SequencesStream } from './shard-compute.js';
@@ -111,50 +115,20 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
     const close = async () => {
       if (closed) return;
       closed = true;
-      await Promise.all([src.close(), pool?.close()]);
+      // The workers first: they read X through their own handles, but not after this one is gone.
+      await pool?.close();
+      await src.close();
     };
     const xShape = src.shape;
+
+    const layout: BlockLayout = { firstRow, endRow, rowsPerBlock: rowsPerChunk, seqPerRow, twoD, twoDRows: src.rows, steps: T, perStep: P };
+    const how = { file, backend: opts.backend, precision: opts.precision };
 
     async function* chunks(): AsyncGenerator<AttentionChunk, void, undefined> {
       if (closed) fail('BAD_ARGUMENT', 'chunks() after close()', { file });
       if (poolSize && !pool) pool = new WorkerPool(poolSize, k, { backend: opts.backend ?? 'auto', precision: opts.precision ?? 'auto' }, file);
-      const inFlight: { head: AttentionChunkHead; weights: Promise<Float32Array> }[] = [];
-      // Blocks held at once (in order, awaiting their turn to be yielded): two per worker, and
-      // room for this thread's own while the workers' are still out.
-      const limit = pool ? (share ? 4 * (pool.size + 1) : 2 * pool.size) : 1;
-      let row = firstRow;
       try {
-        for (;;) {
-          if (opts.signal?.aborted) fail('INTERRUPTED', `interrupted after ${row - firstRow} of ${rangeRows} rows of X`, { file, hint: 'nothing half-written is left; run the same command again' });
-          while (row < endRow && inFlight.length < limit) {
-            const rows = Math.min(rowsPerChunk, endRow - row);
-            const x = twoD ? await src.read(0, src.rows) : await src.read(row, rows);
-            const start = row * seqPerRow;
-            const count = twoD ? 1 : rows * seqPerRow;
-            const mask = opts.mask && sliceMask(opts.mask, start, count, T);
-            const head = { start, count, row, rows };
-            let weights: Promise<Float32Array>;
-            // Every worker holds two blocks (or has not started yet): this thread computes this one.
-            if (pool && (!share || pool.busy < 2 * pool.size)) {
-              weights = pool.run({ dtype: x.dtype, data: x.data as Float32Array, start, count, T, xShape, mask });
-            } else {
-              const out = new Float32Array(count * T * P);
-              try {
-                computeBlock(k, floatData(x.dtype, x.data), start, count, T, xShape, mask, out, 0, { file, backend: opts.backend, precision: opts.precision });
-                weights = Promise.resolve(out);
-              } catch (e) {
-                weights = Promise.reject(e);
-              }
-            }
-            weights.catch(() => undefined); // awaited in order below
-            inFlight.push({ head, weights });
-            row += rows;
-          }
-          const next = inFlight.shift();
-          if (!next) return;
-          // In order: an error surfaces at the first block that has one, so it names the first bad place.
-          yield { ...next.head, weights: await next.weights };
-        }
+        yield* runBlocks({ kernel: k, layout, xShape, mask: opts.mask, how, blockBytes: twoD ? rowBytes : rowsPerChunk * rowBytes }, src, pool, share, opts.signal);
       } finally {
         await close();
       }
@@ -167,7 +141,85 @@ export async function computeFile(opts: ComputeFileOptions): Promise<AttentionSt
   }
 }
 
-type AttentionChunkHead = Omit<AttentionChunk, 'weights'>;
+/**
+ * The blocks of a run in order, computed by the workers and (with `share`) this thread as each
+ * takes the next (block-run.ts). Waits only when the next block in order is another thread's and
+ * none is left to take; an error is raised at the first block in order that has one.
+ */
+async function* runBlocks(
+  job: Omit<BlockJob, 'shared'>,
+  src: XSource,
+  pool: WorkerPool | undefined,
+  share: boolean,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<AttentionChunk, void, undefined> {
+  const { layout: l, how } = job;
+  const blocks = blockCount(l);
+  const slot = blockWeights(l);
+  const threads = (pool?.size ?? 0) + (share || !pool ? 1 : 0);
+  // Results held at once: a few blocks per thread, fewer for blocks of many weights (a per-feature kernel's).
+  const window = Math.max(2 * threads, Math.min(8 * threads, Math.floor(RING_BYTES / (4 * Math.max(1, slot)))));
+  const shared = sharedBlocks(blocks, window, slot);
+  const mask = pool ? shareMask(job.mask) : job.mask;
+  const full: BlockJob = { ...job, mask, shared };
+  const errors = new Map<number, AttnlensError>();
+  let fatal: unknown;
+  // Any worker's reply wakes this thread's wait, to look again (an error may be for the block it waits on).
+  let wake: () => void = () => undefined;
+  const forWorkers = { layout: l, shared, xShape: job.xShape, blockBytes: job.blockBytes, mask };
+  const replies = (pool ? Array.from({ length: pool.size }, () => pool.runBlocks({ source: src.share(), job: forWorkers })) : []).map((p) =>
+    p.then(
+      (r) => {
+        if ('error' in r) {
+          if (r.block < 0) fatal ??= r.error;
+          else errors.set(r.block, r.error);
+        }
+        wake();
+      },
+      (e) => {
+        fatal ??= e;
+        wake();
+      },
+    ),
+  );
+  const local = share || !pool ? new BlockThread(full, src) : undefined;
+  try {
+    for (let head = 0; head < blocks; ) {
+      if (signal?.aborted) fail('INTERRUPTED', `interrupted after ${blockAt(l, head).row - l.firstRow} of ${l.endRow - l.firstRow} rows of X`, { file: how.file, hint: 'nothing half-written is left; run the same command again' });
+      if (fatal) throw fatal;
+      const state = Atomics.load(shared.state, head);
+      if (state === READY) {
+        const b = blockAt(l, head);
+        const weights = slotOf(shared, head, b.count * l.steps * l.perStep).slice();
+        handOn(shared, head);
+        head++;
+        yield { ...b, weights };
+        continue;
+      }
+      if (state === FAILED && errors.has(head)) throw errors.get(head);
+      if (local && state === PENDING) {
+        const i = takeBlock(shared, false);
+        if (i >= 0) {
+          await local.compute(i).catch((e: unknown) => {
+            if (!(e instanceof AttnlensError)) throw e;
+            errors.set(i, e);
+          });
+          continue;
+        }
+      }
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const changed = Atomics.waitAsync(shared.state, head, state, 1000);
+      if (changed.async) await Promise.race([changed.value, woken]);
+    }
+    await Promise.all(replies);
+    if (fatal) throw fatal;
+  } finally {
+    stopAt(shared, 0);
+  }
+}
+
+/** At most this much of the ring of finished blocks (block-run.ts) beyond a few blocks per thread. */
+const RING_BYTES = 32 << 20;
 
 /**
  * Compute X's weights into an .npy of float32, shape `outputShape`, streamed. With `shard`

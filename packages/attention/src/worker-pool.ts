@@ -8,22 +8,23 @@ import { WorkerPool as CorePool } from '@attnlens/core/node';
 import type { Backend, PrecisionOption } from './compute.js';
 import { takeEarlyWorkers, workerUrl } from './early-workers.js';
 import type { Kernel } from './variants.js';
-import type { WorkerReply, WorkerRequest } from './worker.js';
+import type { ErrorReply, WorkerReply, WorkerRequest } from './worker.js';
 
 type Job = Extract<WorkerRequest, { type: 'job' }>;
+type Run = Extract<WorkerRequest, { type: 'run' }>;
 
 /** Blocks one worker holds at once (computeFile keeps two per worker out). */
 const PER_WORKER = 2;
 
 export class WorkerPool {
-  private readonly pool: CorePool<Job, WorkerReply>;
+  private readonly pool: CorePool<Job | Run, WorkerReply>;
   private ids = 0;
 
   constructor(size: number, kernel: Kernel, how: { backend: Backend; precision: PrecisionOption }, private readonly file?: string) {
     const init: WorkerRequest = { type: 'init', kernel, ...how };
     // Workers started early (early-workers.ts, by the CLI before it loaded this code) are used
     // first: their module loading is already done or under way.
-    this.pool = new CorePool<Job, WorkerReply>(workerUrl(), { size, init, perWorker: PER_WORKER, adopt: takeEarlyWorkers(size) });
+    this.pool = new CorePool<Job | Run, WorkerReply>(workerUrl(), { size, init, perWorker: PER_WORKER, adopt: takeEarlyWorkers(size) });
   }
 
   get size(): number {
@@ -48,8 +49,29 @@ export class WorkerPool {
       throw internal(e instanceof Error ? e.message : String(e));
     }
     if ('weights' in r) return r.weights;
-    if ('error' in r) throw new AttnlensError({ code: r.error.code as ErrorCode, message: r.error.message, hint: r.error.hint, details: r.error.details, file: this.file });
-    throw internal(r.internal);
+    if ('error' in r) throw this.error(r.error);
+    throw internal('internal' in r ? r.internal : 'unexpected reply');
+  }
+
+  /**
+   * One worker's part of a block run (block-run.ts): it takes blocks until none are left. Resolves
+   * with the blocks it computed, or with the error it stopped at and that block (-1: before any);
+   * rejects if the thread itself failed.
+   */
+  async runBlocks(run: Omit<Run, 'type' | 'id'>): Promise<{ ran: number } | { error: AttnlensError; block: number }> {
+    let r: WorkerReply;
+    try {
+      r = await this.pool.run({ type: 'run', id: this.ids++, ...run });
+    } catch (e) {
+      throw internal(e instanceof Error ? e.message : String(e));
+    }
+    if ('ran' in r) return { ran: r.ran };
+    if ('error' in r) return { error: this.error(r.error), block: r.block ?? -1 };
+    throw internal('internal' in r ? r.internal : 'unexpected reply');
+  }
+
+  private error(e: ErrorReply): AttnlensError {
+    return new AttnlensError({ code: e.code as ErrorCode, message: e.message, hint: e.hint, details: e.details, file: this.file });
   }
 
   close(): Promise<void> {

@@ -141,6 +141,60 @@ describe('computeFile', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('intr-out'))).toEqual([]);
   });
 
+  it('gives the same on workers that open X themselves (big-endian, Fortran order) or share it loaded (one array of several)', async () => {
+    const N = 30;
+    const T = 4;
+    const x = tensor('float32', [N, T, F], randomF32(N * T * F, r));
+    const want = [...computeAttention(k, x)];
+    const be = join(dir, 'be.npy');
+    // NumPy's '>f4' and fortran_order True, by hand: header then the bytes as NumPy lays them out.
+    const bytes = (descr: string, fortran: boolean, data: Uint8Array) => {
+      let h = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${N}, ${T}, ${F}), }`;
+      h += ' '.repeat(63 - ((10 + h.length) % 64)) + '\n';
+      const out = new Uint8Array(10 + h.length + data.length);
+      out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 255, h.length >> 8]);
+      out.set(new TextEncoder().encode(h), 10);
+      out.set(data, 10 + h.length);
+      return out;
+    };
+    const swapped = new Uint8Array(x.data.buffer.slice(0));
+    for (let i = 0; i < swapped.length; i += 4) swapped.subarray(i, i + 4).reverse();
+    writeFileSync(be, bytes('>f4', false, swapped));
+    const fo = join(dir, 'fortran.npy');
+    const f = new Float32Array(N * T * F);
+    for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let c = 0; c < F; c++) f[n + N * (t + T * c)] = (x.data as Float32Array)[(n * T + t) * F + c]!;
+    writeFileSync(fo, bytes('<f4', true, new Uint8Array(f.buffer)));
+    // Two arrays in one .npy: X is loaded whole (x-source.ts), and shared with the workers.
+    const two = join(dir, 'two-shared.npy');
+    writeFileSync(two, Buffer.concat([encodeNpy(tensor('int32', [1], Int32Array.from([1]))), encodeNpy(x)]));
+    for (const [path, array] of [[be], [fo], [two, '1']] as const) {
+      for (const callingThreadComputes of [true, false]) {
+        const got = await computeFileAll({ kernel: k, inputs: path, array, workers: 2, chunkBytes: T * F * 4 * 2, callingThreadComputes });
+        expect([...got.weights], path).toEqual(want);
+      }
+    }
+  });
+
+  it('holds a bounded window of blocks for a slow consumer, and hands every block on in order', async () => {
+    const N = 300;
+    const T = 3;
+    const x = tensor('float32', [N, T, F], randomF32(N * T * F, r));
+    const path = join(dir, 'slow.npy');
+    await writeNpyFile(path, x);
+    // One sequence per block: 300 blocks through a window of a few slots, so slots are reused many times over.
+    const s = await computeFile({ kernel: k, inputs: path, workers: 2, chunkBytes: T * F * 4 });
+    const got = new Float32Array(N * T);
+    let next = 0;
+    for await (const c of s.chunks()) {
+      expect(c.start).toBe(next);
+      got.set(c.weights, c.start * T);
+      next += c.count;
+      if (next % 50 === 0) await new Promise((res) => setTimeout(res, 5));
+    }
+    expect(next).toBe(N);
+    expect([...got]).toEqual([...computeAttention(k, x)]);
+  });
+
   it('stops cleanly when the consumer stops early', async () => {
     const path = join(dir, 'early.npy');
     await writeNpyFile(path, tensor('float32', [50, 4, F], randomF32(50 * 4 * F, r)));
