@@ -8,9 +8,9 @@
 //   product is exact in float64): for float64 X or weights, and where asked for.
 // Both are register-blocked: RB rows of X times CB vectors of units per pass over F, with M
 // packed in panels of CB·lanes contiguous columns so every load is sequential.
-// tanh is computed in the kernel from exp (Cody-Waite range reduction and a Taylor
-// polynomial: degree 12 in float64, absolute error < 1e-15; degree 7 in float32, < 5e-7),
-// because calling Math.tanh per unit costs more than the matrix product.
+// tanh is computed in the kernel, because calling Math.tanh per unit costs more than the matrix
+// product: in float64 from exp (Cody-Waite range reduction and a degree-12 Taylor polynomial,
+// absolute error < 1e-15); in float32 as Eigen computes it for TensorFlow (a rational function).
 import type { Kernel } from './variants.js';
 import { assembleModule, FunctionBuilder, I32, OP, V128 } from './wasm-assembler.js';
 
@@ -144,7 +144,7 @@ function buildScores(rb: number, cb: number, F: number, un: number, fma: boolean
   fn.get(SCR).get(n).get(ap).op(OP.i32Mul).op(OP.i32Add).tee(sptr).get(ap).op(OP.i32Add).set(rowEnd);
   fn.get(U).set(bptr);
   fn.f64x2Const(0).set(s); // all-zero bits: 0 in either lane width
-  if (prec === 'float32') tanhDot32(fn, { sptr, bptr, rowEnd, s, h, y, kd, k, rr, e });
+  if (prec === 'float32') tanhDot32(fn, { sptr, bptr, rowEnd, s, h, y, kd, k, rr, e }, fma);
   else tanhDot64(fn, { sptr, bptr, rowEnd, s, h, y, kd, k, rr, e });
   // out[r + n] = the sum of s's lanes, in float64
   fn.get(OUT).get(r).get(n).op(OP.i32Add).i32(8).op(OP.i32Mul).op(OP.i32Add);
@@ -206,31 +206,47 @@ function tanhDot64(fn: FunctionBuilder, v: TanhLocals): void {
   fn.end(); // $units
 }
 
-const MAGIC32 = 12582912; // 1.5·2^23, float32's rounding constant
-const LN2_HI32 = 0.693359375; // Cephes expf's split of ln 2: k·LN2_HI32 is exact for |k| < 2^15
-const LN2_LO32 = -2.12194440e-4;
-const CLAMP32 = 20; // tanh(10) = 1 in float32
+/**
+ * Eigen's float32 tanh, which TensorFlow's CPU kernels run for a float32 layer's K.tanh:
+ * generic_fast_tanh_float in Eigen/src/Core/MathFunctionsImpl.h (3.4), a 13/6-degree rational
+ * interpolant accurate to a couple of ulp: x clamped to ±c (c = 7.99881172 where the
+ * multiply-adds are fused, 7.90531111 where not, as Eigen picks by EIGEN_VECTORIZE_FMA),
+ * p = x·P(x²), q = Q(x²) by Horner in multiply-adds, tanh = p/q, and x itself where |x| < 0.0004.
+ * 21 vector operations for four units, where exp-based 1 − 2/(e^{2x} + 1) took 37 (issue 15: the
+ * tanh was 24% of the kernel's time). Coefficients as Eigen writes them, rounded to float32.
+ */
+const TANH32_ALPHA = [4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16];
+const TANH32_BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
+const TANH32_TINY = 0.0004;
 
 /**
- * The same loop in float32, four units at a time: tanh and the dot with u as TensorFlow
- * computes a float32 layer's (Eigen's float32 tanh; this one is within ~2e-7 of it), with
- * e^r by a degree-7 Taylor polynomial (|r| ≤ ln2/2: truncation < 3e-9) and 2^k from kd's
- * low bits, (bits(kd) + 127) << 23.
+ * The $units loop in float32, four units at a time: s += tanh(h)·u + (h − h), Eigen's tanh
+ * (above). The (h − h) term keeps a NaN or ±Inf in h from hiding behind the clamp.
  */
-function tanhDot32(fn: FunctionBuilder, v: TanhLocals): void {
-  const { sptr, bptr, rowEnd, s, h, y, kd, k, rr, e } = v;
+function tanhDot32(fn: FunctionBuilder, v: TanhLocals, fma: boolean): void {
+  const { sptr, bptr, rowEnd, s, h, y: x, kd: x2, k: p, rr: q } = v;
+  const clamp = fma ? 7.99881172180175781 : 7.90531110763549805;
+  // acc = acc·x2 + c, fused where the kernel's multiply-adds are (Eigen's pmadd).
+  const horner = (acc: number, c: number) => {
+    if (fma) fn.get(acc).get(x2).f32x4Const(c).simd('f32x4.relaxed_madd').set(acc);
+    else fn.get(acc).get(x2).simd('f32x4.mul').f32x4Const(c).simd('f32x4.add').set(acc);
+  };
   fn.loop(); // $units
   fn.get(sptr).simdMem('v128.load', 4).set(h);
-  fn.get(h).f32x4Const(2).simd('f32x4.mul').f32x4Const(-CLAMP32).simd('f32x4.max').f32x4Const(CLAMP32).simd('f32x4.min').set(y);
-  fn.get(y).f32x4Const(LOG2E).simd('f32x4.mul').f32x4Const(MAGIC32).simd('f32x4.add').set(kd);
-  fn.get(kd).f32x4Const(MAGIC32).simd('f32x4.sub').set(k);
-  fn.get(y).get(k).f32x4Const(LN2_HI32).simd('f32x4.mul').simd('f32x4.sub').get(k).f32x4Const(LN2_LO32).simd('f32x4.mul').simd('f32x4.sub').set(rr);
-  fn.f32x4Const(1 / factorial(7));
-  for (let d = 6; d >= 0; d--) fn.get(rr).simd('f32x4.mul').f32x4Const(1 / factorial(d)).simd('f32x4.add');
-  fn.get(kd).i32x4Const(127).simd('i32x4.add').i32(23).simd('i32x4.shl').simd('f32x4.mul').set(e);
-  fn.f32x4Const(1).f32x4Const(2).get(e).f32x4Const(1).simd('f32x4.add').simd('f32x4.div').simd('f32x4.sub');
-  fn.get(bptr).simdMem('v128.load', 4).simd('f32x4.mul');
-  fn.get(s).simd('f32x4.add');
+  // NaN propagates through min and max.
+  fn.get(h).f32x4Const(clamp).simd('f32x4.min').f32x4Const(-clamp).simd('f32x4.max').set(x);
+  fn.get(x).get(x).simd('f32x4.mul').set(x2);
+  fn.f32x4Const(TANH32_ALPHA[6]!).set(p);
+  for (let i = 5; i >= 0; i--) horner(p, TANH32_ALPHA[i]!);
+  fn.f32x4Const(TANH32_BETA[3]!).set(q);
+  for (let i = 2; i >= 0; i--) horner(q, TANH32_BETA[i]!);
+  // tanh = |h| < tiny ? x : x·p / q
+  fn.get(x).get(p).get(x).simd('f32x4.mul').get(q).simd('f32x4.div');
+  fn.get(h).simd('f32x4.abs').f32x4Const(TANH32_TINY).simd('f32x4.lt').simd('v128.bitselect');
+  // · u, into s
+  fn.get(bptr).simdMem('v128.load', 4);
+  if (fma) fn.get(s).simd('f32x4.relaxed_madd');
+  else fn.simd('f32x4.mul').get(s).simd('f32x4.add');
   fn.get(h).get(h).simd('f32x4.sub').simd('f32x4.add').set(s);
   fn.get(bptr).i32(16).op(OP.i32Add).set(bptr);
   fn.get(sptr).i32(16).op(OP.i32Add).tee(sptr).get(rowEnd).op(OP.i32Ne).brIf(0);

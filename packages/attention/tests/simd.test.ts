@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@attnlens/core';
-import { computeScores, prepareKernel, wasmSimdAvailable } from '../src/index.js';
+import { computeScores, prepareKernel, wasmRelaxedSimdAvailable, wasmSimdAvailable } from '../src/index.js';
 import { JsScorer } from '../src/scores-js.js';
 import { WasmScorer } from '../src/scores-wasm.js';
 import { float32ScoreBound, randomF32, rng } from './reference.js';
@@ -28,22 +28,26 @@ describe('WebAssembly SIMD kernel', () => {
     }
   });
 
-  it('float32 tanh: within 8·2⁻²⁴ of Math.tanh from -60 to 60, saturating beyond; NaN and ±Inf inputs score NaN', () => {
+  it('float32 tanh (Eigen\'s rational, fused or not): within 8·2⁻²⁴ of Math.tanh from -60 to 60, saturating beyond; NaN and ±Inf inputs score NaN', () => {
     const k = prepareKernel({ variant: 'attlayer', W: tensor('float32', [1, 1], Float32Array.from([1])), u: tensor('float32', [1], Float32Array.from([1])) });
     const xs = Float32Array.from({ length: 24001 }, (_, i) => (i - 12000) / 200);
-    const extra = Float32Array.from([1e-30, -1e-30, 1e-8, 0.3466, 0.3467, 9.99, 10.01, 1e10, -1e10, 3e38]);
-    for (const x of [xs, extra]) {
-      const out = new Float64Array(x.length);
-      new WasmScorer(k, undefined, false, 'float32').score(x, x.length, out);
-      let worst = 0;
-      for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(out[i]! - Math.tanh(x[i]!)));
-      expect(worst).toBeLessThan(8 * 2 ** -24);
+    // Around Eigen's |x| < 0.0004 (x itself) and its clamps at 7.905 and 7.999.
+    const near = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) * 1e-6);
+    const extra = Float32Array.from([1e-30, -1e-30, 1e-8, 0.0004, -0.0004, 0.00039999, 7.9053, 7.99881, 8.0001, -7.9053, 9.99, 10.01, 1e10, -1e10, 3e38]);
+    for (const fused of wasmRelaxedSimdAvailable() ? [false, true] : [false]) {
+      for (const x of [xs, near, extra]) {
+        const out = new Float64Array(x.length);
+        new WasmScorer(k, undefined, fused, 'float32').score(x, x.length, out);
+        let worst = 0;
+        for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(out[i]! - Math.tanh(x[i]!)));
+        expect(worst, `fused ${fused}`).toBeLessThan(8 * 2 ** -24);
+      }
+      const bad = Float32Array.from([NaN, Infinity, -Infinity, 0.5]);
+      const out = new Float64Array(4);
+      new WasmScorer(k, undefined, fused, 'float32').score(bad, 4, out);
+      expect([...out.subarray(0, 3)].every(Number.isNaN)).toBe(true);
+      expect(out[3]).toBeCloseTo(Math.tanh(0.5), 6);
     }
-    const bad = Float32Array.from([NaN, Infinity, -Infinity, 0.5]);
-    const out = new Float64Array(4);
-    new WasmScorer(k, undefined, false, 'float32').score(bad, 4, out);
-    expect([...out.subarray(0, 3)].every(Number.isNaN)).toBe(true);
-    expect(out[3]).toBeCloseTo(Math.tanh(0.5), 6);
   });
 
   it('every block shape gives the JavaScript scores (1e-12), float32 and float64 X, any row count', () => {
@@ -137,7 +141,12 @@ describe('WebAssembly SIMD kernel', () => {
       const w32 = new WasmScorer(k, undefined, undefined, 'float32');
       w.score(x, rows, a); new JsScorer(k).score(x, rows, b); w32.score(x, rows, c);
       let worst = 0, worst32 = 0; for (let i = 0; i < rows; i++) { worst = Math.max(worst, Math.abs(a[i] - b[i])); worst32 = Math.max(worst32, Math.abs(c[i] - b[i])); }
-      console.log(JSON.stringify({ relaxed: wasmRelaxedSimdAvailable(), fused: w.fused && w32.fused, worst, worst32 }));`;
+      // Eigen's float32 tanh with fused multiply-adds (its FMA clamp), against Math.tanh.
+      const one = prepareKernel({ variant: 'attlayer', W: { dtype: 'float32', shape: [1, 1], data: Float32Array.from([1]) }, u: { dtype: 'float32', shape: [1], data: Float32Array.from([1]) } });
+      const xs = Float32Array.from({ length: 28001 }, (_, i) => i < 24001 ? (i - 12000) / 200 : (i - 26000) * 1e-6);
+      const th = new Float64Array(xs.length); new WasmScorer(one, undefined, true, 'float32').score(xs, xs.length, th);
+      let worstTanh = 0; for (let i = 0; i < xs.length; i++) worstTanh = Math.max(worstTanh, Math.abs(th[i] - Math.tanh(xs[i])));
+      console.log(JSON.stringify({ relaxed: wasmRelaxedSimdAvailable(), fused: w.fused && w32.fused, worst, worst32, worstTanh }));`;
     const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const j = JSON.parse(r.stdout);
@@ -146,5 +155,6 @@ describe('WebAssembly SIMD kernel', () => {
     // F = 37 products of |x| < 2, |w| < 1 in float32, times Σ|u| < 21: the rounding bound is ~1e-4.
     expect(j.worst32).toBeGreaterThan(0);
     expect(j.worst32).toBeLessThan(1e-4);
+    expect(j.worstTanh).toBeLessThan(8 * 2 ** -24);
   });
 });
