@@ -1,6 +1,5 @@
 // Node-only file helpers that need no document format: workers import them through
 // @attnlens/core/fs so that writing a file does not load protobufjs (issue 15: worker start-up).
-import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants as FS, createReadStream, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -57,6 +56,8 @@ export async function readRange(path: string, position: number, length: number):
 }
 
 export async function sha256File(path: string): Promise<string> {
+  // node:crypto on first use: loading it costs ~6 ms at start-up, and most commands never hash.
+  const { createHash } = await import('node:crypto');
   const h = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);

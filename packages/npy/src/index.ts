@@ -1,5 +1,10 @@
 // @attnlens/npy: NumPy .npy and .npz <-> Tensor. Browser-safe; files and streaming
 // by rows are in '@attnlens/npy/node'.
+import * as fflate from 'fflate';
+import { provideInflate } from './zip.js';
+
+// The synchronous .npz functions below inflate with it (zip.ts loads it lazily otherwise).
+provideInflate(fflate);
 export { parseNpyHeader, inspectNpyHeader, NPY_MAGIC } from './header.js';
 export type { NpyHeader, NpyHeaderInfo, ByteOrder } from './header.js';
 export { decodeNpy, decodeNpyAll } from './decode.js';

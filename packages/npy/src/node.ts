@@ -15,7 +15,7 @@ import { nativeInPlace } from './order.js';
 import { npyHeaderAt, openNpyRows, type NpyRows, type ReadAt } from './rows.js';
 import { entryStartAt, readNpzEntry, zipEntriesAt } from './npz-ranges.js';
 import {
-  prefixPiece, PrefixInflater, checkEntry, type ZipEntry,
+  loadInflate, prefixPiece, PrefixInflater, checkEntry, type ZipEntry,
 } from './zip.js';
 
 export type { NpyHeader, NpyHeaderInfo } from './header.js';
@@ -201,6 +201,7 @@ function entryStart(fh: FileHandle, e: ZipEntry, size: number, path: string): Pr
 async function entryPrefix(fh: FileHandle, e: ZipEntry, start: number, want: number, path: string): Promise<Uint8Array> {
   want = Math.min(want, e.uncompressedSize);
   if (e.method === 0) return bytesAt(fh, start, want, path);
+  await loadInflate();
   const inf = new PrefixInflater(want, e.name, path);
   for (let p = 0, k = 0; ; p += prefixPiece(k++)) {
     const n = Math.min(prefixPiece(k), e.compressedSize - p);

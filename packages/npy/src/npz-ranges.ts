@@ -5,7 +5,7 @@ import { checkSize, type Limits, type Tensor } from '@attnlens/core';
 import { decodeNpy } from './decode.js';
 import { entryLabel, npyEntries } from './npz.js';
 import { readExactlyAt, type ReadAt } from './rows.js';
-import { checkEntry, entryData, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, zip64Record, ZIP_TAIL_BYTES, type ZipEntry } from './zip.js';
+import { checkEntry, entryData, loadInflate, LOCAL_HEADER_BYTES, localDataOffset, locateCentralDirectory, parseCentralDirectory, zip64Record, ZIP_TAIL_BYTES, type ZipEntry } from './zip.js';
 
 /** The entries of a zip of `size` bytes, from its central directory (ZIP64 too). */
 export async function zipEntriesAt(read: ReadAt, size: number, path: string): Promise<ZipEntry[]> {
@@ -34,5 +34,6 @@ export async function readNpzEntry(read: ReadAt, e: ZipEntry, size: number, path
   const label = entryLabel(path, e.name);
   checkSize(e.uncompressedSize, `zip entry ${e.name}`, 'maxArrayBytes', { file: path, limits });
   const raw = await readExactlyAt(read, await entryStartAt(read, e, size, path), e.compressedSize, path);
+  if (e.method !== 0) await loadInflate();
   return decodeNpy(entryData(e, raw, label, limits), label);
 }

@@ -4,7 +4,28 @@
 // range, list entries without inflating them, honour ZIP64 (which NumPy forces on
 // every entry's local header) and check each entry's CRC (fflate does not).
 import { checkSize, fail, zip64EndRecord, zipCentralRecords, zipEndRecord, ZIP_TAIL_BYTES, type Limits, type ZipCentralDirectoryRange, type ZipEndFailure } from '@attnlens/core';
-import { Inflate, inflateSync } from 'fflate';
+import type * as Fflate from 'fflate';
+
+// fflate builds its Huffman tables when it is loaded (~8 ms, issue 15: start-up), which a process
+// that only streams .npy files never needs. The main entry (index.ts, whose zip functions are
+// synchronous) provides it as it loads; the Node entry's readers, all async, load it on the first
+// deflated entry (loadInflate).
+let fflate: typeof Fflate | undefined;
+
+/** Hand this module fflate (index.ts does, so its synchronous API can inflate). */
+export function provideInflate(m: typeof Fflate): void {
+  fflate ??= m;
+}
+
+/** Load fflate if it is not yet: before inflating from a path that did not load index.ts. */
+export async function loadInflate(): Promise<void> {
+  fflate ??= await import('fflate');
+}
+
+function inflater(): typeof Fflate {
+  if (!fflate) throw new Error('@attnlens/npy: fflate is not loaded; await loadInflate() before inflating');
+  return fflate;
+}
 
 export interface ZipEntry {
   name: string;
@@ -166,7 +187,7 @@ function inflateEntry(e: ZipEntry, raw: Uint8Array, file?: string): Uint8Array {
   const out = new Uint8Array(e.uncompressedSize + 1);
   let data: Uint8Array;
   try {
-    data = inflateSync(raw, { out });
+    data = inflater().inflateSync(raw, { out });
   } catch (err) {
     if (err instanceof RangeError) data = out; // ran past the end of `out`
     else fail('CORRUPT', `zip entry ${e.name} does not inflate (${(err as Error).message})`, { file, hint: 'the archive is damaged or was cut short; save it again' });
@@ -192,9 +213,9 @@ export const prefixPiece = (k: number): number => Math.min(65536, 256 << Math.mi
 export class PrefixInflater {
   private parts: Uint8Array[] = [];
   private have = 0;
-  private readonly inflate: Inflate;
+  private readonly inflate: Fflate.Inflate;
   constructor(private want: number, private readonly name: string, private readonly file?: string) {
-    this.inflate = new Inflate((d) => {
+    this.inflate = new (inflater().Inflate)((d) => {
       if (this.have < this.want) {
         this.parts.push(d.slice());
         this.have += d.length;

@@ -238,3 +238,22 @@ describe('writeNpyFile and the readers agree', () => {
     await r.close();
   });
 });
+
+describe('fflate is loaded only for deflated entries (issue 15: start-up)', () => {
+  it('the Node entry alone reads and inspects a compressed .npz, loading fflate on the way, and an .npy without it', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dist = join(import.meta.dirname, '..', 'dist', 'node.js');
+    const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('fflate')) process.stderr.write('FFLATE\\n'); return r; }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const run = (code: string) => spawnSync(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', code], { encoding: 'utf8' });
+    const npz = join(import.meta.dirname, 'fixtures', 'compressed-single.npz');
+    const npy = join(import.meta.dirname, 'fixtures', 'dtype-float32-le.npy');
+    const z = run(`const n = await import(${JSON.stringify(dist)}); const i = await n.inspectNumpyFile(${JSON.stringify(npz)}); const t = await n.loadArray(${JSON.stringify(npz)}, 'attention'); console.log(JSON.stringify({ format: i.format, entries: i.entries.length, shape: t.shape, n: t.data.length }));`);
+    expect(z.status, z.stderr).toBe(0);
+    expect(z.stderr).toContain('FFLATE');
+    expect(JSON.parse(z.stdout)).toEqual({ format: 'npz', entries: 1, shape: [20, 50], n: 1000 });
+    const y = run(`const n = await import(${JSON.stringify(dist)}); const t = await n.readNpyFile(${JSON.stringify(npy)}); const r = await n.openNpy(${JSON.stringify(npy)}); await r.readRows(0, 1); await r.close(); console.log(t.shape.length);`);
+    expect(y.status, y.stderr).toBe(0);
+    expect(y.stderr).not.toContain('FFLATE');
+  });
+});

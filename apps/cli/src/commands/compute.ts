@@ -58,6 +58,15 @@ interface Level {
   layer?: string;
 }
 
+/** A word level and its provenance, which hashes the model file: only documents carry it, so only they pay for it. */
+type WordLevel = Level & { provenance: () => Promise<Provenance> };
+
+/** `f`'s promise, made on the first call only. */
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+}
+
 function outKind(out: string): OutKind {
   if (/\.npy$/i.test(out)) return 'npy';
   if (/\.attn\.pb$/i.test(out)) return 'pb';
@@ -182,19 +191,19 @@ async function openSource(model: string, allowExternal: string | undefined): Pro
 type LevelChoices = { variant?: Variant; sentenceVariant?: Variant; normalise?: Normalisation };
 
 /** The word (and sentence) levels from the model file: layers picked by @attnlens/forward. */
-async function modelLevels(src: AttentionLayerSource, o: ComputeOpts & { inputs: string }, v: LevelChoices, hx?: { word: Tensor; sentence: Tensor }): Promise<{ word: Level & { provenance: Provenance }; sentence?: Level }> {
+async function modelLevels(src: AttentionLayerSource, o: ComputeOpts & { inputs: string }, v: LevelChoices, hx?: { word: Tensor; sentence: Tensor }): Promise<{ word: WordLevel; sentence?: Level }> {
   const { layerProvenance, pickAttentionLayers } = await import('@attnlens/forward/node');
   const picked = pickAttentionLayers(src, { ...(o.layer ? { layer: o.layer } : {}), ...(o.sentenceLayer ? { sentenceLayer: o.sentenceLayer } : {}), ...(hx ? { inputDims: { word: lastDim(hx.word), sentence: lastDim(hx.sentence) } } : {}) });
-  const provenance = layerProvenance(src, picked.word, { fileName: basename(o.model!), sha256: await sha256File(o.model!), inputsName: basename(o.inputs) });
+  const provenance = once(async () => layerProvenance(src, picked.word, { fileName: basename(o.model!), sha256: await sha256File(o.model!), inputsName: basename(o.inputs) }));
   const word = { kernel: await src.kernel(picked.word, { variant: v.variant, normalise: v.normalise }), layer: picked.word.layer, provenance };
   if (!picked.sentence) return { word };
   return { word, sentence: { kernel: await src.kernel(picked.sentence, { variant: v.sentenceVariant, normalise: v.normalise }), layer: picked.sentence.layer } };
 }
 
 /** The word (and sentence) levels from bare W,b,u arrays. */
-async function arrayLevels(o: ComputeOpts & { inputs: string }, v: LevelChoices, hier: boolean): Promise<{ word: Level & { provenance: Provenance }; sentence?: Level }> {
+async function arrayLevels(o: ComputeOpts & { inputs: string }, v: LevelChoices, hier: boolean): Promise<{ word: WordLevel; sentence?: Level }> {
   const k = await kernelFromArrays(o.weights!, v.variant, v.normalise, '--weights');
-  const provenance = arraysProvenance(k.files.map((f) => basename(f)), k.kernel, { sha256: await sha256File(k.files[0]!), inputsName: basename(o.inputs) });
+  const provenance = once(async () => arraysProvenance(k.files.map((f) => basename(f)), k.kernel, { sha256: await sha256File(k.files[0]!), inputsName: basename(o.inputs) }));
   const word = { kernel: k.kernel, provenance };
   if (!hier) return { word };
   if (!o.sentenceWeights) usage('hierarchical attention from bare arrays needs --sentence-weights W.npy,b.npy,u.npy');
@@ -202,7 +211,7 @@ async function arrayLevels(o: ComputeOpts & { inputs: string }, v: LevelChoices,
 }
 
 /** One level over X: float32 weights (.npy), or one document per sample. */
-async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word: Level & { provenance: Provenance }, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal, shard?: Shard): Promise<void> {
+async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word: WordLevel, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal, shard?: Shard): Promise<void> {
   if (kind === 'npy') {
     // A shard computes only its contiguous rows of X (and writes their index beside the .npy).
     const r = await computeFileToNpy({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, out: o.out, signal, ...(shard ? { shard } : {}) });
@@ -219,6 +228,7 @@ async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word:
     tokenCountMismatch(o.tokens!, tokens.length, s.inputShape, s.sequences);
   }
   const T = s.steps;
+  const provenance = await word.provenance();
   async function* docs(): AsyncGenerator<AttentionDocument> {
     for await (const c of s.chunks()) {
       yield* attentionDocuments(c.weights, c.count, T, {
@@ -226,7 +236,7 @@ async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word:
         mask: mask && sliceMask(mask, c.start, c.count, T),
         kernel: word.kernel,
         layer: word.layer,
-        provenance: word.provenance,
+        provenance,
         first: c.start,
         file: o.tokens,
       });
@@ -242,7 +252,7 @@ async function runFlat(o: ComputeOpts & { inputs: string }, kind: OutKind, word:
 }
 
 /** One level over X, for a document shard: only its samples are read out of X and scored, their documents written in sample order. */
-async function runFlatShard(o: ComputeOpts & { inputs: string }, word: Level & { provenance: Provenance }, tokens: string[][] | undefined, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal, shard: Shard): Promise<void> {
+async function runFlatShard(o: ComputeOpts & { inputs: string }, word: WordLevel, tokens: string[][] | undefined, mask: Mask | undefined, maskFile: string | undefined, signal: AbortSignal, shard: Shard): Promise<void> {
   const s = await computeFileSequences({ kernel: word.kernel, inputs: o.inputs, mask, maskFile, signal, documentShard: shard });
   if (tokens && tokens.length !== s.sequences) {
     await s.close();
@@ -250,12 +260,13 @@ async function runFlatShard(o: ComputeOpts & { inputs: string }, word: Level & {
   }
   const T = s.steps;
   const P = word.kernel.perStep;
+  const provenance = await word.provenance();
   async function* docs(): AsyncGenerator<AttentionDocument> {
     for await (const c of s.chunks()) {
       for (let i = 0; i < c.sequences.length; i++) {
         const n = c.sequences[i]!;
         yield* attentionDocuments(c.weights.subarray(i * T * P, (i + 1) * T * P), 1, T, {
-          tokens, mask: mask && sliceMask(mask, n, 1, T), kernel: word.kernel, layer: word.layer, provenance: word.provenance, first: n, file: o.tokens,
+          tokens, mask: mask && sliceMask(mask, n, 1, T), kernel: word.kernel, layer: word.layer, provenance, first: n, file: o.tokens,
         });
       }
     }
@@ -292,7 +303,7 @@ function oneArrayHint(e: unknown): unknown {
 async function runHierarchical(
   o: ComputeOpts & { inputs: string },
   x: { word: Tensor; sentence: Tensor },
-  word: Level & { provenance: Provenance },
+  word: WordLevel,
   sentence: Level,
   mask: Mask | undefined,
   maskFile: string | undefined,
@@ -305,7 +316,7 @@ async function runHierarchical(
     { kernel: word.kernel, x: xw, mask, layer: word.layer, file: o.inputs, maskFile },
     { kernel: sentence.kernel, x: xs, mask: sentenceMask, layer: sentence.layer, file: o.sentenceInputs, maskFile: o.sentenceLengths },
   ] as const;
-  const how = { tokens, tokensFile: o.tokens, provenance: word.provenance };
+  const how = { tokens, tokensFile: o.tokens, provenance: await word.provenance() };
   // A document shard computes only its own samples.
   const sharded = shard && shard.count > 1;
   const docs = sharded ? hierarchicalShardDocuments(...levels, shard, how) : hierarchicalDocuments(...levels, how);
