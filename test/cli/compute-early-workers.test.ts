@@ -1,4 +1,4 @@
-// `attnlens compute` on an X large enough (≥ 16 MB) that apps/cli/src/bin.ts starts attention's
+// `attnlens compute` on an X large enough (≥ 16 MB) that apps/cli/src/cli.ts starts attention's
 // worker before loading the CLI (@attnlens/attention/early-workers): the weights are identical
 // to the calling thread's alone, and a command that fails before computing still exits at once
 // with its one clean line (the unused worker is terminated, not left holding the process).
@@ -41,7 +41,7 @@ describe('attnlens compute with the worker started early', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // The same computation on the calling thread alone (no worker at all), in a Node with the V8
-    // flag bin.ts sets (relaxed SIMD's fused multiply-adds round differently from mul + add).
+    // flag cli.ts sets (relaxed SIMD's fused multiply-adds round differently from mul + add).
     const alone = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', ALONE, FIX, p('x.npy'), p('alone.npy')], { encoding: 'utf8', cwd: join(REPO, 'test'), timeout: 120_000 });
     expect(alone.stderr).toBe('');
     expect((await readNpyFile(p('cli.npy'))).shape).toEqual([7000, 100]);

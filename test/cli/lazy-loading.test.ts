@@ -1,9 +1,12 @@
 // Cold start: a command loads only its own modules and those of the format it meets
 // (apps/cli/src/commands/index.ts, formats/index.ts). The CLI runs with a module hook that
-// logs every URL it resolves, so the test sees what was really loaded.
-import { mkdtempSync, rmSync } from 'node:fs';
+// logs every URL it resolves, so the test sees what was really loaded. The CLI runs as its
+// bundle (apps/cli/scripts/bundle.mjs): a bundle file loaded stands for the modules in it,
+// which dist/bundle/modules.json lists.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@attnlens/core';
 import { readNpyFile, writeNpyFile } from '@attnlens/npy/node';
@@ -16,9 +19,16 @@ const HOOK = `export async function resolve(s, c, next) { const r = await next(s
 const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});`;
 const NODE_OPTIONS = `--import=data:text/javascript,${encodeURIComponent(REGISTER)}`;
 
+const BUNDLE = join(REPO, 'apps', 'cli', 'dist', 'bundle');
+const BUNDLED: Record<string, string[]> = JSON.parse(readFileSync(join(BUNDLE, 'modules.json'), 'utf8'));
+
 function loaded(args: string[]): { code: number; stdout: string; urls: string[] } {
   const r = cli(args, { env: { NODE_OPTIONS } });
-  const urls = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+  const files = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+  const urls = files.flatMap((u) => {
+    const inBundle = u.startsWith(pathToFileURL(BUNDLE).href + '/') ? BUNDLED[u.slice(pathToFileURL(BUNDLE).href.length + 1)] : undefined;
+    return inBundle ? [u, ...inBundle] : [u];
+  });
   return { code: r.code, stdout: r.stdout, urls };
 }
 const SAMPLES = join(REPO, 'apps', 'cli', 'samples');
@@ -29,6 +39,7 @@ describe('attnlens CLI: lazy loading', () => {
     const r = loaded(['inspect', join(SAMPLES, 'han', 'word_lengths.npy')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/NumPy \.npy, int32/);
+    expect(any(r.urls, '/apps/cli/dist/bundle/cli.js')).toBe(true); // the CLI runs as its bundle
     expect(any(r.urls, '/apps/cli/dist/commands/inspect.js')).toBe(true); // the hook does see the loads
     expect(any(r.urls, '/apps/cli/dist/formats/npy.js')).toBe(true);
     for (const part of ['/commands/compute.js', '/commands/render.js', '/formats/keras.js', '/formats/torch.js', '/formats/tf.js', 'h5wasm', '/packages/render/', '/packages/attention/', '@napi-rs']) {
@@ -100,7 +111,7 @@ describe('attnlens CLI: lazy loading', () => {
     }
   });
 
-  it('the command is the first argument naming one (bin.ts picks V8 flags by it, before loading anything)', () => {
+  it('the command is the first argument naming one (cli.ts picks V8 flags by it, before loading anything)', () => {
     expect(commandOf(['node', 'bin.js', '--max-array-bytes', '5', 'inspect', 'compute.h5'])).toBe('inspect');
     expect(commandOf(['node', 'bin.js', 'compute', '--inputs', 'inspect'])).toBe('compute');
     expect(commandOf(['node', 'bin.js', '--help'])).toBeUndefined();

@@ -1,6 +1,6 @@
 // @attnlens/attention/early-workers: attention's worker threads started before the program has
 // loaded the code that will use them. A Node 20 worker spends 80-150 ms loading its modules before
-// it can compute (issue 15: start-up); started first thing (apps/cli/src/bin.ts), that loading
+// it can compute (issue 15: start-up); started first thing (apps/cli/src/cli.ts), that loading
 // overlaps the main thread's own. The workers need nothing at start: worker.ts receives the kernel
 // in its first message, sent by the pool that adopts them (worker-pool.ts). Node-only, and light on
 // purpose: it imports node:worker_threads alone, so importing it costs the caller nothing.

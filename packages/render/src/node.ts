@@ -13,7 +13,18 @@ import { drawHighlight, layoutHighlight, type HighlightCanvasOptions, type Highl
 import { highlightPage, type PageOptions } from './highlight-html.js';
 import { fastPathApplies, heatmapPngFast, type SkiaSurface } from './heatmap-pixels.js';
 
-const require = createRequire(import.meta.url);
+// The font packages are this package's dependencies, found from where it really is: this module
+// may be bundled into another package's file (the CLI's, apps/cli/scripts/bundle.mjs), whose
+// import.meta.url is elsewhere. Resolved by name (from a bundle: its package's dependency on this
+// one; here: a self-reference); this module's URL where that cannot be done (a test runner's loader).
+const require = createRequire(ownUrl());
+function ownUrl(): string {
+  try {
+    return import.meta.resolve('@attnlens/render/node');
+  } catch {
+    return import.meta.url;
+  }
+}
 
 /** The bundled font packages, the family name each registers under, and the weights used. */
 export const BUNDLED_FONTS: readonly { pkg: string; family: string; weights: readonly number[]; lazy: boolean }[] = [

@@ -8,5 +8,19 @@ import type protobuf from 'protobufjs';
 let lib: typeof protobuf | undefined;
 
 export function protobufjs(): typeof protobuf {
-  return (lib ??= createRequire(import.meta.url)('protobufjs') as typeof protobuf);
+  return (lib ??= createRequire(corePackageUrl())('protobufjs') as typeof protobuf);
+}
+
+/**
+ * Where @attnlens/core itself is, to require its own dependency from: this module may be bundled
+ * into another package's file (the CLI's, apps/cli/scripts/bundle.mjs), whose import.meta.url is
+ * not in core. Resolved by name (from the bundle: the CLI's dependency; here: a self-reference),
+ * and this module's own URL where that cannot be done (a test runner's module loader).
+ */
+function corePackageUrl(): string {
+  try {
+    return import.meta.resolve('@attnlens/core');
+  } catch {
+    return import.meta.url;
+  }
 }
