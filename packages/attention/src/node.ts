@@ -2,7 +2,6 @@
 // blocks of whole sequences from @attnlens/npy's openNpy, scored on worker threads, and
 // handed back in order, so memory stays constant whatever N is.
 import { availableParallelism } from 'node:os';
-import { createHash } from 'node:crypto';
 import { AttnlensError, fail, itemSize, shapeSize, shardRows, tensor, type DType, type Shard } from '@attnlens/core';
 import { createNpyWriter, inputFingerprint, removeNpyShardIndex, writeNpyShardIndex } from '@attnlens/npy/node';
 import { sequenceLayout, type Backend, type PrecisionOption } from './compute.js';
@@ -244,12 +243,14 @@ export async function computeFileToNpy(opts: ComputeFileOptions & { out: string 
     await writer.abort();
     throw e;
   }
-  if (shard) await writeNpyShardIndex(opts.out, shard, { total: s.totalRows, inputShape: s.inputShape, input: await inputFingerprint(opts.inputs), run: kernelFingerprint(opts.kernel) });
+  if (shard) await writeNpyShardIndex(opts.out, shard, { total: s.totalRows, inputShape: s.inputShape, input: await inputFingerprint(opts.inputs), run: await kernelFingerprint(opts.kernel) });
   return { shape: s.outputShape, workers: s.workers, rows: s.rows, totalRows: s.totalRows };
 }
 
 /** SHA-256 of what the layer computes with (variant, normalisation, weights): shards of different layers never merge. */
-function kernelFingerprint(k: Kernel): string {
+async function kernelFingerprint(k: Kernel): Promise<string> {
+  // node:crypto on first use (~6 ms to load, issue 15): only shards need it.
+  const { createHash } = await import('node:crypto');
   const h = createHash('sha256').update(JSON.stringify([k.variant, k.normalise, k.inputDim, k.attentionDim, k.tanh, k.perStep]));
   for (const a of [k.w, k.b, k.u, k.stepBias]) if (a) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return h.digest('hex');

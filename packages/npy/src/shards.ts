@@ -5,7 +5,6 @@
 // joined. The index is written after the .npy is in place, so a shard killed halfway has no
 // index and is missing until rerun. The merge streams the shards, in row order, through the
 // one .npy writer (createNpyWriter) an unsharded run uses: the result is byte-equal to it.
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fail, formatShape, shardRows, type Shard } from '@attnlens/core';
@@ -36,6 +35,8 @@ const SAMPLE = 64 << 10;
 /** Size and SHA-256 of the first and last 64 KiB of `path`: cheap, and tells a different X (header or data) apart. */
 export async function inputFingerprint(path: string): Promise<{ size: number; sha256: string }> {
   const size = await fileSize(path);
+  // node:crypto on first use (~6 ms to load, issue 15), as core's sha256File.
+  const { createHash } = await import('node:crypto');
   const h = createHash('sha256');
   h.update(await readRange(path, 0, Math.min(size, SAMPLE)));
   if (size > SAMPLE) h.update(await readRange(path, Math.max(SAMPLE, size - SAMPLE), Math.min(SAMPLE, size - SAMPLE)));
