@@ -11,7 +11,7 @@
 // the same float32 NumPy maths (import, np.load, tanh(x @ W + b) @ u, normalise, np.save),
 // with peak RSS; best of 3, interleaved.
 // `ATTN_BENCH_N=2000 pnpm bench attention` for a quicker run; ATTN_BENCH_ONLY=whole runs only
-// the whole-command rows (start-up: issue 15), best and median of 5 each, interleaved.
+// the whole-command rows (start-up: issue 15), best and median of 9 each, interleaved.
 // The in-process cases run with --experimental-wasm-relaxed-simd, as the CLI's bin turns on
 // (fused multiply-adds; Node ≥ 22 has them by default); ATTN_BENCH_NODE_FLAGS= runs them without.
 import { spawnSync } from 'node:child_process';
@@ -61,9 +61,9 @@ np.save(out, a / (a.sum(axis=-1, keepdims=True) + 1e-7))
 function wholeCommands() {
   const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
   const weights = ['W', 'b', 'u'].map((k) => join(dir, `${k}.npy`)).join(',');
-  for (const [x, n, how] of [['X2000.npy', Math.min(N, 2000), 'in one block per core'], ['X.npy', N, 'streamed']]) {
+  for (const [x, n, how] of [['X2000.npy', Math.min(N, 2000), 'issue 15: 2000×100×128'], ['X.npy', N, 'streamed']]) {
     const a = [], p = [];
-    const runs = ONLY_WHOLE ? 5 : 3;
+    const runs = ONLY_WHOLE ? 9 : 3;
     for (let i = 0; i < runs; i++) {
       a.push(timeProcess(process.execPath, [bin, 'compute', '--weights', weights, '--variant', 'attlayer', '--inputs', join(dir, x), '--out', join(dir, `cmd-${n}.npy`)]));
       p.push(timeProcess(PY, ['-c', NUMPY_COMMAND, dir, join(dir, x), join(dir, `cmd-np-${n}.npy`)]));
