@@ -55,6 +55,23 @@ export async function readRange(path: string, position: number, length: number):
   }
 }
 
+/**
+ * The URL of `specifier` (a package's own entry, e.g. '@attnlens/render/node') as `resolve` finds it:
+ * pass the caller's `import.meta.resolve`, so resolution starts where the caller's code is. For
+ * a package whose module may be bundled into another package's file (the CLI's,
+ * apps/cli/scripts/bundle.mjs): its import.meta.url then points into the bundle, but resolving its
+ * own name (from a bundle, its package's dependency on this one; unbundled, a self-reference) still
+ * finds the files it ships or depends on. `fallback` (the caller's import.meta.url) where that
+ * cannot be done, as under a test runner's loader.
+ */
+export function ownPackageUrl(resolve: ((specifier: string) => string) | undefined, specifier: string, fallback: string): string {
+  try {
+    return resolve?.(specifier) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
 export async function sha256File(path: string): Promise<string> {
   // node:crypto on first use: loading it costs ~6 ms at start-up, and most commands never hash.
   const { createHash } = await import('node:crypto');

@@ -10,7 +10,7 @@ import { SNIFF_BYTES, sniff, zipCentralDirectory, readCentralNames, type Sniffed
 import { ZIP_TAIL_BYTES } from './zip-end.js';
 import { GENERATOR } from './version.js';
 
-export { fsError, fileSize, readRange, sha256File, checkWritePath, prepareOutputFolder, openTemp, openAtomic, IO_PIECE_BYTES, atomicWriteChunks, removeTempFiles, atomicWriteFile } from './fs.js';
+export { fsError, fileSize, readRange, ownPackageUrl, sha256File, checkWritePath, prepareOutputFolder, openTemp, openAtomic, IO_PIECE_BYTES, atomicWriteChunks, removeTempFiles, atomicWriteFile } from './fs.js';
 export type { WriteOptions, AtomicFile } from './fs.js';
 export { WorkerPool, runPool, defaultWorkers } from './worker-pool.js';
 export type { WorkerPoolOptions, RunPoolOptions } from './worker-pool.js';

@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fail, type Limits } from '@attnlens/core';
-import { sniffFile } from '@attnlens/core/node';
+import { ownPackageUrl, sniffFile } from '@attnlens/core/node';
 import { openKerasHdf5 } from './keras-file.js';
 import type { KerasFile } from './types.js';
 
@@ -46,22 +46,9 @@ function insideFolder(dir: string): (path: string) => boolean {
 type H5 = Awaited<typeof import('h5wasm/node')['default']['ready']>;
 
 /** dist/h5wasm/: h5wasm's glue and its WebAssembly apart (scripts/split-h5wasm.mjs, run by the build). */
-const SPLIT = new URL(import.meta.url.endsWith('.ts') ? '../dist/h5wasm/' : './h5wasm/', ownUrl());
-
-/**
- * This module's own file in @attnlens/keras: it may be bundled into another package's file (the
- * CLI's, apps/cli/scripts/bundle.mjs), whose import.meta.url is not beside dist/h5wasm/. Resolved
- * by name (from a bundle: its package's dependency on this one; here: a self-reference); this
- * module's URL where that cannot be done (a test runner's loader, which runs the .ts source).
- */
-function ownUrl(): string {
-  if (import.meta.url.endsWith('.ts')) return import.meta.url;
-  try {
-    return import.meta.resolve('@attnlens/keras/node');
-  } catch {
-    return import.meta.url;
-  }
-}
+// Beside this module in @attnlens/keras, wherever it was bundled (core's ownPackageUrl); from the
+// TypeScript sources (tests), the built dist/.
+const SPLIT = import.meta.url.endsWith('.ts') ? new URL('../dist/h5wasm/', import.meta.url) : new URL('./h5wasm/', ownPackageUrl(import.meta.resolve, '@attnlens/keras/node', import.meta.url));
 let loading: Promise<H5> | undefined;
 
 /**

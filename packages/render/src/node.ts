@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { checkSize, fail, type AttentionDocument, type AttentionMap, type Limits } from '@attnlens/core/tensor';
+import { ownPackageUrl } from '@attnlens/core/fs';
 import type { Canvas2D, MeasureText } from './canvas-api.js';
 import { drawHeatmap } from './heatmap-canvas.js';
 import { layoutHeatmap } from './heatmap-layout.js';
@@ -13,18 +14,9 @@ import { drawHighlight, layoutHighlight, type HighlightCanvasOptions, type Highl
 import { highlightPage, type PageOptions } from './highlight-html.js';
 import { fastPathApplies, heatmapPngFast, type SkiaSurface } from './heatmap-pixels.js';
 
-// The font packages are this package's dependencies, found from where it really is: this module
-// may be bundled into another package's file (the CLI's, apps/cli/scripts/bundle.mjs), whose
-// import.meta.url is elsewhere. Resolved by name (from a bundle: its package's dependency on this
-// one; here: a self-reference); this module's URL where that cannot be done (a test runner's loader).
-const require = createRequire(ownUrl());
-function ownUrl(): string {
-  try {
-    return import.meta.resolve('@attnlens/render/node');
-  } catch {
-    return import.meta.url;
-  }
-}
+// The font packages are this package's dependencies, found from where it really is (this module
+// may be bundled into another package's file: core's ownPackageUrl).
+const require = createRequire(ownPackageUrl(import.meta.resolve, '@attnlens/render/node', import.meta.url));
 
 /** The bundled font packages, the family name each registers under, and the weights used. */
 export const BUNDLED_FONTS: readonly { pkg: string; family: string; weights: readonly number[]; lazy: boolean }[] = [
