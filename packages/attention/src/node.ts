@@ -165,7 +165,8 @@ async function* runBlocks(
   let fatal: unknown;
   // Any worker's reply wakes this thread's wait, to look again (an error may be for the block it waits on).
   let wake: () => void = () => undefined;
-  const forWorkers = { layout: l, shared, xShape: job.xShape, blockBytes: job.blockBytes, mask };
+  // The workers hold the kernel and the backend already (the pool's init message).
+  const { kernel: _kernel, how: _how, ...forWorkers } = full;
   const replies = (pool ? Array.from({ length: pool.size }, () => pool.runBlocks({ source: src.share(), job: forWorkers })) : []).map((p) =>
     p.then(
       (r) => {

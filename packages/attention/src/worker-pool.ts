@@ -13,7 +13,7 @@ import type { ErrorReply, WorkerReply, WorkerRequest } from './worker.js';
 type Job = Extract<WorkerRequest, { type: 'job' }>;
 type Run = Extract<WorkerRequest, { type: 'run' }>;
 
-/** Blocks one worker holds at once (computeFile keeps two per worker out). */
+/** Blocks one worker holds at once (computeFileSequences keeps two per worker out; computeFile sends each worker one 'run'). */
 const PER_WORKER = 2;
 
 export class WorkerPool {
@@ -42,12 +42,7 @@ export class WorkerPool {
     // Hand the buffer over when the block owns all of it; copy otherwise.
     const owns = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !(d.buffer instanceof SharedArrayBuffer);
     if (!owns) msg.data = d.slice();
-    let r: WorkerReply;
-    try {
-      r = await this.pool.run(msg, [msg.data.buffer as ArrayBuffer]);
-    } catch (e) {
-      throw internal(e instanceof Error ? e.message : String(e));
-    }
+    const r = await this.call(msg, [msg.data.buffer as ArrayBuffer]);
     if ('weights' in r) return r.weights;
     if ('error' in r) throw this.error(r.error);
     throw internal('internal' in r ? r.internal : 'unexpected reply');
@@ -59,15 +54,19 @@ export class WorkerPool {
    * rejects if the thread itself failed.
    */
   async runBlocks(run: Omit<Run, 'type' | 'id'>): Promise<{ ran: number } | { error: AttnlensError; block: number }> {
-    let r: WorkerReply;
-    try {
-      r = await this.pool.run({ type: 'run', id: this.ids++, ...run });
-    } catch (e) {
-      throw internal(e instanceof Error ? e.message : String(e));
-    }
+    const r = await this.call({ type: 'run', id: this.ids++, ...run });
     if ('ran' in r) return { ran: r.ran };
     if ('error' in r) return { error: this.error(r.error), block: r.block ?? -1 };
     throw internal('internal' in r ? r.internal : 'unexpected reply');
+  }
+
+  /** One message out and its reply; the thread itself failing is an internal error. */
+  private async call(msg: Job | Run, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    try {
+      return await this.pool.run(msg, transfer);
+    } catch (e) {
+      throw internal(e instanceof Error ? e.message : String(e));
+    }
   }
 
   private error(e: ErrorReply): AttnlensError {

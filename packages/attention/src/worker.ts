@@ -18,7 +18,7 @@ export type WorkerRequest =
   | { type: 'job'; id: number; dtype: DType; data: Float32Array | Float64Array | Uint16Array; start: number; count: number; T: number; xShape: number[]; mask?: Mask }
   | { type: 'run'; id: number; source: XSourceShare; job: Omit<BlockJob, 'kernel' | 'how'> };
 
-/** An error as data: an AttnlensError's fields (for a 'run', with the block it met it in; -1: before any). */
+/** An error as data: an AttnlensError's fields. */
 export interface ErrorReply {
   code: string;
   message: string;
@@ -29,6 +29,7 @@ export interface ErrorReply {
 export type WorkerReply =
   | { id: number; weights: Float32Array }
   | { id: number; ran: number }
+  // For a 'run', `block` is the block the error was met in (-1: before any).
   | { id: number; error: ErrorReply; block?: number }
   | { id: number; internal: string };
 
