@@ -278,7 +278,7 @@ export class ReportCollector {
     }
     d.maps.forEach((m, j) => {
       this.addCell(i, k, j, m);
-      this.range.add(m);
+      if (this.scale === 'shared') this.range.add(m); // the one colour range, only a shared scale uses
       this.mapTexts(m);
     });
     this.maxes.set(i, Math.max(this.maxes.get(i), maxWeight(d)));
@@ -292,7 +292,7 @@ export class ReportCollector {
    * (every shard reads every document) and a merged report equals an unsharded one.
    */
   addToRange(d: AttentionDocument): void {
-    if (documentProblem(d) ?? tooBigForPage(d)) return;
+    if (this.scale !== 'shared' || (documentProblem(d) ?? tooBigForPage(d))) return;
     for (const m of d.maps) this.range.add(m);
   }
 

@@ -8,8 +8,8 @@ export { planHeatmaps, heatmapHref, reportFiles, reportTexts, pageHtml, chunkNam
 export type { PlannedHeatmap, PageSettings, ReportFiles } from './pages.js';
 export { rowText, chunkText, PageIndex } from './rows.js';
 export type { RowText } from './rows.js';
-export { compactMap, maxWeight, scriptJson, chunkScript, reportHtml } from './page.js';
-export type { Compact, Row, Meta, PageOptions } from './page.js';
+export { compactMap, maxWeight, scriptJson, reportHtml } from './page.js';
+export type { Compact, PageOptions } from './page.js';
 export { reportClient, reportClientScript } from './client.js';
 export type { HighlightKit } from './client.js';
 export { reportPalette, reportRange, SENTENCE_COLORMAP } from './palette.js';

@@ -11,29 +11,25 @@ import { reportClientScript } from './client.js';
 export interface Compact {
   s: number[]; w: number[]; t?: string[]; r?: string[]; n?: number; m?: number; h?: string; c?: Compact[]; lo: number; hi: number; e?: string;
 }
-export type Row = [string, string | null, string | null, (Compact | null)[], string | null];
-export type Meta = [string, string | null, string | null, number, number, number];
 
 /**
  * A float32 weight to 4 significant digits: exactly Number(w.toPrecision(4)), 10x faster (issue 15:
  * toPrecision and the parse back were 169 ms of a 10 000-sample report's main thread). A float32
  * has 24 significant bits and 10^k = 2^k·5^k, with 5^k at most 28 bits for k ≤ 12, so w·10^k is
- * exact in a double; Math.round of it (ties up, on |w|, as toPrecision rounds ties away from zero)
- * is then the correct 4-digit n, and n / 10^k the double nearest n·10^-k, which is what parsing
- * the digits gives. Values outside 1e-8 ≤ |w| < 1e4 take toPrecision itself (k stays ≤ 12 after the fix-up).
+ * exact in a double; for every float32 in 1e-8 ≤ |w| < 1e4, k = 3 − floor(log10|w|) puts it in
+ * [1000, 10000) (scripts/round4-exponent.mjs checks all 334 million). Math.round of it (ties up,
+ * on |w|, as toPrecision rounds ties away from zero) is then the correct 4-digit n, and n / 10^k the
+ * double nearest n·10^-k, which is what parsing the digits gives. Other values take toPrecision.
  */
 export function round4(w: number): number {
   if (!Number.isFinite(w) || w === 0) return w;
   const a = Math.abs(w);
   if (!(a >= 1e-8 && a < 1e4)) return Number(w.toPrecision(4));
-  let k = 3 - Math.floor(Math.log10(a));
-  // log10 can be one off beside a power of ten: n must have 4 digits (10000 only by rounding up).
-  let n = Math.round(a * POW10[k]!);
-  if (n < 1000) n = Math.round(a * POW10[++k]!);
-  else if (a * POW10[k]! >= 10000) n = Math.round(a * POW10[--k]!);
+  const k = 3 - Math.floor(Math.log10(a));
+  const n = Math.round(a * POW10[k]!);
   return (w < 0 ? -n : n) / POW10[k]!;
 }
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const POW10 = Array.from({ length: 13 }, (_, k) => 10 ** k);
 
 /**
  * A map as the page's row cell. The colour range (lo, hi) is what @attnlens/render's buildHighlight
@@ -97,10 +93,6 @@ export function scriptJson(v: unknown): string {
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-}
-
-export function chunkScript(k: number, rows: Row[]): string {
-  return `window.__attnlensChunk(${k}, ${scriptJson(rows)});\n`;
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -16,7 +16,7 @@ import { fontFaceCss } from '@attnlens/render/node';
 import { chunkName, inlines, pageHtml, type PageSettings } from './pages.js';
 import type { ReportRows } from './report-writer.js';
 import { chunkText, PageIndex, type RowText } from './rows.js';
-import { writeChunks, writeIndex } from './write-page.js';
+import { removeOldChunks, writeIndex } from './write-page.js';
 
 export interface ReportShardRecord {
   format: 'attnlens-report-shard';
@@ -153,7 +153,7 @@ export async function mergeReports(out: string, dirs: string[], opts: { allowMis
   await prepareOutputFolder(out, ['heatmaps', 'data']);
   await rm(reportShardPath(out), { force: true });
   await rm(shardRowsPath(out), { force: true });
-  await writeChunks(out, []);
+  await removeOldChunks(out);
 
   const settings = { ...first.r.settings, heatmaps: records.reduce((n, { r }) => n + r.settings.heatmaps, 0) };
   const total = records.reduce((n, { r }) => n + r.rows, 0);

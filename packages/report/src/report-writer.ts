@@ -12,7 +12,7 @@ import type { ReportModel } from './collect.js';
 import { chunkName, inlines, pageHtml, reportTexts, type PageSettings, type ReportFiles } from './pages.js';
 import { LineWriter, reportShardPath, shardRowLine, shardRowsPath, writeReportShard } from './report-merge.js';
 import { chunkText, PageIndex, rowText } from './rows.js';
-import { writeChunks, writeIndex } from './write-page.js';
+import { removeOldChunks, writeIndex } from './write-page.js';
 
 /** A report's rows, written out except for index.html. */
 export interface ReportRows {
@@ -41,7 +41,7 @@ export async function writeReportRows(out: string, model: ReportModel, settings:
   const inline = inlines(model.size, settings) ? ([] as string[]) : null;
   // An earlier shard record first: until this run's is written, the folder is no finished shard.
   await rm(reportShardPath(out), { force: true });
-  await writeChunks(out, []);
+  await removeOldChunks(out);
   const shardRows = shard ? await LineWriter.open(shardRowsPath(out), out) : undefined;
   try {
     let chunk: string[] = [];

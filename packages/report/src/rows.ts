@@ -3,7 +3,7 @@
 // The texts are what scriptJson gives for the row arrays, piece by piece, so chunk files and
 // merged reports are byte-equal to serializing whole rows.
 import { RANGE_STANDIN_TEXT, NumberColumn, type ReportModel } from './collect.js';
-import { scriptJson } from './page.js';
+import { round4, scriptJson } from './page.js';
 
 /** One row of the page: its text and what the page index keeps of it. */
 export interface RowText {
@@ -52,7 +52,7 @@ export function rowText(model: ReportModel, i: number, hrefs: ReadonlyMap<string
     id,
     trueLabel,
     predictedLabel,
-    max: Number(model.max(i).toPrecision(4)),
+    max: round4(model.max(i)),
     error,
     hrefs: links,
     text: `[${scriptJson(id)},${scriptJson(trueLabel)},${scriptJson(predictedLabel)},[${cells.join(',')}],${scriptJson(error)}]`,
