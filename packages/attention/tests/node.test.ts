@@ -40,7 +40,7 @@ describe('computeFile', () => {
         const path = join(dir, `x-${N}-${T}.npy`);
         await writeNpyFile(path, x);
         const mask = maskFromLengths(lengths);
-        // callingThreadComputes false: every block goes through the workers, none through this thread.
+        // callingThreadComputes false: with workers, every block is theirs; with none, this thread computes all.
         const got = await computeFileAll({ kernel: k, inputs: path, mask, workers, chunkBytes, callingThreadComputes });
         expect(got.shape).toEqual([N, T]);
         expect([...got.weights]).toEqual([...computeAttention(k, x, mask)]);
