@@ -5,12 +5,7 @@ import { DEFAULT_LIMITS, fail, LIMIT_UNITS, setLimits, type LimitName } from '@a
 
 const UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40 };
 
-/** "2000000000", "4G" (10^9), "3GiB" (2^30), "512MB": a whole number of bytes. */
-export function parseBytes(text: string, flag: string): number {
-  return parseAmount(text, flag, 'bytes');
-}
-
-/** A whole number of `unit`, with the suffixes of parseBytes ("2M" tokens = 2 000 000). */
+/** A whole number of `unit`: "2000000000", "4G" (10^9), "3GiB" (2^30), "512MB" bytes; "2M" tokens = 2 000 000. */
 function parseAmount(text: string, flag: string, unit: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?)?b?\s*$/i.exec(text);
   const n = m ? Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]! : NaN;

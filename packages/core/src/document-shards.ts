@@ -32,7 +32,7 @@ export const shardIndexPath = (out: string): string => `${out}.shard.json`;
  * own documents, each at the input position `position` gives (increasing), for callers that
  * picked the shard's samples before computing them (compute: position = sample number).
  */
-export async function writeShard(out: string, docs: AsyncIterable<AttentionDocument>, shard: Shard, position?: (d: AttentionDocument) => number): Promise<number> {
+export async function writeShard(out: string, docs: Iterable<AttentionDocument> | AsyncIterable<AttentionDocument>, shard: Shard, position?: (d: AttentionDocument) => number): Promise<number> {
   // A rerun killed halfway must leave the shard missing, not an old index beside a newer stream.
   await rm(shardIndexPath(out), { force: true }).catch((e) => { throw fsError(e, shardIndexPath(out)); });
   const positions: number[] = [];

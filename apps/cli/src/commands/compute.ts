@@ -58,14 +58,8 @@ interface Level {
   layer?: string;
 }
 
-/** A word level and its provenance, which hashes the model file: only documents carry it, so only they pay for it. */
+/** A word level and its provenance, which hashes the model file: only documents carry it, so only they pay for it (called once, by the path that writes them). */
 type WordLevel = Level & { provenance: () => Promise<Provenance> };
-
-/** `f`'s promise, made on the first call only. */
-function once<T>(f: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined;
-  return () => (p ??= f());
-}
 
 function outKind(out: string): OutKind {
   if (/\.npy$/i.test(out)) return 'npy';
@@ -194,7 +188,7 @@ type LevelChoices = { variant?: Variant; sentenceVariant?: Variant; normalise?: 
 async function modelLevels(src: AttentionLayerSource, o: ComputeOpts & { inputs: string }, v: LevelChoices, hx?: { word: Tensor; sentence: Tensor }): Promise<{ word: WordLevel; sentence?: Level }> {
   const { layerProvenance, pickAttentionLayers } = await import('@attnlens/forward/node');
   const picked = pickAttentionLayers(src, { ...(o.layer ? { layer: o.layer } : {}), ...(o.sentenceLayer ? { sentenceLayer: o.sentenceLayer } : {}), ...(hx ? { inputDims: { word: lastDim(hx.word), sentence: lastDim(hx.sentence) } } : {}) });
-  const provenance = once(async () => layerProvenance(src, picked.word, { fileName: basename(o.model!), sha256: await sha256File(o.model!), inputsName: basename(o.inputs) }));
+  const provenance = async () => layerProvenance(src, picked.word, { fileName: basename(o.model!), sha256: await sha256File(o.model!), inputsName: basename(o.inputs) });
   const word = { kernel: await src.kernel(picked.word, { variant: v.variant, normalise: v.normalise }), layer: picked.word.layer, provenance };
   if (!picked.sentence) return { word };
   return { word, sentence: { kernel: await src.kernel(picked.sentence, { variant: v.sentenceVariant, normalise: v.normalise }), layer: picked.sentence.layer } };
@@ -203,7 +197,7 @@ async function modelLevels(src: AttentionLayerSource, o: ComputeOpts & { inputs:
 /** The word (and sentence) levels from bare W,b,u arrays. */
 async function arrayLevels(o: ComputeOpts & { inputs: string }, v: LevelChoices, hier: boolean): Promise<{ word: WordLevel; sentence?: Level }> {
   const k = await kernelFromArrays(o.weights!, v.variant, v.normalise, '--weights');
-  const provenance = once(async () => arraysProvenance(k.files.map((f) => basename(f)), k.kernel, { sha256: await sha256File(k.files[0]!), inputsName: basename(o.inputs) }));
+  const provenance = async () => arraysProvenance(k.files.map((f) => basename(f)), k.kernel, { sha256: await sha256File(k.files[0]!), inputsName: basename(o.inputs) });
   const word = { kernel: k.kernel, provenance };
   if (!hier) return { word };
   if (!o.sentenceWeights) usage('hierarchical attention from bare arrays needs --sentence-weights W.npy,b.npy,u.npy');

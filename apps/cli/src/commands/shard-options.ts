@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { fail, parseShard, shardFromEnvironment, type AttentionDocument, type Shard } from '@attnlens/core';
-import { writeDocuments } from '@attnlens/core/node';
+import { writeDocuments, writeShard } from '@attnlens/core/node';
 
 /** --shard K/N and --shards N (the count for a batch engine's 0-based index variable). */
 export function addShardOptions(cmd: Command): Command {
@@ -31,7 +31,5 @@ export function readShard(raw: Record<string, unknown>, env: NodeJS.ProcessEnv =
  */
 export async function writeDocumentsOf(out: string, docs: Iterable<AttentionDocument> | AsyncIterable<AttentionDocument>, shard: Shard | undefined, only?: 'shard'): Promise<number> {
   if (!shard) return writeDocuments(out, docs);
-  // Loaded only for a shard: compute's start-up stays free of the report package (issue 15).
-  const { writeShard } = await import('@attnlens/core/node');
-  return writeShard(out, (async function* () { yield* docs; })(), shard, only === 'shard' ? (d) => Number(d.id) : undefined);
+  return writeShard(out, docs, shard, only === 'shard' ? (d) => Number(d.id) : undefined);
 }
