@@ -113,6 +113,7 @@ try {
   const xMB = statSync(join(dir, 'X.npy')).size / 2 ** 20;
   console.log(`X: (${N}, ${T}, ${F}) float32, ${fmt(xMB, 0)} MB; AttLayer W (${F}, ${A}); ${fmt(FLOP / 1e9, 1)} GFLOP; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 
+  const numpy = havePython('numpy'); // a python3 start each time it is asked
   const rows = [];
   // CPU seconds / wall seconds = the cores the case actually had: on a shared machine
   // this says whether a second worker could run at all.
@@ -129,7 +130,7 @@ try {
     line(`attnlens${j.fused ? ' (FMA)' : ''}, ${workers ? `${workers} worker thread${workers > 1 ? 's' : ''} + calling thread` : 'calling thread'}`, j.seconds, j.cpuSeconds, j.peakRssMB);
   }
 
-  if (!ONLY_WHOLE && havePython('numpy')) {
+  if (!ONLY_WHOLE && numpy) {
     const code = `
 import json, os, resource, sys, time
 import numpy as np
@@ -165,10 +166,10 @@ print(json.dumps(out))
     console.log(`max |difference| from NumPy float64 (han_ref): attnlens ${check.attnlens.toExponential(2)}, NumPy float32 ${check['numpy-float32'].toExponential(2)}`);
     const best = Math.min(...rows.filter((r) => r.name.startsWith('attnlens')).map((r) => r.seconds));
     console.log(`time ratio attnlens (best) / NumPy: ${fmt(best / np32.seconds, 2)} vs float32, ${fmt(best / np64.seconds, 2)} vs float64 (below 1 = attnlens faster)`);
-  } else if (!havePython('numpy')) {
+  } else if (!numpy) {
     console.log('(no /usr/bin/python3 with NumPy: no NumPy comparison)');
   }
-  if (havePython('numpy')) wholeCommands();
+  if (numpy) wholeCommands();
   console.log(`load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -23,14 +23,14 @@ export interface BlockShape {
   unroll: number;
 }
 /**
- * Chosen by measurement (Node 20's V8 on x86-64 with FMA, `pnpm bench attention` and a sweep of
- * shapes): 4 rows x 2 vectors, no unrolling, is the fastest or tied in float32 and float64, fused
- * or not, for F = A = 128, F = 200 / A = 100 (AttLayer's usual size) and F = A = 64: 37-40 GFLOP/s
- * per thread in float32, where the previous 3 x 4 unrolled twice gave 21-29. TurboFan allocates 15
- * SIMD registers and hoists an unrolled step's loads; 3 x 4 x 2's 12 accumulators with 8 weight
- * vectors and 6 splats spilled accumulators to the stack on every step (--print-wasm-code), where
- * 8 accumulators, 2 weight vectors and the splats fit. 8 float32 units (4 float64) per panel also
- * pad A the least.
+ * Chosen by measurement (Node 20's V8 on x86-64, `pnpm bench kernel-shapes`, a sweep of shapes;
+ * KERNEL_UNFUSED=1 for mul + add): 4 rows x 2 vectors, no unrolling, is the fastest or tied within
+ * run-to-run noise in float32 and float64, fused or not, for F = A = 128, F = 200 / A = 100
+ * (AttLayer's usual size) and F = A = 64: 30-40 GFLOP/s per thread in float32 fused, where the
+ * previous 3 x 4 unrolled twice gave 22-29. TurboFan allocates 15 SIMD registers and hoists an
+ * unrolled step's loads; 3 x 4 x 2's 12 accumulators with 8 weight vectors and 6 splats spilled
+ * accumulators to the stack on every step (--print-wasm-code), where 8 accumulators, 2 weight
+ * vectors and the splats fit. 8 float32 units (4 float64) per panel also pad A the least.
  */
 export const DEFAULT_BLOCK: BlockShape = { rows: 4, cols: 2, unroll: 1 };
 
